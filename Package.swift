@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// decant: plan and apply the move of subfolders of one shared bucket into
+/// dedicated buckets. No package dependencies: Foundation, Dispatch and system
+/// C libraries only (see README "Architecture").
+let package = Package(
+    name: "decant",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "decant", targets: ["decant"]),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
+                       providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // Libraries, lowest first. A lower module never imports a higher one.
+        .target(name: "DecantCore", dependencies: ["CCrypto"]),
+        .target(name: "DecantPlanFile", dependencies: ["DecantCore", "CYAML"]),
+        .target(name: "DecantStorage", dependencies: ["DecantCore", "CCrypto"]),
+        .target(name: "DecantCodeRefs", dependencies: ["DecantCore"]),
+        .target(name: "DecantState", dependencies: ["DecantCore", "DecantStorage", "CSQLite"]),
+        .target(name: "DecantRender", dependencies: ["DecantCore"]),
+        .target(name: "DecantEngine", dependencies: [
+            "DecantCore", "DecantPlanFile", "DecantStorage", "DecantCodeRefs", "DecantState",
+        ]),
+        .target(name: "DecantCLI", dependencies: [
+            "DecantCore", "DecantPlanFile", "DecantStorage", "DecantCodeRefs", "DecantState",
+            "DecantEngine", "DecantRender",
+        ]),
+        .executableTarget(name: "decant", dependencies: ["DecantCLI"]),
+
+        // Real fakes and helpers shared by the tests.
+        .target(name: "TestSupport", dependencies: ["DecantCore", "DecantStorage"], path: "Sources/TestSupport"),
+
+        .testTarget(name: "DecantCoreTests", dependencies: ["DecantCore", "TestSupport"]),
+        .testTarget(name: "DecantPlanFileTests", dependencies: ["DecantPlanFile", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DecantStorageTests", dependencies: ["DecantStorage", "TestSupport"]),
+        .testTarget(name: "DecantCodeRefsTests", dependencies: ["DecantCodeRefs", "TestSupport"]),
+        .testTarget(name: "DecantStateTests", dependencies: ["DecantState", "TestSupport"]),
+        .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"]),
+        .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"]),
+        .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

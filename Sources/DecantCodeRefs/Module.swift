@@ -1,0 +1,1 @@
+// The DecantCodeRefs module; see README "Architecture".

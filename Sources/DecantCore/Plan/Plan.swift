@@ -1,0 +1,103 @@
+/// The desired state for one environment: every plan file loaded, interpolated
+/// and validated. Buckets are sorted by key and migrations by phase then key,
+/// so everything computed from a Plan is deterministic.
+public struct Plan: Hashable, Sendable, Codable {
+    public var environment: String
+    /// The environment's variables (`env`, `project`, …) after interpolation.
+    public var variables: [String: String]
+    public var storage: StorageConfig
+    public var state: StateConfig
+    public var code: CodeConfig?
+    public var buckets: [BucketSpec]
+    public var migrations: [Migration]
+    /// SHA-256 over the plan files' paths and bytes: a saved plan made from other
+    /// inputs is stale.
+    public var inputDigest: String
+
+    public init(environment: String, variables: [String: String] = [:], storage: StorageConfig,
+                state: StateConfig, code: CodeConfig? = nil, buckets: [BucketSpec] = [],
+                migrations: [Migration] = [], inputDigest: String = "") {
+        self.environment = environment
+        self.variables = variables
+        self.storage = storage
+        self.state = state
+        self.code = code
+        self.buckets = buckets.sorted { $0.key < $1.key }
+        self.migrations = migrations.sorted { ($0.phase, $0.key) < ($1.phase, $1.key) }
+        self.inputDigest = inputDigest
+    }
+
+    public func bucket(key: String) -> BucketSpec? { buckets.first { $0.key == key } }
+    public func bucket(named name: String) -> BucketSpec? { buckets.first { $0.name == name } }
+    public func migration(key: String) -> Migration? { migrations.first { $0.key == key } }
+}
+
+/// Where objects live.
+public enum StorageConfig: Hashable, Sendable, Codable {
+    /// Google Cloud Storage; `endpoint` overrides the API base (an emulator).
+    case gcs(project: String?, endpoint: String?)
+    /// The embedded store: a directory, one folder per bucket.
+    case local(root: String)
+}
+
+/// Where decant keeps its record of what it did.
+public enum StateConfig: Hashable, Sendable, Codable {
+    case local(path: String)
+    case gcs(bucket: String, prefix: String)
+}
+
+/// The code repository scanned for references to the source bucket.
+public struct CodeConfig: Hashable, Sendable, Codable {
+    public var root: String
+    public var include: [String]
+    public var exclude: [String]
+    /// How code names the source bucket: literal names (`data-bucket-dev`),
+    /// templates (`data-bucket-{ENV_SHORT_NAME}`) and constants (`DATA_GCS_BUCKET_NAME`).
+    public var sourceRefs: [String]
+
+    public init(root: String, include: [String] = [], exclude: [String] = [], sourceRefs: [String] = []) {
+        self.root = root
+        self.include = include
+        self.exclude = exclude
+        self.sourceRefs = sourceRefs
+    }
+}
+
+/// A bucket decant manages, resolved for one environment.
+public struct BucketSpec: Hashable, Sendable, Codable {
+    public var key: String
+    public var name: String
+    /// The desired settings; `nil` fields are left as they are.
+    public var settings: BucketSettings
+    /// The name of the lifecycle policy the rules came from, when they came from one.
+    public var lifecyclePolicy: String?
+    /// With age-based lifecycle rules: copies get the source's creation time as
+    /// `customTime` and the rules are written with `daysSinceCustomTime`.
+    public var preserveAge: Bool
+    /// How code names this bucket after a rewrite (a constant such as `ARCHIVE_BUCKET_NAME`).
+    public var codeRef: String?
+    /// The project to create the bucket in (defaults to the storage project).
+    public var project: String?
+    public var origin: SourceLocation?
+
+    public init(key: String, name: String, settings: BucketSettings = BucketSettings(), lifecyclePolicy: String? = nil,
+                preserveAge: Bool = false, codeRef: String? = nil, project: String? = nil,
+                origin: SourceLocation? = nil) {
+        self.key = key
+        self.name = name
+        self.settings = settings
+        self.lifecyclePolicy = lifecyclePolicy
+        self.preserveAge = preserveAge
+        self.codeRef = codeRef
+        self.project = project
+        self.origin = origin
+    }
+
+    /// The lifecycle rules as they are written to the bucket: with `preserve_age`,
+    /// age conditions are moved onto `customTime`.
+    public var effectiveSettings: BucketSettings {
+        var s = settings
+        if preserveAge, let rules = s.lifecycle { s.lifecycle = rules.map(\.onCustomTime) }
+        return s
+    }
+}

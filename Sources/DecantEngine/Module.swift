@@ -1,0 +1,1 @@
+// The DecantEngine module; see README "Architecture".

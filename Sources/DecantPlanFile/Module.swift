@@ -1,0 +1,1 @@
+// The DecantPlanFile module; see README "Architecture".

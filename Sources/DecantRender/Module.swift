@@ -1,0 +1,1 @@
+// The DecantRender module; see README "Architecture".

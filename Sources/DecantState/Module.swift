@@ -1,0 +1,1 @@
+// The DecantState module; see README "Architecture".

@@ -1,0 +1,27 @@
+import DecantCore
+import Testing
+
+@Suite struct ActionGraphTests {
+    func action(_ id: String, _ deps: [String] = []) -> Action {
+        Action(id: ActionID(rawValue: id), kind: .copy, reason: "test", dependsOn: deps.map { ActionID(rawValue: $0) },
+               payload: .objects([]))
+    }
+
+    @Test func ordersDependenciesFirstAndKeepsGivenOrderOtherwise() throws {
+        let graph = try ActionGraph([action("c", ["a"]), action("b"), action("a"), action("d", ["c", "b"])])
+        #expect(graph.actions.map(\.id.rawValue) == ["b", "a", "c", "d"])
+        #expect(graph.transitiveDependents(of: ActionID(rawValue: "a")) == [ActionID(rawValue: "c"), ActionID(rawValue: "d")])
+    }
+
+    @Test func rejectsCyclesAndUnknownDependencies() {
+        #expect(throws: ActionGraph.Problem.cycle([ActionID(rawValue: "a"), ActionID(rawValue: "b")])) {
+            try ActionGraph([action("a", ["b"]), action("b", ["a"])])
+        }
+        #expect(throws: ActionGraph.Problem.unknownDependency(ActionID(rawValue: "a"), on: ActionID(rawValue: "x"))) {
+            try ActionGraph([action("a", ["x"])])
+        }
+        #expect(throws: ActionGraph.Problem.duplicateID(ActionID(rawValue: "a"))) {
+            try ActionGraph([action("a"), action("a")])
+        }
+    }
+}
