@@ -22,9 +22,10 @@ let package = Package(
         // Libraries, lowest first. A lower module never imports a higher one.
         .target(name: "DecantCore", dependencies: ["CCrypto"]),
         .target(name: "DecantPlanFile", dependencies: ["DecantCore", "CYAML"]),
-        .target(name: "DecantStorage", dependencies: ["DecantCore", "CCrypto"]),
+        .target(name: "DecantSQLite", dependencies: ["CSQLite"]),
+        .target(name: "DecantStorage", dependencies: ["DecantCore", "DecantSQLite", "CCrypto"]),
         .target(name: "DecantCodeRefs", dependencies: ["DecantCore"]),
-        .target(name: "DecantState", dependencies: ["DecantCore", "DecantStorage", "CSQLite"]),
+        .target(name: "DecantState", dependencies: ["DecantCore", "DecantStorage", "DecantSQLite"]),
         .target(name: "DecantRender", dependencies: ["DecantCore"]),
         .target(name: "DecantEngine", dependencies: [
             "DecantCore", "DecantPlanFile", "DecantStorage", "DecantCodeRefs", "DecantState",
@@ -39,6 +40,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["DecantCore", "DecantStorage"], path: "Sources/TestSupport"),
 
         .testTarget(name: "DecantCoreTests", dependencies: ["DecantCore", "TestSupport"]),
+        .testTarget(name: "DecantSQLiteTests", dependencies: ["DecantSQLite", "TestSupport"]),
         .testTarget(name: "DecantPlanFileTests", dependencies: ["DecantPlanFile", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DecantStorageTests", dependencies: ["DecantStorage", "TestSupport"]),

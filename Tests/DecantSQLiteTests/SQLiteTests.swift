@@ -1,0 +1,56 @@
+import DecantSQLite
+import Foundation
+import Testing
+
+@Suite struct SQLiteTests {
+    func tempPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("decant-sqlite-\(UUID().uuidString).db").path
+    }
+
+    @Test func walModeMigrationsAndTransactions() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try SQLiteDatabase(path: path)
+        #expect(try db.scalarText("PRAGMA journal_mode") == "wal")
+        let migrations = [(version: 1, sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"),
+                          (version: 2, sql: "ALTER TABLE t ADD COLUMN size INTEGER")]
+        #expect(try db.migrate(migrations) == 2)
+        #expect(try db.migrate(migrations) == 2)
+        try db.transaction { try db.run("INSERT INTO t (name, size) VALUES (?, ?)", "a", 1) }
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try db.transaction {
+                try db.run("INSERT INTO t (name, size) VALUES (?, ?)", "b", 2)
+                throw Boom()
+            }
+        }
+        #expect(try db.scalarInt("SELECT COUNT(*) FROM t") == 1)
+        #expect(try db.integrityCheck() == "ok")
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func errorsCarryCodesAndSQLButNotValues() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try SQLiteDatabase(path: path)
+        try db.execute("CREATE TABLE t (name TEXT PRIMARY KEY)")
+        try db.run("INSERT INTO t VALUES (?)", "secret-token-value")
+        do {
+            try db.run("INSERT INTO t VALUES (?)", "secret-token-value")
+            Issue.record("expected a constraint error")
+        } catch {
+            #expect(error.isConstraint)
+            #expect(error.sql == "INSERT INTO t VALUES (?)")
+            #expect(!(error.errorDescription ?? "").contains("secret-token-value"))
+        }
+    }
+
+    @Test func refusesNewerSchema() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try SQLiteDatabase(path: path)
+        try db.migrate([(version: 3, sql: "CREATE TABLE x (a)")])
+        #expect(throws: SQLiteError.self) { try db.migrate([(version: 1, sql: "CREATE TABLE y (a)")]) }
+    }
+}
