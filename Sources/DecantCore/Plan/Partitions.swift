@@ -210,3 +210,18 @@ public struct PartitionPattern: Hashable, Sendable, Codable, CustomStringConvert
         try container.encode(text)
     }
 }
+
+extension PartitionPattern {
+    /// True when the first token after the literal prefix is `{YYYYMMDD}`, so that
+    /// partitions sort by date and a date range is a name range.
+    public var startsWithSortableDate: Bool {
+        for part in parts {
+            switch part {
+            case .literal: continue
+            case .compact: return true
+            default: return false
+            }
+        }
+        return false
+    }
+}

@@ -110,3 +110,29 @@ extension Array where Element == LifecycleRule {
 
     public var hasAgeBasedRules: Bool { contains { $0.condition.dependsOnCreationTime } }
 }
+
+extension LifecycleRule: CustomStringConvertible {
+    /// `SetStorageClass COLDLINE when age ≥ 0d`, as plans print it.
+    public var description: String {
+        let action: String
+        switch self.action {
+        case .delete: action = "Delete"
+        case .setStorageClass(let c): action = "SetStorageClass \(c.rawValue)"
+        case .abortIncompleteMultipartUpload: action = "AbortIncompleteMultipartUpload"
+        }
+        let c = condition.canonical
+        var conditions: [String] = []
+        if let v = c.age { conditions.append("age ≥ \(v)d") }
+        if let v = c.createdBefore { conditions.append("created before \(v)") }
+        if let v = c.customTimeBefore { conditions.append("customTime before \(v)") }
+        if let v = c.daysSinceCustomTime { conditions.append("\(v)d since customTime") }
+        if let v = c.daysSinceNoncurrentTime { conditions.append("\(v)d since noncurrent") }
+        if let v = c.isLive { conditions.append(v ? "live" : "noncurrent") }
+        if let v = c.matchesPrefix { conditions.append("prefix in [\(v.joined(separator: ", "))]") }
+        if let v = c.matchesSuffix { conditions.append("suffix in [\(v.joined(separator: ", "))]") }
+        if let v = c.matchesStorageClass { conditions.append("class in [\(v.map(\.rawValue).joined(separator: ", "))]") }
+        if let v = c.noncurrentTimeBefore { conditions.append("noncurrent before \(v)") }
+        if let v = c.numNewerVersions { conditions.append("\(v) newer versions") }
+        return conditions.isEmpty ? action : "\(action) when \(conditions.joined(separator: ", "))"
+    }
+}

@@ -1,1 +1,0 @@
-// The DecantEngine module; see README "Architecture".

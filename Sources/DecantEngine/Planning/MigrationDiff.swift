@@ -1,0 +1,269 @@
+import DecantCore
+import DecantStorage
+import Foundation
+
+/// The per-object outcome of one migration.
+struct MigrationOutcome: Sendable {
+    var report: MigrationPlan
+    /// Copies to make: target absent (`target.generation` nil) or an allowed overwrite.
+    var copies: [ObjectItem] = []
+    /// Identical copies found in the target, to verify and record.
+    var adoptions: [ObjectItem] = []
+    /// Sources whose verified copy allows deleting them now.
+    var deletions: [ObjectItem] = []
+    /// Sources copied or adopted in this run that cleanup deletes once verified (`after: 0d`).
+    var deletionsAfterVerify: [ObjectItem] = []
+    /// Names decant refuses to map, and why.
+    var unsafeNames: [(name: String, problem: String)] = []
+    var listed = 0
+}
+
+/// Diffs one migration: merges the sorted source listing, the sorted target
+/// listing and the ledger in one pass per rename group, classifying every object.
+struct MigrationDiffer {
+    let migration: Migration
+    let store: any ObjectStore
+    let ledger: any LedgerReader
+    let now: Date
+    let targetExists: Bool
+    /// The target bucket's spec, when the plan manages it (for `preserve_age`).
+    let targetSpec: BucketSpec?
+    /// Code still names this migration's source location.
+    let referencedByCode: Bool
+    let allowReferences: Bool
+
+    static let sampleCount = 5
+
+    func run(movement: DataMovement) async throws -> MigrationOutcome {
+        var outcome = MigrationOutcome(report: MigrationPlan(
+            key: migration.key, phase: migration.phase, description: migration.description,
+            source: migration.source, target: migration.target, movement: movement))
+        var state = Accumulator(migration: migration, now: now, today: CalendarDay(now))
+        let window = PartitionWindow.relativeBounds(migration, today: CalendarDay(now))
+        for group in RenameGroup.groups(for: migration) {
+            let sourceSpace = KeySpace(bucket: migration.source.bucket, base: group.sourceBase, excluded: group.sourceExcluded,
+                                       lower: window.map { group.sourceBase + $0.lower }, upper: window.map { group.sourceBase + $0.upper })
+            let targetSpace = KeySpace(bucket: migration.target.bucket, base: group.targetBase, excluded: group.targetExcluded,
+                                       lower: window.map { group.targetBase + $0.lower }, upper: window.map { group.targetBase + $0.upper })
+            var source = ObjectCursor(store: store, space: sourceSpace)
+            var target: ObjectCursor? = targetExists ? ObjectCursor(store: store, space: targetSpace) : nil
+            var rows = LedgerCursor(ledger: ledger, bucket: migration.source.bucket, prefix: group.sourceBase)
+            while true {
+                let s = try await source.peek()
+                let t = try await target?.peek()
+                if s == nil, t == nil { break }
+                let order: Int
+                switch (s, t) {
+                case let (s?, t?):
+                    order = ByteOrder.compare(ByteOrder.dropPrefix(group.sourceBase, from: s.name).utf8,
+                                              ByteOrder.dropPrefix(group.targetBase, from: t.name).utf8)
+                case (_?, nil): order = -1
+                default: order = 1
+                }
+                if order <= 0, let s {
+                    let history = try await rows.rows(for: s.name)
+                    state.source(s, target: order == 0 ? t : nil, group: group, history: history, differ: self)
+                    _ = try await source.next()
+                    if order == 0 { _ = try await target?.next() }
+                } else if let t {
+                    state.targetOnly(t)
+                    _ = try await target?.next()
+                }
+            }
+            outcome.listed += source.listed + (target?.listed ?? 0)
+        }
+        state.finish(into: &outcome, differ: self)
+        return outcome
+    }
+
+    /// `customTime` for a copy: with `preserve_age`, the source's own age.
+    func customTime(for source: ObjectRecord) -> Date? {
+        guard targetSpec?.preserveAge == true else { return nil }
+        return source.customTime ?? source.timeCreated
+    }
+}
+
+/// Running totals of one migration's diff.
+private struct Accumulator {
+    let migration: Migration
+    let selector: MigrationSelector
+    let now: Date
+    var report: MigrationPlan?
+    var copies: [ObjectItem] = []
+    var adoptions: [ObjectItem] = []
+    var deletions: [ObjectItem] = []
+    var deletionsAfterVerify: [ObjectItem] = []
+    var unsafe: [(String, String)] = []
+    var copy = Tally(), overwrite = Tally(), inSync = Tally(), adopt = Tally(), conflicts = Tally(), targetOnly = Tally()
+    var conflictSamples: [ObjectMapping] = []
+    var copySamples: [ObjectMapping] = [], syncSamples: [ObjectMapping] = []
+    var excluded: [MigrationSelector.Exclusion: Tally] = [:]
+    var held: [String: (Tally, Date?)] = [:]
+    var collisions: [Collision] = []
+
+    init(migration: Migration, now: Date, today: CalendarDay) {
+        self.migration = migration
+        self.selector = MigrationSelector(migration, today: today)
+        self.now = now
+    }
+
+    mutating func source(_ s: ObjectRecord, target t: ObjectRecord?, group: RenameGroup, history: [LedgerCopy],
+                         differ: MigrationDiffer) {
+        let inGroup = String(ByteOrder.dropPrefix(group.sourceBase, from: s.name))
+        let relative = group.relativeBase + inGroup
+        if let reason = selector.exclusion(relative: relative) {
+            excluded[reason, default: Tally()].add(s.size)
+            return
+        }
+        let targetName = group.targetBase + inGroup
+        if let problem = ObjectName.problem(s.name) ?? ObjectName.problem(targetName) {
+            unsafe.append((s.name, problem))
+            return
+        }
+        if group.foreignTargets.contains(where: { ByteOrder.hasPrefix(targetName, $0) }) {
+            collisions.append(Collision(target: targetName, sources: [s.name]))
+            return
+        }
+        let mapping = ObjectMapping(source: s.name, target: targetName, size: s.size)
+        func item(targetGeneration: Int64?) -> ObjectItem {
+            ObjectItem(source: ObjectRef(bucket: migration.source.bucket, name: s.name, generation: s.generation),
+                       target: ObjectRef(bucket: migration.target.bucket, name: targetName, generation: targetGeneration),
+                       content: ContentIdentity(s), sourceCreated: s.timeCreated, customTime: differ.customTime(for: s),
+                       storageClass: migration.storageClass)
+        }
+        guard let t else {
+            copy.add(s.size)
+            if copySamples.count < MigrationDiffer.sampleCount { copySamples.append(mapping) }
+            let planned = item(targetGeneration: nil)
+            copies.append(planned)
+            considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
+            return
+        }
+        if s.hasSameContent(as: t) {
+            let recorded = history.first { row in
+                row.sourceGeneration == s.generation && row.targetBucket == migration.target.bucket
+                    && ByteOrder.equal(row.targetName, targetName) && row.targetGeneration == t.generation
+                    && row.verifiedAt != nil && (row.verifyLevel ?? .count) >= migration.verify
+            }
+            if let recorded {
+                inSync.add(s.size)
+                if syncSamples.count < MigrationDiffer.sampleCount { syncSamples.append(mapping) }
+                considerDeletion(s, relative: relative, planned: item(targetGeneration: t.generation),
+                                 verifiedAt: recorded.isChecksumVerified ? recorded.verifiedAt : nil, differ: differ)
+            } else if migration.overwrite == .always {
+                overwrite.add(s.size)
+                let planned = item(targetGeneration: t.generation)
+                copies.append(planned)
+                considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
+            } else {
+                adopt.add(s.size)
+                var planned = item(targetGeneration: t.generation)
+                planned.adopt = true
+                adoptions.append(planned)
+                considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
+            }
+            return
+        }
+        switch migration.overwrite {
+        case .never:
+            conflicts.add(s.size)
+            if conflictSamples.count < MigrationDiffer.sampleCount { conflictSamples.append(mapping) }
+        case .different, .always:
+            overwrite.add(s.size)
+            let planned = item(targetGeneration: t.generation)
+            copies.append(planned)
+            considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
+        }
+    }
+
+    mutating func targetOnly(_ t: ObjectRecord) {
+        targetOnly.add(t.size)
+    }
+
+    /// Whether cleanup deletes this source now, after this run's verification, or
+    /// later (and why). `verifiedAt` is set when the ledger holds a checksum-verified
+    /// copy; nil when the copy is made or recorded in this run.
+    mutating func considerDeletion(_ s: ObjectRecord, relative: String, planned: ObjectItem, verifiedAt: Date?,
+                                   differ: MigrationDiffer) {
+        guard let cleanup = migration.cleanup, cleanup.deleteSource else { return }
+        func hold(_ reason: String, until: Date?) {
+            var entry = held[reason] ?? (Tally(), nil)
+            entry.0.add(s.size)
+            if let until { entry.1 = min(entry.1 ?? until, until) }
+            held[reason] = entry
+        }
+        if differ.referencedByCode && !differ.allowReferences {
+            hold("code still references \(migration.source.url)", until: nil)
+            return
+        }
+        if let retention = cleanup.retention {
+            let reference = selector.partitionDate(relative: relative)?.startDate ?? s.timeCreated ?? s.updated
+            guard let reference else {
+                hold("retention \(retention): creation time unknown", until: nil)
+                return
+            }
+            let eligible = reference.addingTimeInterval(TimeInterval(retention.seconds))
+            if eligible > now {
+                hold("retention \(retention) (kept in the source until old enough)", until: eligible)
+                return
+            }
+        }
+        let after = TimeInterval(cleanup.after.seconds)
+        if let verifiedAt {
+            let eligible = verifiedAt.addingTimeInterval(after)
+            if eligible > now {
+                hold("validation period \(cleanup.after) after the verified copy", until: eligible)
+            } else {
+                deletions.append(planned)
+            }
+        } else if after == 0 {
+            deletionsAfterVerify.append(planned)
+        } else {
+            hold("validation period \(cleanup.after) starts when the copy is verified", until: now.addingTimeInterval(after))
+        }
+    }
+
+    mutating func finish(into outcome: inout MigrationOutcome, differ: MigrationDiffer) {
+        var report = outcome.report
+        report.copy = copy
+        report.overwrite = overwrite
+        report.inSync = inSync
+        report.adopt = adopt
+        report.conflicts = conflicts
+        report.conflictSamples = conflictSamples
+        report.targetOnly = targetOnly
+        report.collisions = collisions
+        report.samples = !copySamples.isEmpty ? copySamples : syncSamples
+        report.excluded = MigrationSelector.Exclusion.allCases.compactMap { reason in
+            excluded[reason].map { MigrationPlan.Exclusion(reason: reason.rawValue, tally: $0) }
+        }
+        if !conflicts.isZero {
+            report.blockers.append("\(conflicts.objects) target object(s) differ from their source and overwrite is `never`")
+        }
+        if !unsafe.isEmpty {
+            report.blockers.append("\(unsafe.count) object name(s) cannot be mapped safely")
+        }
+        if !collisions.isEmpty {
+            report.blockers.append("\(collisions.count) object(s) would land in a folder another subfolder rename writes to")
+        }
+        let blocked = !report.blockers.isEmpty
+        if blocked {
+            // A blocked migration does nothing at all, deletions least of all.
+            outcome.copies = []
+            outcome.adoptions = []
+            outcome.deletions = []
+            outcome.deletionsAfterVerify = []
+        } else {
+            outcome.copies = copies
+            outcome.adoptions = adoptions
+            outcome.deletions = deletions
+            outcome.deletionsAfterVerify = deletionsAfterVerify
+        }
+        report.delete = (outcome.deletions + outcome.deletionsAfterVerify).reduce(into: Tally()) { $0.add($1.content.size) }
+        report.deleteHeld = held.sorted { $0.key < $1.key }.map {
+            MigrationPlan.HeldDeletion(reason: $0.key, tally: $0.value.0, eligibleFrom: $0.value.1)
+        }
+        outcome.unsafeNames = unsafe
+        outcome.report = report
+    }
+}

@@ -1,0 +1,60 @@
+import DecantCore
+import Foundation
+
+/// How to plan: the selection and the safety thresholds from the command line.
+public struct PlanOptions: Sendable {
+    /// `--target`: migration keys, bucket keys or bucket names.
+    public var targets: [String]
+    /// `--phase`: only migrations of this phase.
+    public var phase: Int?
+    /// `--max-delete`: more deletions than this is an error (rclone's default is 1000 a run).
+    public var maxDelete: Int
+    /// `--allow-references`: delete sources even though code still names them.
+    public var allowReferences: Bool
+    /// Listings run this many at a time.
+    public var listingWidth: Int
+    /// Compute what stays behind in source buckets (needs a listing of everything else).
+    public var computeLeftovers: Bool
+
+    public init(targets: [String] = [], phase: Int? = nil, maxDelete: Int = 1000, allowReferences: Bool = false,
+                listingWidth: Int = 8, computeLeftovers: Bool = true) {
+        self.targets = targets
+        self.phase = phase
+        self.maxDelete = maxDelete
+        self.allowReferences = allowReferences
+        self.listingWidth = listingWidth
+        self.computeLeftovers = computeLeftovers
+    }
+}
+
+/// Code references and edits, computed by the code scanner for the planner.
+public struct CodeFindings: Sendable {
+    public var filesScanned: Int
+    /// Every reference to a source bucket (resolved to a migration or not).
+    public var references: [CodeReference]
+    public var edits: [CodeEdit]
+    public var unrewritable: [CodeReference]
+
+    public init(filesScanned: Int, references: [CodeReference], edits: [CodeEdit], unrewritable: [CodeReference]) {
+        self.filesScanned = filesScanned
+        self.references = references
+        self.edits = edits
+        self.unrewritable = unrewritable
+    }
+}
+
+/// Why planning stopped before producing a plan.
+public enum PlanningError: Error, Equatable, LocalizedError {
+    case unknownTarget(String, suggestion: String?)
+    case noMigrationInPhase(Int)
+    case store(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .unknownTarget(name, suggestion):
+            return "--target \(name) is neither a migration nor a bucket of the plan" + (suggestion.map { "; did you mean \($0)?" } ?? "")
+        case let .noMigrationInPhase(phase): return "no migration has phase \(phase)"
+        case let .store(message): return message
+        }
+    }
+}

@@ -1,0 +1,281 @@
+import DecantCore
+import DecantStorage
+import Foundation
+
+/// Diffs the desired state (a `Plan` for one environment) against what the store
+/// holds, the ledger records and the code references, into `PlannedChanges`. It
+/// only reads: planning never writes to a store.
+public struct Planner: Sendable {
+    public let store: any ObjectStore
+    public let ledger: any LedgerReader
+    public let clock: any Clock
+    public let code: CodeFindings?
+
+    public init(store: any ObjectStore, ledger: any LedgerReader = EmptyLedger(), clock: any Clock = SystemClock(),
+                code: CodeFindings? = nil) {
+        self.store = store
+        self.ledger = ledger
+        self.clock = clock
+        self.code = code
+    }
+
+    public func plan(_ plan: Plan, options: PlanOptions = PlanOptions()) async throws -> PlannedChanges {
+        let now = clock.now()
+        let selection = try select(plan, options)
+        var diagnostics: [Diagnostic] = []
+
+        // Observe every bucket that matters, concurrently.
+        let bucketNames = Set(selection.buckets.map(\.name) + selection.migrations.flatMap { [$0.source.bucket, $0.target.bucket] })
+        let observed = try await observeBuckets(Array(bucketNames).sorted())
+
+        // Buckets.
+        var bucketPlans: [BucketPlan] = []
+        var bucketActions: [Action] = []
+        for spec in selection.buckets {
+            let (plan, actions, problems) = planBucket(spec, observed: observed[spec.name] ?? nil, project: plan.storageProject)
+            bucketPlans.append(plan)
+            bucketActions += actions
+            diagnostics += problems
+        }
+        let bucketActionIDs = Dictionary(grouping: bucketActions, by: { $0.bucket ?? "" }).mapValues { $0.map(\.id) }
+
+        // Migrations, a few at a time, kept in plan order.
+        let referenced = Set((code?.references ?? []).compactMap(\.migration))
+        var outcomes = try await diffMigrations(selection.migrations, plan: plan, observed: observed, now: now,
+                                                referenced: referenced, options: options)
+        for (index, migration) in selection.migrations.enumerated() {
+            diagnostics += migrationDiagnostics(migration, outcome: outcomes[index], plan: plan, observed: observed)
+            outcomes[index].report.references = (code?.references ?? []).filter { $0.migration == migration.key }
+        }
+
+        // What stays behind.
+        var leftovers: LeftoverReport?
+        if options.computeLeftovers {
+            if selection.isEverything {
+                leftovers = try await findLeftovers(plan, observed: observed)
+            } else {
+                leftovers = LeftoverReport(entries: [], note: "not computed for a --target or --phase selection")
+            }
+        }
+
+        // Deletion threshold.
+        let deleting = outcomes.reduce(0) { $0 + $1.deletions.count + $1.deletionsAfterVerify.count }
+        if deleting > options.maxDelete {
+            diagnostics.append(.error("this plan deletes \(deleting) source objects, more than --max-delete \(options.maxDelete)",
+                                      hint: "review the deletions, then raise --max-delete explicitly"))
+        }
+
+        // Code.
+        var codePlan: CodePlan?
+        var edits: [CodeEdit] = []
+        if let code {
+            let selectedKeys = Set(selection.migrations.filter(\.rewriteCode).map(\.key))
+            edits = code.edits.filter { !Set($0.migrations).isDisjoint(with: selectedKeys) }
+            codePlan = CodePlan(filesScanned: code.filesScanned, edits: edits,
+                                unrewritable: code.unrewritable.filter { $0.migration.map(selectedKeys.contains) ?? false },
+                                unmanaged: code.references.filter { $0.migration == nil },
+                                referencesOverridden: options.allowReferences)
+            if options.allowReferences {
+                let overridden = selection.migrations.filter { $0.cleanup?.deleteSource == true && referenced.contains($0.key) }
+                for migration in overridden {
+                    diagnostics.append(.warning("--allow-references: sources of \(migration.key) are deleted although code still names \(migration.source.url)"))
+                }
+            }
+        }
+
+        let graph = try GraphBuilder.build(bucketActions: bucketActions, bucketActionIDs: bucketActionIDs,
+                                           migrations: selection.migrations, outcomes: outcomes, edits: edits,
+                                           hasErrors: diagnostics.hasErrors)
+        return PlannedChanges(
+            environment: plan.environment, generatedAt: now, inputDigest: plan.inputDigest,
+            stateLineage: try await ledger.lineage, stateSerial: try await ledger.serial,
+            selection: .init(targets: options.targets, phase: options.phase), buckets: bucketPlans,
+            migrations: outcomes.map(\.report), leftovers: leftovers, code: codePlan, diagnostics: diagnostics, graph: graph)
+    }
+
+    // MARK: - Selection
+
+    struct Selection {
+        var buckets: [BucketSpec]
+        var migrations: [Migration]
+        var isEverything: Bool
+    }
+
+    func select(_ plan: Plan, _ options: PlanOptions) throws -> Selection {
+        var migrations = plan.migrations
+        var buckets = plan.buckets
+        var isEverything = true
+        if let phase = options.phase {
+            isEverything = false
+            migrations = migrations.filter { $0.phase == phase }
+            guard !migrations.isEmpty else { throw PlanningError.noMigrationInPhase(phase) }
+            let targets = Set(migrations.map(\.target.bucket))
+            buckets = buckets.filter { targets.contains($0.name) }
+        }
+        if !options.targets.isEmpty {
+            isEverything = false
+            var keepMigrations: Set<String> = []
+            var keepBuckets: Set<String> = []
+            for target in options.targets {
+                if let m = migrations.first(where: { $0.key == target }) {
+                    keepMigrations.insert(m.key)
+                    keepBuckets.insert(m.target.bucket)
+                } else if let b = buckets.first(where: { $0.key == target || $0.name == target }) {
+                    keepBuckets.insert(b.name)
+                } else {
+                    let names = plan.migrations.map(\.key) + plan.buckets.flatMap { [$0.key, $0.name] }
+                    throw PlanningError.unknownTarget(target, suggestion: Suggest.closest(to: target, among: names))
+                }
+            }
+            migrations = migrations.filter { keepMigrations.contains($0.key) }
+            buckets = buckets.filter { keepBuckets.contains($0.name) }
+        }
+        return Selection(buckets: buckets, migrations: migrations, isEverything: isEverything)
+    }
+
+    // MARK: - Observation
+
+    func observeBuckets(_ names: [String]) async throws -> [String: BucketInfo?] {
+        try await withThrowingTaskGroup(of: (String, BucketInfo?).self) { group in
+            for name in names {
+                group.addTask { (name, try await store.getBucket(name)) }
+            }
+            var out: [String: BucketInfo?] = [:]
+            for try await (name, info) in group { out[name] = .some(info) }
+            return out
+        }
+    }
+
+    func planBucket(_ spec: BucketSpec, observed: BucketInfo?, project: String?) -> (BucketPlan, [Action], [Diagnostic]) {
+        let desired = spec.effectiveSettings
+        let origin = spec.origin.map { " (\($0))" } ?? ""
+        guard let observed else {
+            let action = Action(id: ActionID("create_bucket", spec.name), kind: .createBucket, bucket: spec.name,
+                                reason: "bucket `\(spec.key)`\(origin) does not exist",
+                                payload: .createBucket(BucketCreation(name: spec.name, project: spec.project ?? project, settings: desired)))
+            return (BucketPlan(key: spec.key, name: spec.name, status: .create, settings: desired), [action], [])
+        }
+        let diff = BucketDiff(desired: desired, observed: observed.settings, capabilities: store.capabilities)
+        var actions: [Action] = []
+        var diagnostics: [Diagnostic] = []
+        for change in diff.immutable {
+            diagnostics.append(.error("bucket \(spec.name) has \(change.field.rawValue) \(change.before ?? "unset") but the plan says \(change.after ?? "unset"); it is fixed at creation",
+                                      at: spec.origin, hint: "change the plan, or migrate to a new bucket"))
+        }
+        if !diff.patch.isEmpty {
+            actions.append(Action(id: ActionID("update_bucket", spec.name), kind: .updateBucket, bucket: spec.name,
+                                  reason: diff.changes.map { "\($0.field.rawValue): \($0.before ?? "unset") → \($0.after ?? "unset")" }.joined(separator: "; "),
+                                  payload: .patchBucket(BucketChange(name: spec.name, patch: diff.patch, changes: diff.changes,
+                                                                     previous: observed.settings,
+                                                                     expectedMetageneration: observed.metageneration))))
+        }
+        if let change = diff.lifecycleChange, let rules = desired.lifecycle {
+            let dependsOn = actions.map(\.id)
+            actions.append(Action(id: ActionID("set_lifecycle", spec.name), kind: .setLifecycle, bucket: spec.name,
+                                  reason: "lifecycle differs" + (spec.lifecyclePolicy.map { " from policy `\($0)`" } ?? ""),
+                                  dependsOn: dependsOn,
+                                  payload: .patchBucket(BucketChange(name: spec.name, patch: BucketPatch(lifecycle: rules),
+                                                                     changes: [change], previous: observed.settings,
+                                                                     expectedMetageneration: dependsOn.isEmpty ? observed.metageneration : nil))))
+        }
+        let status: BucketPlan.Status = actions.isEmpty ? .unchanged : .update
+        let changes = diff.changes + (diff.lifecycleChange.map { [$0] } ?? [])
+        return (BucketPlan(key: spec.key, name: spec.name, status: status, changes: changes, notCompared: diff.notCompared),
+                actions, diagnostics)
+    }
+
+    // MARK: - Migrations
+
+    func diffMigrations(_ migrations: [Migration], plan: Plan, observed: [String: BucketInfo?], now: Date,
+                        referenced: Set<String>, options: PlanOptions) async throws -> [MigrationOutcome] {
+        try await withThrowingTaskGroup(of: (Int, MigrationOutcome).self) { group in
+            var results = [MigrationOutcome?](repeating: nil, count: migrations.count)
+            var next = 0
+            func start(_ index: Int) {
+                let migration = migrations[index]
+                let targetInfo = observed[migration.target.bucket] ?? nil
+                let differ = MigrationDiffer(
+                    migration: migration, store: store, ledger: ledger, now: now, targetExists: targetInfo != nil,
+                    targetSpec: plan.bucket(named: migration.target.bucket),
+                    referencedByCode: referenced.contains(migration.key), allowReferences: options.allowReferences)
+                let movement = Self.movement(migration, source: observed[migration.source.bucket] ?? nil, target: targetInfo,
+                                             targetSpec: plan.bucket(named: migration.target.bucket))
+                group.addTask {
+                    if (observed[migration.source.bucket] ?? nil) == nil {
+                        var outcome = MigrationOutcome(report: MigrationPlan(
+                            key: migration.key, phase: migration.phase, description: migration.description,
+                            source: migration.source, target: migration.target, movement: movement))
+                        outcome.report.blockers.append("source bucket \(migration.source.bucket) does not exist")
+                        return (index, outcome)
+                    }
+                    return (index, try await differ.run(movement: movement))
+                }
+            }
+            while next < min(options.listingWidth, migrations.count) { start(next); next += 1 }
+            for try await (index, outcome) in group {
+                results[index] = outcome
+                if next < migrations.count { start(next); next += 1 }
+            }
+            return results.compactMap { $0 }
+        }
+    }
+
+    static func movement(_ migration: Migration, source: BucketInfo?, target: BucketInfo?, targetSpec: BucketSpec?) -> DataMovement {
+        let targetLocation = target?.settings.location ?? targetSpec?.settings.location
+        let targetClass = migration.storageClass ?? target?.settings.storageClass ?? targetSpec?.settings.storageClass
+        guard let sourceLocation = source?.settings.location, let targetLocation else {
+            return .unknown("location of \(source?.settings.location == nil ? migration.source.bucket : migration.target.bucket) unknown")
+        }
+        let sourceClass = source?.settings.storageClass ?? .standard
+        let destinationClass = targetClass ?? .standard
+        if sourceLocation.uppercased() == targetLocation.uppercased(), sourceClass == destinationClass { return .metadataOnly }
+        return .moves(fromLocation: sourceLocation, toLocation: targetLocation, fromClass: sourceClass, toClass: destinationClass)
+    }
+
+    func migrationDiagnostics(_ migration: Migration, outcome: MigrationOutcome, plan: Plan,
+                              observed: [String: BucketInfo?]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for (name, problem) in outcome.unsafeNames.prefix(20) {
+            out.append(.error("\(migration.key): object name `\(name)` \(problem); decant will not map it", at: migration.origin))
+        }
+        if outcome.unsafeNames.count > 20 {
+            out.append(.error("\(migration.key): \(outcome.unsafeNames.count - 20) more unsafe object names", at: migration.origin))
+        }
+        for collision in outcome.report.collisions.prefix(20) {
+            out.append(.error("\(migration.key): \(collision.sources.joined(separator: ", ")) would be copied to \(collision.target), inside a folder another subfolder rename writes to",
+                              at: migration.origin, hint: "rename that folder too, or exclude it"))
+        }
+        if (observed[migration.source.bucket] ?? nil) == nil {
+            out.append(.error("\(migration.key): source bucket \(migration.source.bucket) does not exist", at: migration.origin))
+        }
+        if !outcome.report.conflicts.isZero {
+            out.append(.warning("\(migration.key) is blocked: \(outcome.report.conflicts.objects) target object(s) differ from their source",
+                                at: migration.origin, hint: "inspect them, then set `overwrite: different` to replace them"))
+        }
+        if let spec = plan.bucket(named: migration.target.bucket), !spec.preserveAge,
+           (spec.settings.lifecycle ?? []).hasAgeBasedRules, outcome.report.hasWork {
+            out.append(.warning("\(migration.key): bucket `\(spec.key)` has age-based lifecycle rules, and a copy resets the object's creation time, so ages restart at the copy",
+                                at: spec.origin, hint: "set `preserve_age: true` on the bucket to keep the source's age in customTime"))
+        }
+        return out
+    }
+
+    // MARK: - Leftovers
+
+    func findLeftovers(_ plan: Plan, observed: [String: BucketInfo?]) async throws -> LeftoverReport {
+        let bySource = Dictionary(grouping: plan.migrations, by: \.source.bucket)
+        var entries: [LeftoverReport.Entry] = []
+        for bucket in bySource.keys.sorted() where (observed[bucket] ?? nil) != nil {
+            entries += try await LeftoverFinder(store: store).find(bucket: bucket, sources: bySource[bucket]!.map(\.source.prefix))
+        }
+        return LeftoverReport(entries: entries)
+    }
+}
+
+extension Plan {
+    /// The project buckets are created in when a bucket does not name one.
+    var storageProject: String? {
+        if case .gcs(let project, _) = storage { return project }
+        return nil
+    }
+}

@@ -1,1 +1,0 @@
-// The DecantRender module; see README "Architecture".

@@ -1,0 +1,202 @@
+import DecantCore
+import Foundation
+
+/// `decant plan --format json`: a versioned, documented schema kept apart from
+/// the internal types so they can change without breaking machines that read it.
+/// Format version 1; see README "JSON output".
+public struct PlanJSONRenderer: Sendable {
+    public static let formatVersion = "1"
+    /// Include every object of every action (large); otherwise actions carry counts.
+    public var includeObjects: Bool
+
+    public init(includeObjects: Bool = false) {
+        self.includeObjects = includeObjects
+    }
+
+    public func render(_ plan: PlannedChanges) -> String {
+        let document = JSONPlan(plan, includeObjects: includeObjects)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(RFC3339.format(date))
+        }
+        guard let data = try? encoder.encode(document) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// The JSON plan document, format version 1.
+struct JSONPlan: Encodable {
+    var formatVersion = PlanJSONRenderer.formatVersion
+    var decantVersion: String
+    var environment: String
+    var generatedAt: Date
+    var inputDigest: String
+    var state: State
+    var selection: Selection
+    var summary: Summary
+    var hasChanges: Bool
+    var errors: [JSONDiagnostic]
+    var warnings: [JSONDiagnostic]
+    var buckets: [Bucket]
+    var migrations: [MigrationJSON]
+    var code: Code?
+    var leftovers: [Leftover]?
+    var actions: [ActionJSON]
+
+    struct State: Encodable { var lineage: String?; var serial: Int64 }
+    struct Selection: Encodable { var targets: [String]; var phase: Int? }
+    struct Count: Encodable {
+        var objects: Int
+        var bytes: Int64
+        init(_ t: Tally) { objects = t.objects; bytes = t.bytes }
+    }
+    struct Summary: Encodable {
+        var bucketsToCreate: Int
+        var bucketsToUpdate: Int
+        var copy: Count
+        var adopt: Count
+        var delete: Count
+        var filesToEdit: Int
+        var blockedMigrations: Int
+    }
+    struct Bucket: Encodable {
+        var key: String
+        var name: String
+        var change: String
+        var fields: [Field]
+        struct Field: Encodable { var field: String; var before: String?; var after: String? }
+    }
+    struct MigrationJSON: Encodable {
+        var key: String
+        var phase: Int
+        var source: String
+        var target: String
+        var blocked: Bool
+        var blockers: [String]
+        var copy: Count
+        var overwrite: Count
+        var adopt: Count
+        var inSync: Count
+        var conflicts: Count
+        var delete: Count
+        var kept: [Kept]
+        var excluded: [Kept]
+        var onlyInTarget: Count
+        var samples: [Mapping]
+        var conflictSamples: [Mapping]
+        var dataMovement: String
+        var references: [Reference]
+        struct Kept: Encodable { var reason: String; var objects: Int; var bytes: Int64; var eligibleFrom: Date? }
+    }
+    struct Mapping: Encodable { var source: String; var target: String; var size: Int64 }
+    struct Reference: Encodable {
+        var path: String
+        var line: Int
+        var column: Int
+        var direction: String
+        var form: String
+        var migration: String?
+        var excerpt: String
+        var unrewritableReason: String?
+        init(_ r: CodeReference) {
+            path = r.path; line = r.line; column = r.column; direction = r.direction.rawValue; form = r.form.rawValue
+            migration = r.migration; excerpt = r.excerpt; unrewritableReason = r.unrewritableReason
+        }
+    }
+    struct Code: Encodable {
+        var filesScanned: Int
+        var edits: [Edit]
+        var unrewritable: [Reference]
+        var unmanaged: [Reference]
+        var referencesOverridden: Bool
+        struct Edit: Encodable { var path: String; var beforeSha256: String; var afterSha256: String; var migrations: [String]; var patch: String }
+    }
+    struct Leftover: Encodable { var bucket: String; var prefix: String; var objects: Int; var bytes: Int64 }
+    struct ActionJSON: Encodable {
+        var id: String
+        var kind: String
+        var symbol: String
+        var migration: String?
+        var bucket: String?
+        var reason: String
+        var dependsOn: [String]
+        var objects: Int
+        var bytes: Int64
+        var items: [Item]?
+        struct Item: Encodable {
+            var source: String
+            var sourceGeneration: Int64?
+            var target: String?
+            var targetGeneration: Int64?
+            var size: Int64
+            var crc32c: String?
+            var md5: String?
+            var adopt: Bool
+        }
+    }
+
+    init(_ plan: PlannedChanges, includeObjects: Bool) {
+        decantVersion = plan.decantVersion
+        environment = plan.environment
+        generatedAt = plan.generatedAt
+        inputDigest = plan.inputDigest
+        state = State(lineage: plan.stateLineage, serial: plan.stateSerial)
+        selection = Selection(targets: plan.selection.targets, phase: plan.selection.phase)
+        let s = plan.summary
+        summary = Summary(bucketsToCreate: s.bucketsToCreate, bucketsToUpdate: s.bucketsToUpdate, copy: Count(s.copy),
+                          adopt: Count(s.adopt), delete: Count(s.delete), filesToEdit: s.filesToEdit,
+                          blockedMigrations: s.blockedMigrations)
+        hasChanges = plan.hasChanges
+        errors = plan.diagnostics.errors.map(JSONDiagnostic.init)
+        warnings = plan.diagnostics.warnings.map(JSONDiagnostic.init)
+        buckets = plan.buckets.map { b in
+            Bucket(key: b.key, name: b.name, change: b.status.rawValue,
+                   fields: b.changes.map { Bucket.Field(field: $0.field.rawValue, before: $0.before, after: $0.after) })
+        }
+        migrations = plan.migrations.map { m in
+            MigrationJSON(
+                key: m.key, phase: m.phase, source: m.source.url, target: m.target.url, blocked: !m.blockers.isEmpty,
+                blockers: m.blockers, copy: Count(m.copy), overwrite: Count(m.overwrite), adopt: Count(m.adopt),
+                inSync: Count(m.inSync), conflicts: Count(m.conflicts), delete: Count(m.delete),
+                kept: m.deleteHeld.map { .init(reason: $0.reason, objects: $0.tally.objects, bytes: $0.tally.bytes, eligibleFrom: $0.eligibleFrom) },
+                excluded: m.excluded.map { .init(reason: $0.reason, objects: $0.tally.objects, bytes: $0.tally.bytes, eligibleFrom: nil) },
+                onlyInTarget: Count(m.targetOnly),
+                samples: m.samples.map { Mapping(source: $0.source, target: $0.target, size: $0.size) },
+                conflictSamples: m.conflictSamples.map { Mapping(source: $0.source, target: $0.target, size: $0.size) },
+                dataMovement: Format.movement(m.movement), references: m.references.map(Reference.init))
+        }
+        code = plan.code.map { c in
+            Code(filesScanned: c.filesScanned,
+                 edits: c.edits.map { .init(path: $0.path, beforeSha256: $0.beforeHash, afterSha256: $0.afterHash, migrations: $0.migrations, patch: $0.patch) },
+                 unrewritable: c.unrewritable.map(Reference.init), unmanaged: c.unmanaged.map(Reference.init),
+                 referencesOverridden: c.referencesOverridden)
+        }
+        leftovers = plan.leftovers.flatMap { $0.note == nil ? $0.entries.map { Leftover(bucket: $0.bucket, prefix: $0.prefix, objects: $0.tally.objects, bytes: $0.tally.bytes) } : nil }
+        actions = plan.graph.actions.map { a in
+            let items = a.objects
+            return ActionJSON(
+                id: a.id.rawValue, kind: a.kind.rawValue, symbol: String(a.kind.symbol), migration: a.migration, bucket: a.bucket,
+                reason: a.reason, dependsOn: a.dependsOn.map(\.rawValue), objects: items.count,
+                bytes: items.reduce(0) { $0 + $1.content.size },
+                items: includeObjects ? items.map {
+                    .init(source: "gs://\($0.source.bucket)/\($0.source.name)", sourceGeneration: $0.source.generation, target: $0.target.map { "gs://\($0.bucket)/\($0.name)" },
+                          targetGeneration: $0.target?.generation, size: $0.content.size, crc32c: $0.content.crc32c,
+                          md5: $0.content.md5, adopt: $0.adopt)
+                } : nil)
+        }
+    }
+}
+
+struct JSONDiagnostic: Encodable {
+    var message: String
+    var location: String?
+    var hint: String?
+    init(_ d: Diagnostic) {
+        message = d.message
+        location = d.location?.description
+        hint = d.hint
+    }
+}
