@@ -151,6 +151,8 @@ public struct MigrationPlan: Hashable, Sendable, Codable {
     public var collisions: [Collision] = []
     /// How the bytes move.
     public var movement: DataMovement
+    /// What verification compares for this migration's copies.
+    public var verifyLevel: VerifyLevel = .checksum
     /// Reasons nothing of this migration will run.
     public var blockers: [String] = []
     public var warnings: [String] = []

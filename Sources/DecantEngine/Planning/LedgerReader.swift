@@ -13,10 +13,12 @@ public struct LedgerCopy: Hashable, Sendable {
     /// When verification succeeded, and at which level; nil when not verified.
     public var verifiedAt: Date?
     public var verifyLevel: VerifyLevel?
+    /// Size and checksums of the copy as the store reported them.
+    public var targetContent: ContentIdentity?
 
     public init(sourceBucket: String, sourceName: String, sourceGeneration: Int64, content: ContentIdentity,
                 targetBucket: String, targetName: String, targetGeneration: Int64, verifiedAt: Date?,
-                verifyLevel: VerifyLevel?) {
+                verifyLevel: VerifyLevel?, targetContent: ContentIdentity? = nil) {
         self.sourceBucket = sourceBucket
         self.sourceName = sourceName
         self.sourceGeneration = sourceGeneration
@@ -26,6 +28,7 @@ public struct LedgerCopy: Hashable, Sendable {
         self.targetGeneration = targetGeneration
         self.verifiedAt = verifiedAt
         self.verifyLevel = verifyLevel
+        self.targetContent = targetContent
     }
 
     /// A checksum-level verification: the only kind that allows deleting the source.

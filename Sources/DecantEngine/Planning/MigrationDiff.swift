@@ -38,6 +38,7 @@ struct MigrationDiffer {
         var outcome = MigrationOutcome(report: MigrationPlan(
             key: migration.key, phase: migration.phase, description: migration.description,
             source: migration.source, target: migration.target, movement: movement))
+        outcome.report.verifyLevel = migration.verify
         var state = Accumulator(migration: migration, now: now, today: CalendarDay(now))
         let window = PartitionWindow.relativeBounds(migration, today: CalendarDay(now))
         for group in RenameGroup.groups(for: migration) {
