@@ -5,7 +5,7 @@ struct BucketResolver {
     let reader: ValueReader
     let environment: String
     let declaredEnvironments: [String]
-    let policies: [String: (rules: [LifecycleRule], location: SourceLocation)]
+    let policies: [String: [LifecycleRule]?]
     var bag: DiagnosticBag { reader.bag }
 
     static let keys = ["name", "location", "storage_class", "lifecycle", "labels", "versioning", "uniform_access",
@@ -27,20 +27,28 @@ struct BucketResolver {
         }
     }
 
-    /// Nil when the bucket is not part of this environment or is wrong.
-    func resolve(_ entry: PlanDocument.Entry) -> Resolved? {
+    enum Outcome {
+        /// Not part of this environment (its `environments:` leaves it out).
+        case absent
+        /// Wrong, and reported: whatever refers to it stays quiet.
+        case failed
+        case resolved(Resolved)
+    }
+
+    func resolve(_ entry: PlanDocument.Entry) -> Outcome {
         let path = "buckets.\(entry.name)"
         if !Self.isValidKey(entry.name) {
             bag.error("bucket key `\(entry.name)` may contain only letters, digits, `-` and `_`", at: entry.key.location)
-            return nil
+            return .failed
         }
-        guard let fields = Fields(entry.value, path: path, known: Self.keys, anchor: entry.key.location, bag: bag) else { return nil }
+        guard let fields = Fields(entry.value, path: path, known: Self.keys, anchor: entry.key.location, bag: bag) else { return .failed }
         if let only = EnvironmentResolver.restriction(fields["environments"], path: fields.child("environments"),
                                                       declared: declaredEnvironments, reader: reader),
            !only.contains(environment) {
-            return nil
+            return .absent
         }
         let errorsBefore = bag.items.errors.count
+        var failed = false
 
         var name: String?
         let nameLocation = fields["name"]?.location ?? entry.key.location
@@ -87,8 +95,12 @@ struct BucketResolver {
                 settings.lifecycle = LifecycleResolver(reader: reader).rules(node, fields.child("lifecycle"))
             } else if let policy = reader.string(node, fields.child("lifecycle")) {
                 if let found = policies[policy] {
-                    settings.lifecycle = found.rules
-                    policyName = policy
+                    if let rules = found {
+                        settings.lifecycle = rules
+                        policyName = policy
+                    } else {
+                        failed = true
+                    }
                 } else {
                     bag.error("bucket `\(entry.name)`: unknown lifecycle policy `\(policy)`", at: node.location,
                               hint: DiagnosticBag.suggestion(for: policy, among: policies.keys.sorted(), noun: "policies"))
@@ -99,11 +111,11 @@ struct BucketResolver {
         let codeRef = fields["code_ref"].flatMap { reader.string($0, fields.child("code_ref")) }
         let project = fields["project"].flatMap { reader.string($0, fields.child("project")) }
 
-        guard let name, bag.items.errors.count == errorsBefore else { return nil }
+        guard let name, !failed, bag.items.errors.count == errorsBefore else { return .failed }
         let spec = BucketSpec(key: entry.name, name: name, settings: settings, lifecyclePolicy: policyName,
                               preserveAge: preserveAge, codeRef: codeRef, project: project, origin: entry.key.location)
-        return Resolved(spec: spec, lifecycleLocation: fields["lifecycle"]?.location,
-                        preserveAgeWritten: fields["preserve_age"] != nil)
+        return .resolved(Resolved(spec: spec, lifecycleLocation: fields["lifecycle"]?.location,
+                                  preserveAgeWritten: fields["preserve_age"] != nil))
     }
 
     /// GCS labels: keys start with a lowercase letter; keys and values have at most

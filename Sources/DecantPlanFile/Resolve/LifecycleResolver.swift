@@ -13,13 +13,12 @@ struct LifecycleResolver {
     /// GCS accepts only these conditions with AbortIncompleteMultipartUpload.
     static let abortConditionKeys = ["age_days", "matches_prefix", "matches_suffix"]
 
-    /// The policies of `lifecycle_policies:`, by name.
-    func policies(_ document: PlanDocument) -> [String: (rules: [LifecycleRule], location: SourceLocation)] {
-        var out: [String: (rules: [LifecycleRule], location: SourceLocation)] = [:]
+    /// The policies of `lifecycle_policies:`, by name; nil rules for a policy with
+    /// mistakes (already reported), so that buckets using it do not report it again.
+    func policies(_ document: PlanDocument) -> [String: [LifecycleRule]?] {
+        var out: [String: [LifecycleRule]?] = [:]
         for entry in document.entries("lifecycle_policies") {
-            if let rules = rules(entry.value, "lifecycle_policies.\(entry.name)") {
-                out[entry.name] = (rules, entry.key.location)
-            }
+            out[entry.name] = .some(rules(entry.value, "lifecycle_policies.\(entry.name)"))
         }
         return out
     }

@@ -7,6 +7,8 @@ struct MigrationResolver {
     let declaredEnvironments: [String]
     /// The buckets of this environment, by key.
     let buckets: [String: BucketSpec]
+    /// Buckets with mistakes (reported already): a target naming one fails quietly.
+    let failedBucketKeys: Set<String>
     /// Every bucket key of the plan, in any environment.
     let allBucketKeys: [String]
     var bag: DiagnosticBag { reader.bag }
@@ -101,6 +103,7 @@ struct MigrationResolver {
             guard let checked = checked(BucketPath(bucket: bucket.name, prefix: parsed.prefix), path, node.location, text: text) else { return nil }
             return (checked, key)
         }
+        if failedBucketKeys.contains(key) { return nil }
         if allBucketKeys.contains(key) {
             bag.error("`\(path)`: bucket `\(key)` does not exist in environment `\(environment)` (see its `environments:`)",
                       at: node.location)
@@ -109,7 +112,7 @@ struct MigrationResolver {
         var hint: String
         if let named = buckets.values.first(where: { $0.name == key }) {
             hint = "`\(key)` is the name of bucket `\(named.key)`: write `\(named.key)/\(parsed.prefix)`"
-        } else if let close = Suggest.closest(to: key, among: buckets.keys) {
+        } else if let close = Suggest.closest(to: key, among: allBucketKeys) {
             hint = "did you mean `\(close)`?"
         } else {
             hint = "a target names a key of `buckets:`; a bucket the plan does not manage is written `gs://\(key)/\(parsed.prefix)`"

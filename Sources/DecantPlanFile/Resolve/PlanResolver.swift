@@ -30,11 +30,20 @@ struct PlanResolver {
         let bucketResolver = BucketResolver(reader: reader, environment: environment, declaredEnvironments: declared,
                                             policies: policies)
         let bucketEntries = document.entries("buckets")
-        let buckets = bucketEntries.compactMap { bucketResolver.resolve($0) }
+        var buckets: [BucketResolver.Resolved] = []
+        var failedBuckets = Set<String>()
+        for entry in bucketEntries {
+            switch bucketResolver.resolve(entry) {
+            case .resolved(let bucket): buckets.append(bucket)
+            case .failed: failedBuckets.insert(entry.name)
+            case .absent: break
+            }
+        }
         let bucketsByKey = Dictionary(buckets.map { ($0.spec.key, $0.spec) }, uniquingKeysWith: { a, _ in a })
 
         let migrationResolver = MigrationResolver(reader: reader, environment: environment, declaredEnvironments: declared,
-                                                  buckets: bucketsByKey, allBucketKeys: bucketEntries.map(\.name))
+                                                  buckets: bucketsByKey, failedBucketKeys: failedBuckets,
+                                                  allBucketKeys: bucketEntries.map(\.name))
         let migrations = document.entries("migrations").compactMap { migrationResolver.resolve($0) }
 
         let checks = PlanChecks(bag: bag, environment: environment)

@@ -19,6 +19,8 @@ enum TextPosition {
 
     /// The offset of the first byte that is not part of valid UTF-8, nil when all is valid.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        // The standard library's validation is fast; walk scalar by scalar only to find the bad byte.
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var offset = 0
@@ -29,6 +31,23 @@ enum TextPosition {
             case .error: return offset
             }
         }
+    }
+
+    /// The number of the last line that holds anything but blanks.
+    static func lastContentLine(_ bytes: [UInt8]) -> Int {
+        var line = 1
+        var last = 0
+        var blank = true
+        for b in bytes {
+            if b == UInt8(ascii: "\n") {
+                if !blank { last = line }
+                line += 1
+                blank = true
+            } else if b != UInt8(ascii: " "), b != UInt8(ascii: "\t"), b != UInt8(ascii: "\r") {
+                blank = false
+            }
+        }
+        return blank ? last : line
     }
 
     /// The text of one line (1-based), without its line break.

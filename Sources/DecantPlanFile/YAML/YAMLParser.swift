@@ -119,7 +119,7 @@ enum YAMLParser {
             let indentation = line.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
             if indentation.contains(UInt8(ascii: "\t")) || problem.contains("tab") {
                 hint = "YAML does not allow tabs for indentation; indent with spaces"
-            } else if problem.contains("end of stream") {
+            } else if problem.contains("end of stream") || location.line > TextPosition.lastContentLine(bytes) {
                 hint = "the file ends before the construct is closed: is it truncated?"
             }
             return .error(message, at: location, hint: hint)
