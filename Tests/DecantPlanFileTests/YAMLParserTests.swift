@@ -156,6 +156,16 @@ import Testing
         #expect(diagnostics.first?.message.contains("must be a scalar") == true)
     }
 
+    @Test func fiftyThousandEntriesParse() throws {
+        var text = "migrations:\n"
+        for i in 0..<50_000 { text += "  m\(i): { source: \"src/f\(i)/\", target: \"t/f\(i)/\" }\n" }
+        let (root, diagnostics) = parse(text)
+        #expect(diagnostics.isEmpty)
+        let entries = try #require(root?.pairs?.first?.value.pairs)
+        #expect(entries.count == 50_000)
+        #expect(entries.last?.key.location.line == 50_001)
+    }
+
     @Test func tenMegabyteScalarParses() throws {
         let big = String(repeating: "x", count: 10 << 20)
         let (root, diagnostics) = parse("description: \(big)\n")

@@ -76,18 +76,20 @@ struct SeedUseCase {
         }
         let sourceBucket = text("source_bucket"), targetBucket = text("target_bucket")
         let sourcePath = pathText("source_path"), targetPath = pathText("target_path")
-        guard let pattern, let sourceBucket, let targetBucket, let sourcePath, let targetPath,
-              let targetBucketNode = fields["target_bucket"] else { return nil }
-        var useCase = SeedUseCase(key: key, location: keyNode.location, pattern: pattern, sourceBucket: sourceBucket,
-                                  targetBucket: targetBucket, targetBucketLocation: targetBucketNode.location,
-                                  sourcePath: sourcePath, targetPath: targetPath)
+        // Everything else is read even when the above failed, so that all mistakes are reported.
+        var useCase = SeedUseCase(key: key, location: keyNode.location, pattern: pattern ?? .singleFolder,
+                                  sourceBucket: sourceBucket ?? "", targetBucket: targetBucket ?? "",
+                                  targetBucketLocation: fields["target_bucket"]?.location ?? keyNode.location,
+                                  sourcePath: sourcePath ?? "", targetPath: targetPath ?? "")
 
         // Keys a pattern class never reads are reported, not silently given a meaning.
         let onlyFor: [String: Pattern] = ["partition_pattern": .datePartitioned, "date_range": .datePartitioned,
                                           "file_patterns": .filePattern]
-        for (name, owner) in onlyFor.sorted(by: { $0.key < $1.key }) where fields[name] != nil && owner != pattern {
-            bag.error("`\(fields.child(name))` is read only by the `\(owner.rawValue)` pattern, not `\(pattern.rawValue)`",
-                      at: fields.keyLocation(name), hint: "remove it, or change `pattern:`")
+        if let pattern {
+            for (name, owner) in onlyFor.sorted(by: { $0.key < $1.key }) where fields[name] != nil && owner != pattern {
+                bag.error("`\(fields.child(name))` is read only by the `\(owner.rawValue)` pattern, not `\(pattern.rawValue)`",
+                          at: fields.keyLocation(name), hint: "remove it, or change `pattern:`")
+            }
         }
         if pattern == .filePattern, let location = fields.keyLocation("include_subfolders") {
             bag.warning("`\(fields.child("include_subfolders"))` is ignored: the seed's file_pattern lists the folder itself only",

@@ -11,6 +11,8 @@ struct MigrationResolver {
     let failedBucketKeys: Set<String>
     /// Every bucket key of the plan, in any environment.
     let allBucketKeys: [String]
+    /// Plans name few buckets many times: check each name once.
+    let bucketNameProblems = BucketNameProblems()
     var bag: DiagnosticBag { reader.bag }
 
     static let keys = ["phase", "description", "source", "target", "subfolders", "include", "exclude", "file_types",
@@ -123,7 +125,7 @@ struct MigrationResolver {
 
     private func checked(_ bucketPath: BucketPath, _ path: String, _ location: SourceLocation, text: String) -> BucketPath? {
         var ok = true
-        let problems = BucketName.problems(bucketPath.bucket)
+        let problems = bucketNameProblems[bucketPath.bucket]
         if !problems.isEmpty {
             bag.error("`\(path)`: `\(bucketPath.bucket)` is not a valid GCS bucket name in environment `\(environment)`: "
                       + problems.joined(separator: "; "), at: location)
@@ -209,5 +211,17 @@ struct MigrationResolver {
                         at: fields.keyLocation("delete_source") ?? node.location, hint: "set `after:`, e.g. `after: 14d`")
         }
         return CleanupPolicy(deleteSource: deleteSource, after: after ?? .days(0), retention: retention)
+    }
+}
+
+/// `BucketName.problems`, remembered per name for one resolution.
+final class BucketNameProblems {
+    private var known: [String: [String]] = [:]
+
+    subscript(_ name: String) -> [String] {
+        if let problems = known[name] { return problems }
+        let problems = BucketName.problems(name)
+        known[name] = problems
+        return problems
     }
 }

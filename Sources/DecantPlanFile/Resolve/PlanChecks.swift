@@ -18,13 +18,12 @@ struct PlanChecks {
         }
     }
 
+    /// A source or target of one migration; small, so that sorting 100k of them is cheap.
     private struct Place {
         enum Kind { case source, target }
         let path: BucketPath
         let kind: Kind
-        let migration: MigrationResolver.Resolved
-        var location: SourceLocation { kind == .source ? migration.sourceLocation : migration.targetLocation }
-        var key: String { migration.migration.key }
+        let index: Int
     }
 
     /// Every pair of places where one contains the other: sorted by bucket and prefix,
@@ -32,51 +31,55 @@ struct PlanChecks {
     /// is O(n log n) plus one report per overlap.
     func overlaps(_ migrations: [MigrationResolver.Resolved]) {
         var places: [Place] = []
-        for m in migrations {
-            places.append(Place(path: m.migration.source, kind: .source, migration: m))
-            places.append(Place(path: m.migration.target, kind: .target, migration: m))
+        places.reserveCapacity(migrations.count * 2)
+        for (index, m) in migrations.enumerated() {
+            places.append(Place(path: m.migration.source, kind: .source, index: index))
+            places.append(Place(path: m.migration.target, kind: .target, index: index))
         }
-        places.sort { ($0.path.bucket, $0.path.prefix, $0.location.file, $0.location.line, $0.location.column)
-            < ($1.path.bucket, $1.path.prefix, $1.location.file, $1.location.line, $1.location.column) }
+        places.sort { a, b in
+            if a.path.bucket != b.path.bucket { return a.path.bucket < b.path.bucket }
+            if a.path.prefix != b.path.prefix { return a.path.prefix < b.path.prefix }
+            return (a.index, a.kind == .source ? 0 : 1) < (b.index, b.kind == .source ? 0 : 1)
+        }
         var open: [Place] = []
         for place in places {
             while let top = open.last, !top.path.contains(place.path) { open.removeLast() }
-            for outer in open { report(outer: outer, inner: place) }
+            for outer in open { report(outer: outer, inner: place, migrations) }
             open.append(place)
         }
     }
 
-    private func report(outer: Place, inner: Place) {
+    private func report(outer: Place, inner: Place, _ migrations: [MigrationResolver.Resolved]) {
+        func location(_ p: Place) -> SourceLocation {
+            p.kind == .source ? migrations[p.index].sourceLocation : migrations[p.index].targetLocation
+        }
+        func key(_ p: Place) -> String { migrations[p.index].migration.key }
         // Point at the later of the two in the files, and name the other.
-        let (first, second) = isBefore(outer.location, inner.location) ? (outer, inner) : (inner, outer)
+        let (first, second) = isBefore(location(outer), location(inner)) ? (outer, inner) : (inner, outer)
         let same = outer.path == inner.path
         let relation = same ? "is the same place as" : (second.path == inner.path ? "lies inside" : "contains")
-        let what: String
         switch (outer.kind, inner.kind) {
         case (.target, .target):
-            what = "the targets of `\(first.key)` and `\(second.key)` overlap: `\(second.path.url)` \(relation) `\(first.path.url)`"
-            bag.error(what + " (at \(first.location))", at: second.location,
-                      hint: "give each migration its own target prefix, e.g. `\(second.key)/`")
+            bag.error("the targets of `\(key(first))` and `\(key(second))` overlap: `\(second.path.url)` \(relation) `\(first.path.url)` (at \(location(first)))",
+                      at: location(second), hint: "give each migration its own target prefix, e.g. `\(key(second))/`")
             return
         case (.source, .source):
-            what = "the sources of `\(first.key)` and `\(second.key)` overlap: `\(second.path.url)` \(relation) `\(first.path.url)`"
-            bag.error(what + " (at \(first.location))", at: second.location,
-                      hint: "an object must belong to one migration; narrow one source prefix")
+            bag.error("the sources of `\(key(first))` and `\(key(second))` overlap: `\(second.path.url)` \(relation) `\(first.path.url)` (at \(location(first)))",
+                      at: location(second), hint: "an object must belong to one migration; narrow one source prefix")
             return
         default:
             break
         }
-        if outer.key == inner.key {
+        if outer.index == inner.index {
             let inside = inner.kind == .target ? "its target lies inside its source" : "its source lies inside its target"
-            bag.error("migration `\(inner.key)`: \(inside) (`\(inner.path.url)` in `\(outer.path.url)`)",
-                      at: inner.kind == .target ? inner.migration.targetLocation : inner.migration.sourceLocation,
+            bag.error("migration `\(key(inner))`: \(inside) (`\(inner.path.url)` in `\(outer.path.url)`)", at: location(inner),
                       hint: "copies would be copied again; use another bucket or a prefix outside the source")
             return
         }
-        let targetPlace = outer.kind == .target ? outer : inner
-        let sourcePlace = outer.kind == .source ? outer : inner
-        bag.error("the target of `\(targetPlace.key)` (`\(targetPlace.path.url)`) overlaps the source of `\(sourcePlace.key)` (`\(sourcePlace.path.url)`, at \(sourcePlace.location))",
-                  at: targetPlace.location, hint: "copies of one migration would be picked up by the other")
+        let target = outer.kind == .target ? outer : inner
+        let source = outer.kind == .source ? outer : inner
+        bag.error("the target of `\(key(target))` (`\(target.path.url)`) overlaps the source of `\(key(source))` (`\(source.path.url)`, at \(location(source)))",
+                  at: location(target), hint: "copies of one migration would be picked up by the other")
     }
 
     private func isBefore(_ a: SourceLocation, _ b: SourceLocation) -> Bool {
