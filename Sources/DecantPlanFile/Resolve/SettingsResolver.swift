@@ -14,9 +14,14 @@ struct SettingsResolver {
             bag.error("the plan has no `decant:` version", at: document.start, hint: "add `decant: 1` to one plan file")
             return
         }
-        guard entry.value.isPlainScalar, entry.value.scalar == "1" else {
-            bag.error("unsupported plan format `decant: \(entry.value.scalar ?? "…")`; this decant reads version 1",
+        guard entry.value.isPlainScalar, let version = entry.value.scalar, Int(version) != nil else {
+            bag.error("`decant` must be the plan format's version number, got \(entry.value.kindDescription)",
                       at: entry.value.location, hint: "write `decant: 1`")
+            return
+        }
+        guard version == "1" else {
+            bag.error("unsupported plan format `decant: \(version)`; this decant reads version 1",
+                      at: entry.value.location, hint: "write `decant: 1`, or use the decant release that reads version \(version)")
             return
         }
     }
