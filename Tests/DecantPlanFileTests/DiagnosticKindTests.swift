@@ -374,6 +374,17 @@ import Testing
         #expect(w[1].message.contains("without a validation period"))
     }
 
+    @Test func aSourceNamingABucketKeyIsAWarning() {
+        let w = warnings("""
+        buckets: { archive: {} }
+        migrations:
+          a: { source: "archive/x/", target: "archive/y/" }
+          b: { source: "gs://archive/z/", target: "archive/w/" }
+        """)
+        #expect(w.map(\.position) == ["8:16"])
+        #expect(w.first?.hint == "write `gs://archive-bucket-dev/x/` for the managed bucket, or `gs://archive/x/` to keep this one")
+    }
+
     @Test func aBrokenBucketDoesNotCascade() {
         let e = errors("""
         buckets: { t: { versioning: maybe } }

@@ -18,8 +18,7 @@ enum ConvertCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CommandError("cannot read `\(given)`")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        guard String(validating: data, as: UTF8.self) != nil else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw CommandError("`\(given)` is not valid UTF-8")
         }
         let (output, diagnostics) = SeedConverter.convert(text, fileName: given)

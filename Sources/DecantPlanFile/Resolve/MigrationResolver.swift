@@ -86,6 +86,11 @@ struct MigrationResolver {
             bag.error("`\(path)` must be `bucket/prefix/`, got `\(text)`", at: node.location)
             return nil
         }
+        if !text.hasPrefix("gs://"), let managed = buckets[parsed.bucket], managed.name != parsed.bucket {
+            bag.warning("`\(path)` reads from a bucket literally named `\(parsed.bucket)`, which is also a key of `buckets:`",
+                        at: node.location,
+                        hint: "write `gs://\(managed.name)/\(parsed.prefix)` for the managed bucket, or `gs://\(parsed.bucket)/\(parsed.prefix)` to keep this one")
+        }
         return checked(parsed, path, node.location, text: text)
     }
 

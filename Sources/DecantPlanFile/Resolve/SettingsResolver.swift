@@ -80,7 +80,9 @@ struct SettingsResolver {
         guard let bucketNode = fields.required("bucket", bag: bag), let bucket = reader.string(bucketNode, "state.bucket") else { return nil }
         let problems = BucketName.problems(bucket)
         if !problems.isEmpty {
-            bag.error("`state.bucket`: `\(bucket)` is not a valid bucket name: " + problems.joined(separator: "; "), at: bucketNode.location)
+            let environment = reader.interpolator.variables["env"] ?? ""
+            bag.error("`state.bucket`: `\(bucket)` is not a valid GCS bucket name in environment `\(environment)`: "
+                      + problems.joined(separator: "; "), at: bucketNode.location)
             return nil
         }
         var prefix = ""
