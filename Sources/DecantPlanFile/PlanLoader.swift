@@ -38,7 +38,10 @@ public enum PlanLoader {
     /// cannot be parsed stops here (after every file is parsed): resolving the rest
     /// would only add errors that follow from the missing file.
     private static func prepare(_ files: [PlanSourceFile], bag: DiagnosticBag) -> (PlanResolver, String)? {
-        guard !files.isEmpty else { return nil }
+        guard !files.isEmpty else {
+            if !bag.hasErrors { bag.error("no plan files to read", at: nil) }
+            return nil
+        }
         var roots: [(path: String, root: YAMLNode?)] = []
         var unreadable = false
         for file in files.sorted(by: { $0.relativePath < $1.relativePath }) {

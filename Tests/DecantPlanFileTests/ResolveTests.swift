@@ -137,6 +137,13 @@ import Testing
         #expect(p.migrations.map(\.key) == ["external", "qpi"])
     }
 
+    @Test func anEmptyEntryTakesEveryDefault() throws {
+        let (plan, diagnostics) = PlanText.load(PlanText.header + "buckets:\n  archive:\n")
+        #expect(diagnostics.isEmpty)
+        #expect(plan?.buckets.map(\.name) == ["archive-bucket-dev"])
+        #expect(PlanLoader.load(files: [], environment: "dev").diagnostics.map(\.message) == ["no plan files to read"])
+    }
+
     @Test func gcsStorageWithEndpoint() throws {
         let (plan, _) = PlanText.load("""
         decant: 1

@@ -10,10 +10,10 @@ struct Fields {
     private let byName: [String: YAMLPair]
     let pairs: [YAMLPair]
 
-    /// Nil (after reporting it) when `node` is not a mapping. Unknown keys are reported
-    /// with the closest known one.
+    /// Nil (after reporting it) when `node` is not a mapping; an empty value (`archive:`)
+    /// is an empty mapping. Unknown keys are reported with the closest known one.
     init?(_ node: YAMLNode, path: String, known: [String], anchor: SourceLocation? = nil, bag: DiagnosticBag) {
-        guard let pairs = node.pairs else {
+        guard let pairs = node.isNull ? [] : node.pairs else {
             bag.error("`\(path)` must be a mapping, got \(node.kindDescription)", at: node.location)
             return nil
         }
