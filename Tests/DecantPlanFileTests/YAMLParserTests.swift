@@ -57,6 +57,12 @@ import Testing
         #expect(bucket[0].value.scalar == "true")
     }
 
+    @Test func mergeKeyNeedsAMapping() {
+        let (_, diagnostics) = parse("a: &a x\nb:\n  <<: *a\n  c: 1\n")
+        #expect(diagnostics.map(\.position) == ["3:7"])
+        #expect(diagnostics.first?.message.contains("a merge key `<<` takes a mapping or a list of mappings") == true)
+    }
+
     @Test func unknownAliasIsAnError() {
         let (_, diagnostics) = parse("a: *nope\n")
         #expect(diagnostics.map(\.position) == ["1:4"])

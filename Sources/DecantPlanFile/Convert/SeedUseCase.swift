@@ -13,7 +13,6 @@ struct SeedUseCase {
     var pattern: Pattern
     var sourceBucket: String
     var targetBucket: String
-    var targetBucketLocation: SourceLocation
     var sourcePath: String
     var targetPath: String
     /// Nil when the seed's pattern default applies.
@@ -79,7 +78,6 @@ struct SeedUseCase {
         // Everything else is read even when the above failed, so that all mistakes are reported.
         var useCase = SeedUseCase(key: key, location: keyNode.location, pattern: pattern ?? .singleFolder,
                                   sourceBucket: sourceBucket ?? "", targetBucket: targetBucket ?? "",
-                                  targetBucketLocation: fields["target_bucket"]?.location ?? keyNode.location,
                                   sourcePath: sourcePath ?? "", targetPath: targetPath ?? "")
 
         // Keys a pattern class never reads are reported, not silently given a meaning.

@@ -82,7 +82,7 @@ struct MigrationResolver {
     /// A literal bucket and prefix (`data-bucket-${env}/historization/`, `gs://` accepted).
     private func source(_ node: YAMLNode, _ path: String) -> BucketPath? {
         guard let text = reader.string(node, path) else { return nil }
-        guard let parsed = PathRules.bucketPath(text) else {
+        guard let parsed = BucketPath(parsing: text) else {
             bag.error("`\(path)` must be `bucket/prefix/`, got `\(text)`", at: node.location)
             return nil
         }
@@ -97,7 +97,7 @@ struct MigrationResolver {
     /// A bucket key and prefix (`archive/archives/`), or `gs://name/prefix/` for a bucket the plan does not manage.
     private func target(_ node: YAMLNode, _ path: String) -> (path: BucketPath, key: String?)? {
         guard let text = reader.string(node, path) else { return nil }
-        guard let parsed = PathRules.bucketPath(text) else {
+        guard let parsed = BucketPath(parsing: text) else {
             bag.error("`\(path)` must be `bucket-key/prefix/` or `gs://bucket/prefix/`, got `\(text)`", at: node.location)
             return nil
         }

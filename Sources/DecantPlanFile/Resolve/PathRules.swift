@@ -28,9 +28,4 @@ enum PathRules {
             }
         }
     }
-
-    /// Splits `gs://bucket/prefix/` or `bucket/prefix/`; the prefix is empty or ends with `/`.
-    static func bucketPath(_ text: String) -> BucketPath? {
-        BucketPath(parsing: text)
-    }
 }

@@ -132,12 +132,7 @@ struct YAMLTreeBuilder {
             pairs.append(YAMLPair(key: key, value: value))
         }
         for merge in merges {
-            let sources: [YAMLNode]
-            switch merge.content {
-            case .mapping: sources = [merge]
-            case .sequence(let list): sources = list
-            case .scalar: sources = []
-            }
+            let sources = merge.items ?? [merge]
             for source in sources {
                 guard let sourcePairs = source.pairs else {
                     error("a merge key `<<` takes a mapping or a list of mappings, not \(source.kindDescription)",
