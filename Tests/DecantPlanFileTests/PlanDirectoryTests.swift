@@ -101,6 +101,6 @@ import Testing
         let elapsed = clock.now - start
         #expect(diagnostics.isEmpty)
         #expect(plan?.migrations.count == count)
-        #expect(elapsed < .seconds(30), "took \(elapsed)")
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
     }
 }
