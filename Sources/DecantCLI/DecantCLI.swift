@@ -7,6 +7,7 @@ public enum DecantCLI {
     /// Every subcommand, in the order `decant --help` lists them.
     public static let commands: [Command] = [
         VersionCommand.command,
+        ValidateCommand.command, ConvertCommand.command,
     ]
 
     static let globalHelp = """

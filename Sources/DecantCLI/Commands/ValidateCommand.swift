@@ -1,0 +1,54 @@
+import DecantCore
+import DecantPlanFile
+
+/// `decant validate`: reads the plan files and reports every mistake, touching
+/// nothing and calling no network.
+enum ValidateCommand {
+    static let command = Command(
+        CommandSpec(
+            name: "validate", summary: "Check the plan files, without network access.",
+            usage: "[--plans DIR] [--env ENV]",
+            options: [
+                OptionSpec("plans", value: "DIR", help: "The plan directory (default: plans)."),
+                OptionSpec("env", value: "ENV", help: "Check one environment (default: every declared one)."),
+            ],
+            discussion: "Diagnostics go to standard error as file:line:column: severity: message. Exit status: 0 when valid (warnings allowed), 1 otherwise.")
+    ) { arguments, context in
+        let given = arguments.value("plans") ?? "plans"
+        let directory = context.resolve(given)
+        let (environments, diagnostics) = PlanLoader.validate(directory: directory, environment: arguments.value("env"))
+        PlanOutput.printDiagnostics(diagnostics, context: context)
+        guard !diagnostics.hasErrors else {
+            let errors = diagnostics.errors.count
+            context.console.err("\(given) is not valid: \(errors) error\(errors == 1 ? "" : "s")\n")
+            return ExitCode.failure
+        }
+        var bucketKeys = Set<String>()
+        var migrationKeys = Set<String>()
+        for environment in environments {
+            guard let plan = PlanLoader.load(directory: directory, environment: environment).plan else { continue }
+            bucketKeys.formUnion(plan.buckets.map(\.key))
+            migrationKeys.formUnion(plan.migrations.map(\.key))
+        }
+        let shown = given.hasSuffix("/") ? given : given + "/"
+        context.console.out("\(shown) is valid for \(environments.joined(separator: ", ")): "
+            + "\(PlanOutput.count(bucketKeys.count, "bucket")), \(PlanOutput.count(migrationKeys.count, "migration"))\n")
+        return ExitCode.success
+    }
+}
+
+/// Printing helpers shared by the commands that read plan files.
+enum PlanOutput {
+    /// Each diagnostic on its own line on standard error, with paths relative to the working directory.
+    static func printDiagnostics(_ diagnostics: [Diagnostic], context: CommandContext) {
+        let base = context.directory.hasSuffix("/") ? context.directory : context.directory + "/"
+        for var diagnostic in diagnostics {
+            if let location = diagnostic.location, location.file.hasPrefix(base) {
+                diagnostic.location?.file = String(location.file.dropFirst(base.count))
+            }
+            context.console.err(diagnostic.description + "\n")
+        }
+    }
+
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+}

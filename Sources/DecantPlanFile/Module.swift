@@ -1,1 +1,0 @@
-// The DecantPlanFile module; see README "Architecture".
