@@ -64,9 +64,15 @@ public enum OverwritePolicy: String, Hashable, Sendable, Codable, CaseIterable {
 public enum VerifyLevel: String, Hashable, Sendable, Codable, CaseIterable, Comparable {
     case count, size, checksum
 
-    public static func < (a: VerifyLevel, b: VerifyLevel) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    var rank: Int {
+        switch self {
+        case .count: return 0
+        case .size: return 1
+        case .checksum: return 2
+        }
     }
+
+    public static func < (a: VerifyLevel, b: VerifyLevel) -> Bool { a.rank < b.rank }
 }
 
 /// A length of time written `14d`, `2w`, `12h` or `90m` in a plan file.
@@ -201,31 +207,32 @@ public struct Migration: Hashable, Sendable, Codable {
     /// longest matching subfolder rename, prepend the target prefix. Nil when the
     /// object is not under the source prefix.
     public func targetName(forSource name: String) -> String? {
-        guard name.hasPrefix(source.prefix) else { return nil }
-        let relative = String(name.utf8.dropFirst(source.prefix.utf8.count))!
+        guard let relative = name.droppingPrefix(source.prefix) else { return nil }
         return target.prefix + mapRelative(relative)
     }
 
     /// The inverse of `targetName(forSource:)`, used by rollback and by the code
     /// rewriter to map paths back; nil when the name is outside the target prefix.
     public func sourceName(forTarget name: String) -> String? {
-        guard name.hasPrefix(target.prefix) else { return nil }
-        let relative = String(name.utf8.dropFirst(target.prefix.utf8.count))!
-        var best: SubfolderRename?
-        for rename in subfolders where relative.hasPrefix(rename.to) {
-            if best == nil || rename.to.utf8.count > best!.to.utf8.count { best = rename }
-        }
-        if let best { return source.prefix + best.from + String(relative.utf8.dropFirst(best.to.utf8.count))! }
-        return source.prefix + relative
+        guard let relative = name.droppingPrefix(target.prefix) else { return nil }
+        let best = subfolders.filter { relative.utf8.starts(with: $0.to.utf8) }.max { $0.to.utf8.count < $1.to.utf8.count }
+        guard let best, let rest = relative.droppingPrefix(best.to) else { return source.prefix + relative }
+        return source.prefix + best.from + rest
     }
 
     /// A path relative to the source prefix, through the subfolder renames.
     public func mapRelative(_ relative: String) -> String {
-        var best: SubfolderRename?
-        for rename in subfolders where relative.hasPrefix(rename.from) {
-            if best == nil || rename.from.utf8.count > best!.from.utf8.count { best = rename }
-        }
-        guard let best else { return relative }
-        return best.to + String(relative.utf8.dropFirst(best.from.utf8.count))!
+        let best = subfolders.filter { relative.utf8.starts(with: $0.from.utf8) }.max { $0.from.utf8.count < $1.from.utf8.count }
+        guard let best, let rest = relative.droppingPrefix(best.from) else { return relative }
+        return best.to + rest
+    }
+}
+
+extension String {
+    /// The rest of the string after `prefix`, compared byte by byte (object names
+    /// are bytes; Unicode-equivalent spellings are different names), or nil.
+    public func droppingPrefix(_ prefix: String) -> String? {
+        guard utf8.starts(with: prefix.utf8) else { return nil }
+        return String(self[utf8.index(utf8.startIndex, offsetBy: prefix.utf8.count)...])
     }
 }

@@ -93,11 +93,16 @@ public struct BucketSpec: Hashable, Sendable, Codable {
         self.origin = origin
     }
 
-    /// The lifecycle rules as they are written to the bucket: with `preserve_age`,
-    /// age conditions are moved onto `customTime`.
+    /// The lifecycle rules as they are written to the bucket. With `preserve_age`,
+    /// each age-based rule gets a twin on `customTime`: copies (which carry the
+    /// source's creation time as `customTime`) age from their original creation,
+    /// while objects written to the bucket later, without `customTime`, still match
+    /// the original rule. Replacing the rule instead would leave them unmanaged.
     public var effectiveSettings: BucketSettings {
         var s = settings
-        if preserveAge, let rules = s.lifecycle { s.lifecycle = rules.map(\.onCustomTime) }
+        if preserveAge, let rules = s.lifecycle {
+            s.lifecycle = rules + rules.filter(\.condition.dependsOnCreationTime).map(\.onCustomTime)
+        }
         return s
     }
 }

@@ -3,10 +3,11 @@
 public enum Suggest {
     public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
         let w = Array(word.lowercased().utf8)
-        var best: (String, Int)?
+        var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             let d = distance(w, Array(candidate.lowercased().utf8))
-            if best == nil || d < best!.1 || (d == best!.1 && candidate < best!.0) { best = (candidate, d) }
+            if let current = best, d > current.distance || (d == current.distance && candidate >= current.candidate) { continue }
+            best = (candidate, d)
         }
         guard let (candidate, d) = best else { return nil }
         let limit = max(2, min(w.count, candidate.utf8.count) / 3)
