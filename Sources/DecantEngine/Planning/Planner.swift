@@ -252,11 +252,6 @@ public struct Planner: Sendable {
             out.append(.warning("\(migration.key) is blocked: \(outcome.report.conflicts.objects) target object(s) differ from their source",
                                 at: migration.origin, hint: "inspect them, then set `overwrite: different` to replace them"))
         }
-        if let spec = plan.bucket(named: migration.target.bucket), !spec.preserveAge,
-           (spec.settings.lifecycle ?? []).hasAgeBasedRules, outcome.report.hasWork {
-            out.append(.warning("\(migration.key): bucket `\(spec.key)` has age-based lifecycle rules, and a copy resets the object's creation time, so ages restart at the copy",
-                                at: spec.origin, hint: "set `preserve_age: true` on the bucket to keep the source's age in customTime"))
-        }
         return out
     }
 
