@@ -44,8 +44,6 @@ let package = Package(
         .testTarget(name: "DecantPlanFileTests", dependencies: ["DecantPlanFile", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DecantStorageTests", dependencies: ["DecantStorage", "TestSupport"]),
-        .testTarget(name: "DecantCodeRefsTests", dependencies: ["DecantCodeRefs", "TestSupport"]),
-        .testTarget(name: "DecantStateTests", dependencies: ["DecantState", "TestSupport"]),
         .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"]),
         .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"]),
         .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "TestSupport"]),

@@ -1,0 +1,103 @@
+import DecantCore
+import DecantRender
+import Foundation
+import Testing
+
+/// Golden-file tests of the plan renderers. Set DECANT_UPDATE_GOLDEN=1 to rewrite
+/// the files after an intended change, then review the diff.
+@Suite struct PlanRenderTests {
+    static func sample() throws -> PlannedChanges {
+        let now = Date(timeIntervalSince1970: 1_795_651_200) // 2026-11-24
+        let historization = BucketPath(bucket: "data-bucket-dev", prefix: "historization/")
+        let archive = BucketPath(bucket: "archive-bucket-dev", prefix: "archives/")
+        var m = MigrationPlan(key: "historization", phase: 1, description: "BigQuery partition archives",
+                              source: historization, target: archive, movement: .metadataOnly)
+        m.copy = Tally(objects: 1204, bytes: 3_435_973_837)
+        m.inSync = Tally(objects: 300, bytes: 838_860_800)
+        m.adopt = Tally(objects: 5, bytes: 1_048_576)
+        m.deleteHeld = [.init(reason: "validation period 14d after the verified copy", tally: Tally(objects: 300, bytes: 838_860_800),
+                              eligibleFrom: now.addingTimeInterval(14 * 86_400))]
+        m.excluded = [.init(reason: "not one of the file types", tally: Tally(objects: 10, bytes: 1024))]
+        m.samples = [ObjectMapping(source: "historization/tracking/t/2024-01-01.parquet", target: "archives/firebase_tracking/t/2024-01-01.parquet", size: 100)]
+        m.references = [CodeReference(path: "orchestration/dags/jobs/administration/bigquery_archive_partition.py", line: 42, column: 9,
+                                      form: .constant, direction: .write, bucketText: "{DATA_GCS_BUCKET_NAME}", objectPath: "historization/",
+                                      migration: "historization", excerpt: "f\"gs://{DATA_GCS_BUCKET_NAME}/historization/{folder}\"")]
+        var q = MigrationPlan(key: "qpi_exports", phase: 4, description: nil,
+                              source: BucketPath(bucket: "data-bucket-dev", prefix: "QPI_exports/"),
+                              target: BucketPath(bucket: "qpi-import-bucket-dev", prefix: "imports/"), movement: .unknown("location of qpi-import-bucket-dev unknown"))
+        q.conflicts = Tally(objects: 2, bytes: 2048)
+        q.conflictSamples = [ObjectMapping(source: "QPI_exports/qpi_answers_20261120/a.jsonl", target: "imports/qpi_answers_20261120/a.jsonl", size: 1024)]
+        q.blockers = ["2 target object(s) differ from their source and overwrite is `never`"]
+        let edit = CodeEdit(path: "orchestration/dags/common/config.py",
+                            beforeContent: "DATA_GCS_BUCKET_NAME = os.environ.get(\"DATA_GCS_BUCKET_NAME\", f\"data-bucket-{ENV_SHORT_NAME}\")\n",
+                            afterContent: "DATA_GCS_BUCKET_NAME = os.environ.get(\"DATA_GCS_BUCKET_NAME\", f\"data-bucket-{ENV_SHORT_NAME}\")\nARCHIVE_BUCKET_NAME = os.environ.get(\"ARCHIVE_BUCKET_NAME\", f\"archive-bucket-{ENV_SHORT_NAME}\")\n",
+                            patch: "", migrations: ["historization"])
+        var withPatch = edit
+        withPatch.patch = UnifiedDiff.make(path: edit.path, before: edit.beforeContent, after: edit.afterContent)
+        let item = ObjectItem(source: ObjectRef(bucket: "data-bucket-dev", name: "historization/tracking/t/2024-01-01.parquet", generation: 7),
+                              target: ObjectRef(bucket: "archive-bucket-dev", name: "archives/firebase_tracking/t/2024-01-01.parquet"),
+                              content: ContentIdentity(size: 100, crc32c: "AAAAAA==", md5: nil))
+        let actions = [
+            Action(id: ActionID("create_bucket", "archive-bucket-dev"), kind: .createBucket, bucket: "archive-bucket-dev", reason: "absent",
+                   payload: .createBucket(BucketCreation(name: "archive-bucket-dev", project: "p", settings: BucketSettings()))),
+            Action(id: ActionID("copy", "historization", "0001"), kind: .copy, migration: "historization", bucket: "archive-bucket-dev",
+                   reason: "1 object", dependsOn: [ActionID("create_bucket", "archive-bucket-dev")], payload: .objects([item])),
+            Action(id: ActionID("rewrite_code", edit.path), kind: .rewriteCode, migration: "historization", reason: "refs",
+                   dependsOn: [ActionID("copy", "historization", "0001")], payload: .code(withPatch)),
+        ]
+        return PlannedChanges(
+            environment: "dev", generatedAt: now, decantVersion: "0.0.0-test", inputDigest: "3f2a9c1e00aa11bb22cc", stateLineage: "9c1e0000-aaaa",
+            stateSerial: 4,
+            buckets: [
+                BucketPlan(key: "archive", name: "archive-bucket-dev", status: .create,
+                           settings: BucketSettings(location: "EUROPE-WEST1", storageClass: .standard, labels: ["use_case": "historization"],
+                                                    lifecycle: [LifecycleRule(action: .setStorageClass(.coldline), condition: .init(age: 0))])),
+                BucketPlan(key: "seed-data", name: "seed-data-bucket-dev", status: .update,
+                           changes: [SettingChange(field: .labels, before: "{}", after: "{use_case: seed-data}")]),
+            ],
+            migrations: [m, q],
+            leftovers: LeftoverReport(entries: [.init(bucket: "data-bucket-dev", prefix: "ml_temp/", tally: Tally(objects: 1203, bytes: 12_884_901_888))]),
+            code: CodePlan(filesScanned: 412, edits: [withPatch],
+                           unrewritable: [CodeReference(path: "jobs/x.py", line: 3, column: 1, form: .split, direction: .unknown,
+                                                        bucketText: "DATA_GCS_BUCKET_NAME", objectPath: "", migration: "historization",
+                                                        excerpt: "bucket=DATA_GCS_BUCKET_NAME", unrewritableReason: "the path is built at run time")]),
+            diagnostics: [.warning("qpi_exports is blocked: 2 target object(s) differ from their source")],
+            graph: try ActionGraph(actions))
+    }
+
+    func check(_ rendered: String, golden name: String) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
+        if ProcessInfo.processInfo.environment["DECANT_UPDATE_GOLDEN"] == "1" {
+            try rendered.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(rendered == expected, "\(name) differs from its golden file; run with DECANT_UPDATE_GOLDEN=1 and review")
+    }
+
+    @Test func text() throws {
+        let text = PlanTextRenderer().render(try Self.sample())
+        try check(text, golden: "plan.txt")
+        #expect(!text.contains("\u{1B}["))
+        #expect(PlanTextRenderer(color: true).render(try Self.sample()).contains("\u{1B}[32m+"))
+    }
+
+    @Test func markdown() throws {
+        try check(PlanMarkdownRenderer().render(try Self.sample()), golden: "plan.md")
+    }
+
+    @Test func json() throws {
+        let json = PlanJSONRenderer().render(try Self.sample())
+        try check(json, golden: "plan.json")
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        #expect(object?["format_version"] as? String == "1")
+        #expect((object?["actions"] as? [[String: Any]])?.first?["items"] == nil)
+        let full = PlanJSONRenderer(includeObjects: true).render(try Self.sample())
+        #expect(full.contains("\"source_generation\" : 7"))
+    }
+
+    @Test func deterministic() throws {
+        let a = try Self.sample(), b = try Self.sample()
+        #expect(PlanTextRenderer().render(a) == PlanTextRenderer().render(b))
+        #expect(PlanJSONRenderer(includeObjects: true).render(a) == PlanJSONRenderer(includeObjects: true).render(b))
+    }
+}
