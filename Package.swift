@@ -45,7 +45,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DecantStorageTests", dependencies: ["DecantStorage", "TestSupport"]),
         .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"]),
-        .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"]),
+        .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
