@@ -43,6 +43,9 @@ public enum StateError: Error, Equatable, Sendable, LocalizedError {
     /// Someone else wrote the remote state since it was downloaded; nothing was
     /// uploaded and the local copy at `localCopy` keeps this run's records.
     case remoteStateChanged(location: String, expectedGeneration: Int64, localCopy: String)
+    /// A lease was released with records that never reached the remote state;
+    /// they are kept at `localCopy`.
+    case notPersisted(location: String, localCopy: String)
     /// The WAL could not be folded into the database file before an upload.
     case checkpointIncomplete(path: String)
     /// The object store refused.
@@ -94,6 +97,8 @@ public enum StateError: Error, Equatable, Sendable, LocalizedError {
             return "the lock \(id) on \(location) is gone or was replaced (was it force-unlocked?); stop and check who else is running"
         case let .remoteStateChanged(location, expected, localCopy):
             return "someone else wrote \(location) since it was downloaded (expected generation \(expected)); nothing was uploaded. This run's state is kept at \(localCopy)"
+        case let .notPersisted(location, localCopy):
+            return "the lock on \(location) was released, but the last records were never uploaded; they are kept at \(localCopy)"
         case .checkpointIncomplete(let path):
             return "could not fold the write-ahead log of \(path) into the database (a reader is still open)"
         case .storage(let error):
