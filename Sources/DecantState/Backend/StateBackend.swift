@@ -44,7 +44,8 @@ public struct LockInfo: Hashable, Sendable, Codable {
         self.host = host
         self.pid = pid
         self.operation = Redaction.scrub(operation)
-        self.created = created
+        // Whole milliseconds, what the RFC 3339 text keeps, so a lock read back is equal.
+        self.created = Date(milliseconds: created.milliseconds)
         self.version = version
     }
 
@@ -78,7 +79,7 @@ public struct LockInfo: Hashable, Sendable, Codable {
             guard let date = RFC3339.parse(text) else {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 time")
             }
-            return date
+            return Date(milliseconds: date.milliseconds)
         }
         return try? decoder.decode(LockInfo.self, from: data)
     }

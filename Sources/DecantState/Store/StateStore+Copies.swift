@@ -15,7 +15,8 @@ extension StateStore {
             try Self.requireRunning(serial, in: database)
             var result = CopyRecordingResult()
             let insert = try database.prepare(Self.insertCopySQL + " ON CONFLICT (source_bucket, source_name, source_generation, target_bucket, target_name) WHERE removed_serial IS NULL DO NOTHING")
-            for record in records {
+            // In key order, each insert lands next to the previous one in the index.
+            for record in records.sorted(by: { Self.keyOrder($0.key, $1.key) }) {
                 try insert.bind(Self.copyBindings(record, serial: serial))
                 try insert.runToEnd()
                 if database.changes == 1 {
@@ -111,22 +112,33 @@ extension StateStore {
         var sql = "SELECT \(Self.copyColumns) FROM copies WHERE source_bucket = ? AND removed_serial IS NULL"
         var bindings: [any SQLiteBindable] = [bucket]
         if verifiedOnly { sql += " AND verified = 1" }
-        if !prefix.isEmpty {
-            sql += " AND source_name >= ?"
-            bindings.append(prefix)
-            if let upper = PrefixRange.upperBound(of: prefix) {
-                sql += " AND source_name < ?"
-                bindings.append(upper)
-            }
-        }
+        // The lower bound is the cursor when there is one (it is past the prefix's
+        // start): with both, SQLite would seek to the prefix and skip every row
+        // already streamed, on every page.
         if case .copyKey(let key)? = cursor {
             sql += " AND (source_name, source_generation, target_bucket, target_name) > (?, ?, ?, ?)"
             bindings += [key.sourceName, key.sourceGeneration, key.targetBucket, key.targetName] as [any SQLiteBindable]
+        } else if !prefix.isEmpty {
+            sql += " AND source_name >= ?"
+            bindings.append(prefix)
+        }
+        if let upper = PrefixRange.upperBound(of: prefix) {
+            sql += " AND source_name < ?"
+            bindings.append(upper)
         }
         sql += " ORDER BY source_name, source_generation, target_bucket, target_name LIMIT ?"
         bindings.append(limit)
         let rows = try withDatabase { try $0.query(sql, bindings) { Self.copyRow($0) } }
         return (rows, rows.count == limit ? rows.last.map { .copyKey($0.key) } : nil)
+    }
+
+    /// The order of the `copies_current` index: byte order of the key's fields.
+    static func keyOrder(_ a: CopyKey, _ b: CopyKey) -> Bool {
+        if a.sourceBucket != b.sourceBucket { return a.sourceBucket.utf8.lexicographicallyPrecedes(b.sourceBucket.utf8) }
+        if a.sourceName != b.sourceName { return a.sourceName.utf8.lexicographicallyPrecedes(b.sourceName.utf8) }
+        if a.sourceGeneration != b.sourceGeneration { return a.sourceGeneration < b.sourceGeneration }
+        if a.targetBucket != b.targetBucket { return a.targetBucket.utf8.lexicographicallyPrecedes(b.targetBucket.utf8) }
+        return a.targetName.utf8.lexicographicallyPrecedes(b.targetName.utf8)
     }
 
     static let copyColumns = """

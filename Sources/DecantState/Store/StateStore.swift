@@ -38,6 +38,8 @@ public actor StateStore {
             throw .database(error)
         }
         let lineage: String = try StateError.wrap {
+            // A million-row ledger's indexes stay in memory while a run records into it.
+            try database.execute("PRAGMA cache_size = -65536")
             try database.migrate(StateSchema.migrations)
             try database.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('lineage', ?)", UUID().uuidString.lowercased())
             try database.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('created_ms', ?)", String(clock.now().milliseconds))
