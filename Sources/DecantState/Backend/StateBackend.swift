@@ -1,0 +1,116 @@
+import DecantCore
+import Foundation
+
+/// Where a state lives and how it is locked (DESIGN.md §5). An apply acquires a
+/// lease, opens `StateStore` at `lease.databasePath`, calls `persist` every few
+/// batches and at the end, and releases the lease.
+public protocol StateBackend: Sendable {
+    /// Takes the lock for `environment` and makes the state available at a local
+    /// path (downloaded for a remote backend; absent means a new, empty state).
+    /// Fails fast with `StateError.locked` naming the holder.
+    func acquire(environment: String, holder: LockInfo) async throws(StateError) -> StateLease
+
+    /// Makes what `store` recorded durable where the backend keeps it (an upload
+    /// for a remote backend). `store` must be the one opened at `lease.databasePath`.
+    func persist(_ lease: StateLease, store: StateStore) async throws(StateError)
+
+    /// Gives the lock back. Call `persist` before, and close the store.
+    func release(_ lease: StateLease) async throws(StateError)
+
+    /// The lock on `environment`, if any (for `decant state show`).
+    func currentLock(environment: String) async throws(StateError) -> LockInfo?
+
+    /// `decant state unlock --env ENV ID`: removes the lock only if its id is `id`.
+    func unlock(environment: String, id: String) async throws(StateError)
+}
+
+/// What a lock says about its holder: never a credential, only who, where and why.
+public struct LockInfo: Hashable, Sendable, Codable {
+    /// A UUID, what `decant state unlock` takes.
+    public var id: String
+    /// `user@host`.
+    public var who: String
+    public var host: String
+    public var pid: Int32
+    /// What the holder is doing (`apply`, `rollback`, `state unlock` …).
+    public var operation: String
+    public var created: Date
+    public var version: String
+
+    public init(id: String = UUID().uuidString.lowercased(), who: String, host: String, pid: Int32,
+                operation: String, created: Date, version: String = DecantVersion.current) {
+        self.id = id
+        self.who = who
+        self.host = host
+        self.pid = pid
+        self.operation = Redaction.scrub(operation)
+        // Whole milliseconds, what the RFC 3339 text keeps, so a lock read back is equal.
+        self.created = Date(milliseconds: created.milliseconds)
+        self.version = version
+    }
+
+    /// A lock for this process.
+    public static func current(operation: String, clock: any Clock = SystemClock()) -> LockInfo {
+        let owner = RunOwner.current
+        return LockInfo(who: owner.who, host: owner.host, pid: owner.pid, operation: operation, created: clock.now())
+    }
+
+    /// The lock file's or lock object's bytes (JSON, `created` in RFC 3339).
+    public func encoded() throws(StateError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(date))
+        }
+        do {
+            return try encoder.encode(self)
+        } catch {
+            throw .io(path: "lock", detail: "cannot encode the lock: \(error)")
+        }
+    }
+
+    /// Reads a lock's bytes; nil when they are not a lock.
+    public static func decode(_ data: Data) -> LockInfo? {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = RFC3339.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 time")
+            }
+            return Date(milliseconds: date.milliseconds)
+        }
+        return try? decoder.decode(LockInfo.self, from: data)
+    }
+}
+
+/// A held lock and the local database file it guards.
+public struct StateLease: Hashable, Sendable {
+    public var environment: String
+    /// Where `StateStore.open` opens the state.
+    public var databasePath: String
+    public var lock: LockInfo
+    /// The state's canonical location for messages (`state/dev.db`, `gs://b/p/dev.db`).
+    public var location: String
+    /// True when there was no state before this lease (a first apply).
+    public var isNew: Bool
+
+    public init(environment: String, databasePath: String, lock: LockInfo, location: String, isNew: Bool) {
+        self.environment = environment
+        self.databasePath = databasePath
+        self.lock = lock
+        self.location = location
+        self.isNew = isNew
+    }
+}
+
+/// Environment names become file and object names.
+enum EnvironmentName {
+    static func validate(_ name: String) throws(StateError) {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        guard !name.isEmpty, name.count <= 128, name.allSatisfy(allowed.contains), !name.hasPrefix(".") else {
+            throw .invalidEnvironment(name)
+        }
+    }
+}

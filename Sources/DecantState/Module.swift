@@ -1,1 +1,0 @@
-// The DecantState module; see README "Architecture".

@@ -1,0 +1,148 @@
+/// The numbered schema migrations of a state database. Never edit a released
+/// migration: add the next number. Instants are integer milliseconds since 1970
+/// UTC (`*_ms`), settings and lists are JSON text.
+public enum StateSchema {
+    /// The version a freshly opened state is at.
+    public static var currentVersion: Int { migrations.map(\.version).max() ?? 0 }
+
+    public static let migrations: [(version: Int, sql: String)] = [
+        (1, v1RunsAndJournal),
+        (2, v2Ledger),
+    ]
+
+    /// Lineage, runs and the journal of their actions.
+    static let v1RunsAndJournal = """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE runs (
+            serial INTEGER PRIMARY KEY CHECK (serial > 0),
+            kind TEXT NOT NULL CHECK (kind IN ('apply', 'rollback')),
+            status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted')),
+            started_ms INTEGER NOT NULL,
+            finished_ms INTEGER,
+            plan_digest TEXT,
+            input_digest TEXT,
+            user TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            decant_version TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '{}',
+            rollback_to INTEGER CHECK (rollback_to IS NULL OR (rollback_to >= 0 AND rollback_to < serial)),
+            CHECK ((kind = 'rollback') = (rollback_to IS NOT NULL))
+        );
+
+        CREATE TABLE journal (
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            action_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            migration TEXT,
+            bucket TEXT,
+            state TEXT NOT NULL CHECK (state IN ('intent', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 1,
+            started_ms INTEGER NOT NULL,
+            finished_ms INTEGER,
+            planned_objects INTEGER NOT NULL DEFAULT 0,
+            planned_bytes INTEGER NOT NULL DEFAULT 0,
+            objects INTEGER,
+            bytes INTEGER,
+            error TEXT,
+            PRIMARY KEY (serial, action_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX journal_by_state ON journal (state, serial);
+        """
+
+    /// The ledger rollback reads: buckets, copies, deletions, code edits.
+    static let v2Ledger = """
+        CREATE TABLE created_buckets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            project TEXT,
+            settings TEXT NOT NULL,
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            created_ms INTEGER NOT NULL,
+            deleted_serial INTEGER REFERENCES runs(serial),
+            deleted_ms INTEGER
+        );
+        CREATE UNIQUE INDEX created_buckets_live ON created_buckets (name) WHERE deleted_serial IS NULL;
+
+        CREATE TABLE bucket_changes (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            action_id TEXT,
+            previous TEXT NOT NULL,
+            new TEXT NOT NULL,
+            metageneration_before INTEGER,
+            metageneration_after INTEGER,
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            changed_ms INTEGER NOT NULL,
+            restored_serial INTEGER REFERENCES runs(serial),
+            restored_ms INTEGER
+        );
+        CREATE INDEX bucket_changes_by_name ON bucket_changes (name, serial);
+
+        CREATE TABLE copies (
+            id INTEGER PRIMARY KEY,
+            migration TEXT NOT NULL,
+            source_bucket TEXT NOT NULL,
+            source_name TEXT NOT NULL,
+            source_generation INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            crc32c TEXT,
+            md5 TEXT,
+            source_created_ms INTEGER,
+            target_bucket TEXT NOT NULL,
+            target_name TEXT NOT NULL,
+            target_generation INTEGER NOT NULL,
+            adopted INTEGER NOT NULL DEFAULT 0 CHECK (adopted IN (0, 1)),
+            verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
+            verified_ms INTEGER,
+            verify_level TEXT CHECK (verify_level IS NULL OR verify_level IN ('count', 'size', 'checksum')),
+            verified_serial INTEGER REFERENCES runs(serial),
+            copied_ms INTEGER NOT NULL,
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            removed_serial INTEGER REFERENCES runs(serial),
+            removed_ms INTEGER,
+            removed_reason TEXT CHECK (removed_reason IS NULL OR removed_reason IN ('rollback', 'superseded')),
+            CHECK ((verified = 1) = (verify_level IS NOT NULL))
+        );
+        -- One current row per copy; also the sorted source+prefix stream's index.
+        CREATE UNIQUE INDEX copies_current ON copies
+            (source_bucket, source_name, source_generation, target_bucket, target_name)
+            WHERE removed_serial IS NULL;
+        CREATE INDEX copies_by_target ON copies (target_bucket, target_name);
+
+        CREATE TABLE deletions (
+            id INTEGER PRIMARY KEY,
+            bucket TEXT NOT NULL,
+            name TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            copy_id INTEGER NOT NULL REFERENCES copies(id),
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            deleted_ms INTEGER NOT NULL,
+            restored_serial INTEGER REFERENCES runs(serial),
+            restored_generation INTEGER,
+            restored_ms INTEGER
+        );
+        CREATE UNIQUE INDEX deletions_by_object ON deletions (bucket, name, generation);
+        CREATE INDEX deletions_by_serial ON deletions (serial);
+
+        CREATE TABLE code_edits (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            before_sha256 TEXT NOT NULL,
+            after_sha256 TEXT NOT NULL,
+            patch TEXT NOT NULL,
+            before_content TEXT NOT NULL,
+            after_content TEXT NOT NULL,
+            migrations TEXT NOT NULL,
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            edited_ms INTEGER NOT NULL,
+            reverted_serial INTEGER REFERENCES runs(serial),
+            reverted_ms INTEGER
+        );
+        CREATE INDEX code_edits_by_path ON code_edits (path, serial);
+        """
+}

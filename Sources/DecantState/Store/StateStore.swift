@@ -1,0 +1,133 @@
+import DecantCore
+import DecantSQLite
+import Foundation
+
+/// One environment's state: a SQLite database (WAL, numbered migrations, mode 0600)
+/// holding the lineage, the runs and their journal, and the ledger rollback reads.
+///
+/// Threading: an `actor` that owns its one SQLite connection; every call is
+/// serialized on it, so the applier's tasks and the planner's streams can share
+/// one store. Streams (`verifiedCopies`, `copiesMade`, `deletions`) fetch one page
+/// per call and hold no SQLite statement between pages.
+///
+/// Writes that belong to a run take its serial and are refused unless that run
+/// is `running`. Every instant comes from the injected clock.
+public actor StateStore {
+    /// The database file.
+    public nonisolated let path: String
+    /// A UUID made when the state was created; it never changes.
+    public nonisolated let lineage: String
+
+    let db: SQLiteDatabase
+    let clock: any Clock
+    let probe: ProcessProbe
+    private var isClosed = false
+
+    /// Opens (creating and migrating as needed) the state at `path`. Runs left
+    /// `running` by a process of this host that is gone are marked `interrupted`.
+    public static func open(path: String, clock: any Clock = SystemClock(),
+                            probe: ProcessProbe = .system) throws(StateError) -> StateStore {
+        try StateStore(path: path, clock: clock, probe: probe)
+    }
+
+    private init(path: String, clock: any Clock, probe: ProcessProbe) throws(StateError) {
+        let database: SQLiteDatabase
+        do {
+            database = try SQLiteDatabase(path: path)
+        } catch {
+            throw .database(error)
+        }
+        let lineage: String = try StateError.wrap {
+            // A million-row ledger's indexes stay in memory while a run records into it.
+            try database.execute("PRAGMA cache_size = -65536")
+            try database.migrate(StateSchema.migrations)
+            try database.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('lineage', ?)", UUID().uuidString.lowercased())
+            try database.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('created_ms', ?)", String(clock.now().milliseconds))
+            guard let lineage = try database.scalarText("SELECT value FROM meta WHERE key = 'lineage'") else {
+                throw StateError.corrupt(path: path, detail: "no lineage")
+            }
+            _ = try Self.markInterrupted(in: database, probe: probe, now: clock.now(), includeUnknown: false)
+            return lineage
+        }
+        self.path = path
+        self.lineage = lineage
+        self.db = database
+        self.clock = clock
+        self.probe = probe
+    }
+
+    /// The connection, unless the store was closed.
+    func database() throws(StateError) -> SQLiteDatabase {
+        guard !isClosed else { throw .closed(path: path) }
+        return db
+    }
+
+    /// Runs `body` against the open connection, mapping errors to `StateError`.
+    func withDatabase<T>(_ body: (SQLiteDatabase) throws -> T) throws(StateError) -> T {
+        let database = try database()
+        return try StateError.wrap { try body(database) }
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction.
+    func inTransaction<T>(_ body: (SQLiteDatabase) throws -> T) throws(StateError) -> T {
+        try withDatabase { database in try database.transaction { try body(database) } }
+    }
+
+    /// Closes the connection; later calls throw `StateError.closed`.
+    public func close() {
+        guard !isClosed else { return }
+        try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        isClosed = true
+    }
+
+    /// The serial of the newest run, 0 for the empty state before the first apply.
+    public var currentSerial: Int64 {
+        get throws(StateError) {
+            try withDatabase { try $0.scalarInt("SELECT COALESCE(MAX(serial), 0) FROM runs") ?? 0 }
+        }
+    }
+
+    /// The schema version recorded in the database.
+    public var schemaVersion: Int {
+        get throws(StateError) {
+            try withDatabase { Int(try $0.scalarInt("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") ?? 0) }
+        }
+    }
+
+    /// Refuses a saved plan made against another serial (safety invariant 6).
+    public func expectSerial(_ planned: Int64) throws(StateError) {
+        let current = try currentSerial
+        guard planned == current else { throw .staleSerial(planned: planned, current: current) }
+    }
+
+    /// `PRAGMA integrity_check` and `foreign_key_check`: "ok" when both are clean.
+    public func integrityCheck() throws(StateError) -> String {
+        try withDatabase { database in
+            let integrity = try database.integrityCheck()
+            guard integrity == "ok" else { return integrity }
+            let orphans = try database.query("PRAGMA foreign_key_check") { row in row.text(0) ?? "?" }
+            return orphans.isEmpty ? "ok" : "foreign keys broken in: \(Set(orphans).sorted().joined(separator: ", "))"
+        }
+    }
+
+    /// Folds the write-ahead log into the database file (`wal_checkpoint(TRUNCATE)`),
+    /// so the file alone is the whole state. Throws if a reader kept it from finishing.
+    public func checkpoint() throws(StateError) {
+        let busy = try withDatabase { database in
+            try database.query("PRAGMA wal_checkpoint(TRUNCATE)") { row in row.int(0) ?? 1 }.first ?? 1
+        }
+        guard busy == 0 else { throw .checkpointIncomplete(path: path) }
+    }
+
+    /// The complete database as one file's bytes, for an upload: a checkpoint,
+    /// then the file read inside this actor so that no write interleaves.
+    public func checkpointedSnapshot() throws(StateError) -> Data {
+        try checkpoint()
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .io(path: path, detail: "cannot read the state file: \(error.localizedDescription)")
+        }
+    }
+}
