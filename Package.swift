@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "DecantPlanFileTests", dependencies: ["DecantPlanFile", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DecantStorageTests", dependencies: ["DecantStorage", "TestSupport"]),
+        .testTarget(name: "DecantStateTests", dependencies: ["DecantState", "TestSupport"]),
         .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"]),
         .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "TestSupport"]),

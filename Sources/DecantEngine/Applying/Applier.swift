@@ -1,4 +1,5 @@
 import DecantCore
+import DecantState
 import DecantStorage
 import Foundation
 
@@ -36,57 +37,91 @@ public typealias CodeEditWriter = @Sendable (CodeEdit, String) throws -> Void
 /// action fails the actions that depend on it; everything that succeeded is recorded.
 public struct Applier: Sendable {
     public let store: any ObjectStore
-    public let recorder: any ApplyRecorder
+    public let state: StateStore
     public let clock: any Clock
     public let observer: any ApplyObserver
     public let writeCode: CodeEditWriter?
+    /// Makes the state durable where it lives (the GCS backend uploads it); called
+    /// every `checkpointInterval` and at the end.
+    public let persist: @Sendable () async throws -> Void
 
-    public init(store: any ObjectStore, recorder: any ApplyRecorder, clock: any Clock = SystemClock(),
-                observer: any ApplyObserver = SilentObserver(), writeCode: CodeEditWriter? = nil) {
+    public init(store: any ObjectStore, state: StateStore, clock: any Clock = SystemClock(),
+                observer: any ApplyObserver = SilentObserver(), writeCode: CodeEditWriter? = nil,
+                persist: @escaping @Sendable () async throws -> Void = {}) {
         self.store = store
-        self.recorder = recorder
+        self.state = state
+        self.persist = persist
         self.clock = clock
         self.observer = observer
         self.writeCode = writeCode
     }
 
-    public func apply(_ changes: PlannedChanges, kind: RunKind = .apply, options: ApplyOptions = ApplyOptions()) async throws -> ApplyResult {
+    public func apply(_ changes: PlannedChanges, kind: RunKind = .apply, rollbackTo: Int64? = nil,
+                      options: ApplyOptions = ApplyOptions()) async throws -> ApplyResult {
         guard !changes.hasErrors else { throw ApplyError.planHasErrors(changes.diagnostics.errors.count) }
         let deleting = changes.graph.actions.filter { $0.kind == .deleteSource }.reduce(0) { $0 + $1.objects.count }
         if deleting > options.maxDelete { throw ApplyError.tooManyDeletions(deleting, limit: options.maxDelete) }
 
         let startedAt = clock.now()
-        let summaryText = Self.describe(changes)
-        let serial = try await recorder.beginRun(kind: kind, planDigest: changes.inputDigest, summary: summaryText)
+        try await reconcilePendingDeletions()
+        let serial = try await state.beginRun(kind: kind, planDigest: changes.inputDigest, inputDigest: changes.inputDigest,
+                                              summary: Self.summary(changes), rollbackTo: rollbackTo)
         let totals = changes.graph.actions.reduce((0, Int64(0))) { acc, a in
             (acc.0 + a.objects.count, acc.1 + a.objects.reduce(0) { $0 + $1.content.size })
         }
         observer.handle(.started(serial: serial, actions: changes.graph.count, objects: totals.0, bytes: totals.1))
 
-        let context = RunContext(store: store, recorder: recorder, clock: clock, observer: observer, writeCode: writeCode,
+        let context = RunContext(store: store, state: state, clock: clock, observer: observer, writeCode: writeCode,
                                  serial: serial, limiter: AsyncLimiter(width: options.parallelism), options: options,
                                  migrations: Dictionary(changes.migrations.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }))
+        let checkpoints = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(options.checkpointInterval * 1_000_000_000))
+                if !Task.isCancelled { try? await persist() }
+            }
+        }
         let outcomes = await Scheduler(graph: changes.graph, width: options.actionParallelism).run { action in
             await context.run(action)
         }
+        checkpoints.cancel()
         let failed = outcomes.contains { $0.status != .succeeded }
         let status: RunStatus = failed ? .failed : .succeeded
         let result = ApplyResult(serial: serial, status: status, startedAt: startedAt, finishedAt: clock.now(), outcomes: outcomes)
-        try await recorder.finishRun(serial: serial, status: status, summary: Self.describe(result))
-        try await recorder.checkpoint()
+        try await state.finishRun(serial: serial, status: status, summary: Self.summary(result))
+        try await persist()
         observer.handle(.finished(result))
         return result
     }
 
-    static func describe(_ changes: PlannedChanges) -> String {
+    /// Counts recorded with the run, for `decant state history`.
+    static func summary(_ changes: PlannedChanges) -> [String: Int64] {
         let s = changes.summary
-        return "\(s.bucketsToCreate) bucket(s) to create, \(s.bucketsToUpdate) to update, \(s.copy.objects) object(s) to copy, \(s.adopt.objects) to adopt, \(s.delete.objects) to delete, \(s.filesToEdit) file(s) to edit"
+        return ["planned_buckets_created": Int64(s.bucketsToCreate), "planned_buckets_updated": Int64(s.bucketsToUpdate),
+                "planned_objects_copied": Int64(s.copy.objects), "planned_bytes_copied": s.copy.bytes,
+                "planned_objects_adopted": Int64(s.adopt.objects), "planned_objects_deleted": Int64(s.delete.objects),
+                "planned_files_edited": Int64(s.filesToEdit)]
     }
 
-    static func describe(_ result: ApplyResult) -> String {
-        let copied = result.total([.copy, .restoreObject]).objects
-        let deleted = result.total([.deleteSource, .deleteCopy]).objects
-        return "\(result.succeeded.count) action(s) succeeded, \(result.failed.count) failed, \(result.skipped.count) skipped; \(copied) object(s) copied, \(deleted) deleted"
+    static func summary(_ result: ApplyResult) -> [String: Int64] {
+        ["actions_succeeded": Int64(result.succeeded.count), "actions_failed": Int64(result.failed.count),
+         "actions_skipped": Int64(result.skipped.count),
+         "objects_copied": Int64(result.total([.copy, .restoreObject]).objects),
+         "bytes_copied": result.total([.copy, .restoreObject]).bytes,
+         "objects_deleted": Int64(result.total([.deleteSource, .deleteCopy]).objects)]
+    }
+
+    /// Deletions a cut-short run recorded as pending: confirmed when the source
+    /// generation is gone, dropped when it is still there.
+    func reconcilePendingDeletions() async throws {
+        let pending = try await state.pendingDeletions()
+        guard !pending.isEmpty else { return }
+        var done: [Int64] = [], kept: [Int64] = []
+        for row in pending {
+            let live = try await store.headObject(row.object.bucket, row.object.name, generation: row.object.generation)
+            if live == nil { done.append(row.id) } else { kept.append(row.id) }
+        }
+        try await state.markDeletionsDone(done)
+        try await state.discardPendingDeletions(kept)
     }
 }
 

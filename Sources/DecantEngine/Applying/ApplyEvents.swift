@@ -1,4 +1,5 @@
 import DecantCore
+import DecantState
 import Foundation
 
 /// What happens during an apply, reported as it happens; the engine never prints.

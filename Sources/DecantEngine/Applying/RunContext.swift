@@ -1,11 +1,12 @@
 import DecantCore
+import DecantState
 import DecantStorage
 import Foundation
 
 /// Everything one run shares, and how each kind of action is carried out.
 struct RunContext: Sendable {
     let store: any ObjectStore
-    let recorder: any ApplyRecorder
+    let state: StateStore
     let clock: any Clock
     let observer: any ApplyObserver
     let writeCode: CodeEditWriter?
@@ -21,17 +22,18 @@ struct RunContext: Sendable {
         observer.handle(.actionStarted(action))
         var outcome: ActionOutcome
         do {
-            try await recorder.journalIntent(serial: serial, action: action)
+            try await state.journalIntent(serial: serial, action: action)
             outcome = try await perform(action)
+            let counts = JournalCounts(objects: Int64(outcome.done.objects), bytes: outcome.done.bytes)
             if outcome.status == .succeeded {
-                try await recorder.journalDone(serial: serial, action: action.id, objects: outcome.done.objects, bytes: outcome.done.bytes)
+                try await state.journalDone(serial: serial, actionID: action.id, counts: counts)
             } else {
-                try await recorder.journalFailed(serial: serial, action: action.id, error: outcome.errors.joined(separator: "; "))
+                try await state.journalFailed(serial: serial, actionID: action.id, error: outcome.errors.joined(separator: "; "), counts: counts)
             }
         } catch {
             outcome = ActionOutcome(id: action.id, kind: action.kind, migration: action.migration, status: .failed,
                                     errors: [Self.describe(error)])
-            try? await recorder.journalFailed(serial: serial, action: action.id, error: Self.describe(error))
+            try? await state.journalFailed(serial: serial, actionID: action.id, error: Self.describe(error))
         }
         observer.handle(.actionFinished(outcome))
         return outcome
@@ -57,7 +59,7 @@ struct RunContext: Sendable {
 
     func createBucket(_ action: Action, _ creation: BucketCreation) async throws -> ActionOutcome {
         var info = try await store.createBucket(creation.name, project: creation.project, settings: creation.settings)
-        try await recorder.recordBucketCreated(name: creation.name, settings: creation.settings, serial: serial)
+        try await state.recordBucketCreated(name: creation.name, project: creation.project, settings: creation.settings, serial: serial)
         // Some stores keep only the name on insert: patch the rest right away.
         if !store.capabilities.settingsOnCreate {
             let patch = BucketPatch(storageClass: creation.settings.storageClass,
@@ -72,21 +74,31 @@ struct RunContext: Sendable {
     func patchBucket(_ action: Action, _ change: BucketChange) async throws -> ActionOutcome {
         let precondition = store.capabilities.metageneration ? change.expectedMetageneration : nil
         let info = try await store.patchBucket(change.name, change.patch, ifMetagenerationMatch: precondition)
-        try await recorder.recordBucketChanged(name: change.name, previous: change.previous, new: info.settings, serial: serial)
+        try await state.recordBucketChanged(BucketChangeRecord(name: change.name, actionID: action.id, previous: change.previous,
+                                                               new: info.settings, metagenerationBefore: change.expectedMetageneration,
+                                                               metagenerationAfter: info.metageneration), serial: serial)
         return ActionOutcome(id: action.id, kind: action.kind, migration: action.migration, status: .succeeded, done: Tally(objects: 1))
     }
 
     func deleteBucket(_ action: Action, _ name: String) async throws -> ActionOutcome {
-        guard try await recorder.createdBuckets().contains(name) else { throw EngineError.notCreatedByDecant(name) }
+        guard try await state.createdBucket(named: name) != nil else { throw EngineError.notCreatedByDecant(name) }
         try await store.deleteBucket(name)
+        try await state.recordBucketDeleted(name: name, serial: serial)
         return ActionOutcome(id: action.id, kind: action.kind, migration: action.migration, status: .succeeded, done: Tally(objects: 1))
     }
 
     // MARK: - Objects
 
+    /// A copy as the store reported it.
+    struct MadeCopy: Sendable {
+        var record: CopyRecord
+        /// Size and checksums of the new target object, as the store answered.
+        var targetContent: ContentIdentity
+    }
+
     enum ItemResult: Sendable {
-        case copied(LedgerCopy)
-        case adopted(LedgerCopy)
+        case copied(MadeCopy)
+        case adopted(MadeCopy)
         case failed(String)
     }
 
@@ -103,14 +115,14 @@ struct RunContext: Sendable {
             do {
                 let made = try await store.copyObject(request)
                 observer.handle(.progress(objects: 1, bytes: item.content.size))
-                return .copied(ledgerCopy(item, target: made))
+                return .copied(ledgerCopy(item, target: made, migration: action.migration))
             } catch StoreError.preconditionFailed {
-                return await adoptExisting(item, target: target)
+                return await adoptExisting(item, target: target, migration: action.migration)
             } catch {
                 return .failed(Self.describe(error))
             }
         }
-        let done = results.compactMap { r -> (LedgerCopy, Bool)? in
+        let done = results.compactMap { r -> (MadeCopy, Bool)? in
             switch r {
             case .copied(let c): return (c, false)
             case .adopted(let c): return (c, true)
@@ -118,14 +130,15 @@ struct RunContext: Sendable {
             }
         }
         let copied = done.filter { !$0.1 }.map { $0.0 }, adopted = done.filter { $0.1 }.map { $0.0 }
-        if !copied.isEmpty { try await recorder.recordCopies(copied, migration: action.migration, adopted: false, serial: serial) }
-        if !adopted.isEmpty { try await recorder.recordCopies(adopted, migration: action.migration, adopted: true, serial: serial) }
+        if !copied.isEmpty || !adopted.isEmpty {
+            _ = try await state.recordCopies((copied + adopted).map(\.record), serial: serial)
+        }
         await copies.store(done.map { $0.0 }, for: action.id)
         return outcome(action, results.map { if case .failed(let e) = $0 { return e } else { return nil } },
-                       done: done.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.0.content.size) })
+                       done: done.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.0.record.content.size) })
     }
 
-    private func adoptExisting(_ item: ObjectItem, target: ObjectRef) async -> ItemResult {
+    private func adoptExisting(_ item: ObjectItem, target: ObjectRef, migration: String?) async -> ItemResult {
         do {
             guard let existing = try await store.headObject(target.bucket, target.name, generation: nil) else {
                 return .failed("\(item.source): precondition failed and the target \(target.name) does not exist (the source changed since planning?)")
@@ -133,17 +146,18 @@ struct RunContext: Sendable {
             guard ContentIdentity(existing).matches(item.content) else {
                 return .failed("gs://\(target.bucket)/\(target.name) appeared since planning with different content; not overwritten")
             }
-            return .adopted(ledgerCopy(item, target: existing))
+            return .adopted(ledgerCopy(item, target: existing, migration: migration, adopted: true))
         } catch {
             return .failed(Self.describe(error))
         }
     }
 
-    func ledgerCopy(_ item: ObjectItem, target: ObjectRecord) -> LedgerCopy {
-        LedgerCopy(sourceBucket: item.source.bucket, sourceName: item.source.name, sourceGeneration: item.source.generation ?? 0,
-                   content: item.content, targetBucket: item.target?.bucket ?? "", targetName: target.name,
-                   targetGeneration: target.generation, verifiedAt: nil, verifyLevel: nil,
-                   targetContent: ContentIdentity(target))
+    func ledgerCopy(_ item: ObjectItem, target: ObjectRecord, migration: String?, adopted: Bool = false) -> MadeCopy {
+        let key = CopyKey(sourceBucket: item.source.bucket, sourceName: item.source.name, sourceGeneration: item.source.generation ?? 0,
+                          targetBucket: item.target?.bucket ?? "", targetName: target.name)
+        let record = CopyRecord(key: key, migration: migration ?? "", content: item.content, sourceCreated: item.sourceCreated,
+                                targetGeneration: target.generation, copiedAt: clock.now(), adopted: adopted)
+        return MadeCopy(record: record, targetContent: ContentIdentity(target))
     }
 
     /// Checks each copy against its source at the migration's level: the copies of
@@ -151,10 +165,10 @@ struct RunContext: Sendable {
     func verify(_ action: Action, _ items: [ObjectItem]) async throws -> ActionOutcome {
         let level = action.migration.flatMap { migrations[$0]?.verifyLevel } ?? .checksum
         let made = await copies.results(for: action.dependsOn)
-        let byTarget = Dictionary(made.map { ("\($0.targetBucket)/\($0.targetName)", $0) }, uniquingKeysWith: { a, _ in a })
+        let byTarget = Dictionary(made.map { ("\($0.record.key.targetBucket)/\($0.record.key.targetName)", $0) }, uniquingKeysWith: { a, _ in a })
         let results = await limiter.map(items) { item -> ItemResult in
             guard let target = item.target else { return .failed("\(item.source): no target") }
-            var copy: LedgerCopy
+            var copy: MadeCopy
             if let recorded = byTarget["\(target.bucket)/\(target.name)"] {
                 copy = recorded
             } else if item.adopt {
@@ -162,48 +176,51 @@ struct RunContext: Sendable {
                     guard let existing = try await store.headObject(target.bucket, target.name, generation: target.generation) else {
                         return .failed("gs://\(target.bucket)/\(target.name) generation \(target.generation ?? 0) is gone")
                     }
-                    copy = ledgerCopy(item, target: existing)
+                    copy = ledgerCopy(item, target: existing, migration: action.migration, adopted: true)
                 } catch {
                     return .failed(Self.describe(error))
                 }
             } else {
                 return .failed("gs://\(target.bucket)/\(target.name) was not copied in this run")
             }
-            if let problem = Verification.problem(expected: item.content, actual: copy.targetContent, level: level) {
+            if let problem = CopyCheck.problem(expected: item.content, actual: copy.targetContent, level: level) {
                 return .failed("gs://\(target.bucket)/\(target.name): \(problem)")
             }
-            copy.verifiedAt = clock.now()
-            copy.verifyLevel = level
+            copy.record.verification = Verification(level: level, at: clock.now())
             observer.handle(.progress(objects: 1, bytes: item.content.size))
             return item.adopt ? .adopted(copy) : .copied(copy)
         }
-        let verified = results.compactMap { r -> (LedgerCopy, Bool)? in
+        let verified = results.compactMap { r -> (MadeCopy, Bool)? in
             if case .copied(let c) = r { return (c, false) }
             if case .adopted(let c) = r { return (c, true) }
             return nil
         }
-        let adopted = verified.filter { $0.1 }.map { $0.0 }
-        if !adopted.isEmpty { try await recorder.recordCopies(adopted, migration: action.migration, adopted: true, serial: serial) }
-        if !verified.isEmpty { try await recorder.markVerified(verified.map { $0.0 }, level: level, at: clock.now(), serial: serial) }
+        // Adopted objects are recorded already verified; this run's copies are marked.
+        let adopted = verified.filter { $0.1 }.map { $0.0.record }
+        if !adopted.isEmpty { _ = try await state.recordCopies(adopted, serial: serial) }
+        let madeKeys = verified.filter { !$0.1 }.map { $0.0.record.key }
+        if !madeKeys.isEmpty { _ = try await state.markVerified(madeKeys, level: level, serial: serial) }
         return outcome(action, results.map { if case .failed(let e) = $0 { return e } else { return nil } },
-                       done: verified.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.0.content.size) })
+                       done: verified.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.0.record.content.size) })
     }
 
     /// Deletes sources (or, in a rollback, target copies) at their recorded
     /// generation, each only after checking again that the ledger holds a
     /// checksum-verified copy and that the copy is still there, unchanged.
     func delete(_ action: Action, _ items: [ObjectItem]) async throws -> ActionOutcome {
-        var allowed: [ObjectItem] = []
+        var allowed: [(item: ObjectItem, key: CopyKey?)] = []
         var errors: [String?] = []
         for item in items {
-            if let problem = try await deletionProblem(item, kind: action.kind) {
-                errors.append("\(item.source): \(problem)")
-            } else {
-                allowed.append(item)
+            switch try await deletionCheck(item, kind: action.kind) {
+            case .refused(let problem): errors.append("\(item.source): \(problem)")
+            case .allowed(let key): allowed.append((item, key))
             }
         }
-        try await recorder.recordDeletionsPending(allowed, migration: action.migration, serial: serial)
-        let results = await limiter.map(allowed) { item -> String? in
+        // Journaled before the calls: a run cut short leaves them pending, to reconcile.
+        let keys = allowed.compactMap(\.key)
+        let ids = keys.isEmpty ? [] : try await state.recordDeletions(keys, serial: serial, pending: true)
+        let idByKey = Dictionary(zip(keys, ids), uniquingKeysWith: { a, _ in a })
+        let results = await limiter.map(allowed.map(\.item)) { item -> String? in
             do {
                 try await store.deleteObject(item.source.bucket, item.source.name, ifGenerationMatch: item.source.generation)
             } catch StoreError.notFound {
@@ -215,32 +232,43 @@ struct RunContext: Sendable {
             return nil
         }
         let deleted = zip(allowed, results).filter { $0.1 == nil }.map { $0.0 }
-        try await recorder.recordDeletionsDone(deleted, serial: serial)
-        return outcome(action, errors + results, done: deleted.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.content.size) })
+        try await state.markDeletionsDone(deleted.compactMap { $0.key.flatMap { idByKey[$0] } })
+        let failedIDs = zip(allowed, results).filter { $0.1 != nil }.compactMap { $0.0.key.flatMap { idByKey[$0] } }
+        try await state.discardPendingDeletions(failedIDs)
+        return outcome(action, errors + results, done: deleted.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.item.content.size) })
     }
 
-    /// Why `item` may not be deleted, or nil (DESIGN.md invariant 1).
-    func deletionProblem(_ item: ObjectItem, kind: ActionKind) async throws -> String? {
-        guard let generation = item.source.generation else { return "no generation to delete with" }
+    enum DeletionCheck {
+        /// Allowed, justified by this ledger copy (none for a rollback's removal of a copy).
+        case allowed(CopyKey?)
+        case refused(String)
+    }
+
+    /// Whether `item` may be deleted now (DESIGN.md invariant 1): the ledger must hold
+    /// a checksum-verified copy of exactly this source generation, and that copy must
+    /// still be there, unchanged.
+    func deletionCheck(_ item: ObjectItem, kind: ActionKind) async throws -> DeletionCheck {
+        guard let generation = item.source.generation else { return .refused("no generation to delete with") }
         if kind == .deleteCopy {
             // Rollback removes a copy decant made: the precondition on its generation is the guard.
-            return nil
+            return .allowed(nil)
         }
-        guard let copy = try await recorder.verifiedCopy(sourceBucket: item.source.bucket, sourceName: item.source.name,
-                                                        sourceGeneration: generation) else {
-            return "no checksum-verified copy of generation \(generation) is recorded; not deleted"
+        let rows = try await state.copies(sourceBucket: item.source.bucket, sourceName: item.source.name)
+        guard let copy = rows.first(where: { $0.key.sourceGeneration == generation && $0.isChecksumVerified && $0.isCurrent }) else {
+            return .refused("no checksum-verified copy of generation \(generation) is recorded; not deleted")
         }
-        guard copy.content.matches(item.content) else { return "the recorded copy does not match this source; not deleted" }
+        guard copy.record.content.matches(item.content) else { return .refused("the recorded copy does not match this source; not deleted") }
+        let target = copy.record.targetRef
         let live: ObjectRecord?
         do {
-            live = try await store.headObject(copy.targetBucket, copy.targetName, generation: copy.targetGeneration)
+            live = try await store.headObject(target.bucket, target.name, generation: target.generation)
         } catch {
-            return "cannot read the copy gs://\(copy.targetBucket)/\(copy.targetName): \(Self.describe(error)); not deleted"
+            return .refused("cannot read the copy gs://\(target.bucket)/\(target.name): \(Self.describe(error)); not deleted")
         }
-        guard let live, live.generation == copy.targetGeneration, ContentIdentity(live).matches(item.content) else {
-            return "the copy gs://\(copy.targetBucket)/\(copy.targetName) is gone or changed since it was verified; not deleted"
+        guard let live, live.generation == target.generation, ContentIdentity(live).matches(item.content) else {
+            return .refused("the copy gs://\(target.bucket)/\(target.name) is gone or changed since it was verified; not deleted")
         }
-        return nil
+        return .allowed(copy.key)
     }
 
     // MARK: - Code
@@ -248,7 +276,7 @@ struct RunContext: Sendable {
     func rewrite(_ action: Action, _ edit: CodeEdit) async throws -> ActionOutcome {
         guard let writeCode, let root = options.codeRoot else { throw EngineError.noCodeRoot }
         try writeCode(edit, root)
-        try await recorder.recordCodeEdit(edit, serial: serial)
+        try await state.recordCodeEdit(edit, serial: serial)
         return ActionOutcome(id: action.id, kind: action.kind, migration: action.migration, status: .succeeded, done: Tally(objects: 1))
     }
 
@@ -269,13 +297,13 @@ struct RunContext: Sendable {
 
 /// Copies made by the copy actions of this run, for their verify actions.
 actor CopyResults {
-    private var byAction: [ActionID: [LedgerCopy]] = [:]
-    func store(_ copies: [LedgerCopy], for id: ActionID) { byAction[id] = copies }
-    func results(for ids: [ActionID]) -> [LedgerCopy] { ids.flatMap { byAction[$0] ?? [] } }
+    private var byAction: [ActionID: [RunContext.MadeCopy]] = [:]
+    func store(_ copies: [RunContext.MadeCopy], for id: ActionID) { byAction[id] = copies }
+    func results(for ids: [ActionID]) -> [RunContext.MadeCopy] { ids.flatMap { byAction[$0] ?? [] } }
 }
 
 /// Comparing a copy with its source.
-enum Verification {
+enum CopyCheck {
     static func problem(expected: ContentIdentity, actual: ContentIdentity?, level: VerifyLevel) -> String? {
         guard let actual else { return "the copy's size and checksum are unknown" }
         switch level {

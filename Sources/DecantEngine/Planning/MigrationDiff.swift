@@ -1,4 +1,5 @@
 import DecantCore
+import DecantState
 import DecantStorage
 import Foundation
 
@@ -23,7 +24,7 @@ struct MigrationOutcome: Sendable {
 struct MigrationDiffer {
     let migration: Migration
     let store: any ObjectStore
-    let ledger: any LedgerReader
+    let state: StateStore?
     let now: Date
     let targetExists: Bool
     /// The target bucket's spec, when the plan manages it (for `preserve_age`).
@@ -39,7 +40,7 @@ struct MigrationDiffer {
             key: migration.key, phase: migration.phase, description: migration.description,
             source: migration.source, target: migration.target, movement: movement))
         outcome.report.verifyLevel = migration.verify
-        var state = Accumulator(migration: migration, now: now, today: CalendarDay(now))
+        var totals = Accumulator(migration: migration, now: now, today: CalendarDay(now))
         let window = PartitionWindow.relativeBounds(migration, today: CalendarDay(now))
         for group in RenameGroup.groups(for: migration) {
             let sourceSpace = KeySpace(bucket: migration.source.bucket, base: group.sourceBase, excluded: group.sourceExcluded,
@@ -48,7 +49,7 @@ struct MigrationDiffer {
                                        lower: window.map { group.targetBase + $0.lower }, upper: window.map { group.targetBase + $0.upper })
             var source = ObjectCursor(store: store, space: sourceSpace)
             var target: ObjectCursor? = targetExists ? ObjectCursor(store: store, space: targetSpace) : nil
-            var rows = LedgerCursor(ledger: ledger, bucket: migration.source.bucket, prefix: group.sourceBase)
+            var rows = LedgerCursor(state: state, bucket: migration.source.bucket, prefix: group.sourceBase)
             while true {
                 let s = try await source.peek()
                 let t = try await target?.peek()
@@ -63,17 +64,17 @@ struct MigrationDiffer {
                 }
                 if order <= 0, let s {
                     let history = try await rows.rows(for: s.name)
-                    state.source(s, target: order == 0 ? t : nil, group: group, history: history, differ: self)
+                    totals.source(s, target: order == 0 ? t : nil, group: group, history: history, differ: self)
                     _ = try await source.next()
                     if order == 0 { _ = try await target?.next() }
                 } else if let t {
-                    state.targetOnly(t)
+                    totals.targetOnly(t)
                     _ = try await target?.next()
                 }
             }
             outcome.listed += source.listed + (target?.listed ?? 0)
         }
-        state.finish(into: &outcome, differ: self)
+        totals.finish(into: &outcome, differ: self)
         return outcome
     }
 
@@ -108,7 +109,7 @@ private struct Accumulator {
         self.now = now
     }
 
-    mutating func source(_ s: ObjectRecord, target t: ObjectRecord?, group: RenameGroup, history: [LedgerCopy],
+    mutating func source(_ s: ObjectRecord, target t: ObjectRecord?, group: RenameGroup, history: [CopyRow],
                          differ: MigrationDiffer) {
         let inGroup = String(ByteOrder.dropPrefix(group.sourceBase, from: s.name))
         let relative = group.relativeBase + inGroup
@@ -142,15 +143,15 @@ private struct Accumulator {
         }
         if s.hasSameContent(as: t) {
             let recorded = history.first { row in
-                row.sourceGeneration == s.generation && row.targetBucket == migration.target.bucket
-                    && ByteOrder.equal(row.targetName, targetName) && row.targetGeneration == t.generation
-                    && row.verifiedAt != nil && (row.verifyLevel ?? .count) >= migration.verify
+                row.key.sourceGeneration == s.generation && row.key.targetBucket == migration.target.bucket
+                    && ByteOrder.equal(row.key.targetName, targetName) && row.record.targetGeneration == t.generation
+                    && (row.record.verification?.level ?? .count) >= migration.verify && row.isVerified
             }
             if let recorded {
                 inSync.add(s.size)
                 if syncSamples.count < MigrationDiffer.sampleCount { syncSamples.append(mapping) }
                 considerDeletion(s, relative: relative, planned: item(targetGeneration: t.generation),
-                                 verifiedAt: recorded.isChecksumVerified ? recorded.verifiedAt : nil, differ: differ)
+                                 verifiedAt: recorded.isChecksumVerified ? recorded.record.verification?.at : nil, differ: differ)
             } else if migration.overwrite == .always {
                 overwrite.add(s.size)
                 let planned = item(targetGeneration: t.generation)

@@ -1,4 +1,5 @@
 import DecantCore
+import DecantState
 import DecantStorage
 import Foundation
 
@@ -7,14 +8,14 @@ import Foundation
 /// only reads: planning never writes to a store.
 public struct Planner: Sendable {
     public let store: any ObjectStore
-    public let ledger: any LedgerReader
+    /// The state of earlier applies; nil for an environment never applied.
+    public let state: StateStore?
     public let clock: any Clock
     public let code: CodeFindings?
 
-    public init(store: any ObjectStore, ledger: any LedgerReader = EmptyLedger(), clock: any Clock = SystemClock(),
-                code: CodeFindings? = nil) {
+    public init(store: any ObjectStore, state: StateStore?, clock: any Clock = SystemClock(), code: CodeFindings? = nil) {
         self.store = store
-        self.ledger = ledger
+        self.state = state
         self.clock = clock
         self.code = code
     }
@@ -88,7 +89,7 @@ public struct Planner: Sendable {
                                            hasErrors: diagnostics.hasErrors)
         return PlannedChanges(
             environment: plan.environment, generatedAt: now, inputDigest: plan.inputDigest,
-            stateLineage: try await ledger.lineage, stateSerial: try await ledger.serial,
+            stateLineage: state?.lineage, stateSerial: try await state?.currentSerial ?? 0,
             selection: .init(targets: options.targets, phase: options.phase), buckets: bucketPlans,
             migrations: outcomes.map(\.report), leftovers: leftovers, code: codePlan, diagnostics: diagnostics, graph: graph)
     }
@@ -195,7 +196,7 @@ public struct Planner: Sendable {
                 let migration = migrations[index]
                 let targetInfo = observed[migration.target.bucket] ?? nil
                 let differ = MigrationDiffer(
-                    migration: migration, store: store, ledger: ledger, now: now, targetExists: targetInfo != nil,
+                    migration: migration, store: store, state: state, now: now, targetExists: targetInfo != nil,
                     targetSpec: plan.bucket(named: migration.target.bucket),
                     referencedByCode: referenced.contains(migration.key), allowReferences: options.allowReferences)
                 let movement = Self.movement(migration, source: observed[migration.source.bucket] ?? nil, target: targetInfo,

@@ -53,6 +53,8 @@ public struct DeletionRow: Hashable, Sendable, Codable {
     /// Set once a rollback restored the source from `copy`.
     public var restoredSerial: Int64?
     public var restoredGeneration: Int64?
+    /// Recorded before the delete call and not yet confirmed done.
+    public var pending: Bool = false
 }
 
 /// A code edit decant applied.

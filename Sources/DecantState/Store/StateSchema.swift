@@ -8,7 +8,15 @@ public enum StateSchema {
     public static let migrations: [(version: Int, sql: String)] = [
         (1, v1RunsAndJournal),
         (2, v2Ledger),
+        (3, v3PendingDeletions),
     ]
+
+    /// A deletion is recorded as pending before the delete call and marked done after
+    /// it (invariant 5), so a run cut short in between is reconciled, not guessed.
+    static let v3PendingDeletions = """
+        ALTER TABLE deletions ADD COLUMN pending INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1));
+        CREATE INDEX deletions_pending ON deletions (pending) WHERE pending = 1;
+        """
 
     /// Lineage, runs and the journal of their actions.
     static let v1RunsAndJournal = """

@@ -23,7 +23,7 @@ extension StateStore {
             try add("SELECT verified_serial, COUNT(*), 0 FROM copies WHERE verified_serial IS NOT NULL GROUP BY verified_serial") { counts, n, _ in
                 counts.objectsVerified = n
             }
-            try add("SELECT serial, COUNT(*), 0 FROM deletions GROUP BY serial") { counts, n, _ in counts.objectsDeleted = n }
+            try add("SELECT serial, COUNT(*), 0 FROM deletions WHERE pending = 0 GROUP BY serial") { counts, n, _ in counts.objectsDeleted = n }
             try add("SELECT serial, COUNT(*), 0 FROM code_edits GROUP BY serial") { counts, n, _ in counts.codeEdits = n }
             try add("SELECT removed_serial, COUNT(*), 0 FROM copies WHERE removed_reason = 'rollback' GROUP BY removed_serial") { counts, n, _ in
                 counts.copiesRemoved = n
@@ -75,7 +75,7 @@ extension StateStore {
                 verifiedCopies: try count("SELECT COUNT(*) FROM copies WHERE removed_serial IS NULL AND verified = 1"),
                 adoptedCopies: try count("SELECT COUNT(*) FROM copies WHERE removed_serial IS NULL AND adopted = 1"),
                 bytesCopied: try database.scalarInt("SELECT COALESCE(SUM(size), 0) FROM copies WHERE removed_serial IS NULL AND adopted = 0") ?? 0,
-                deletedSources: try count("SELECT COUNT(*) FROM deletions"),
+                deletedSources: try count("SELECT COUNT(*) FROM deletions WHERE pending = 0"),
                 restoredSources: try count("SELECT COUNT(*) FROM deletions WHERE restored_serial IS NOT NULL"),
                 liveCreatedBuckets: try count("SELECT COUNT(*) FROM created_buckets WHERE deleted_serial IS NULL"),
                 bucketChanges: try count("SELECT COUNT(*) FROM bucket_changes"),

@@ -74,10 +74,12 @@ extension StateStore {
 
     /// Records source objects deleted, each justified by the current verified copy
     /// named by its key (safety invariant 1): a key without one makes the whole
-    /// batch fail and nothing is recorded. Recording a deletion again changes
-    /// nothing. Returns the deletion ids in the order given.
+    /// batch fail and nothing is recorded. With `pending`, the rows say the delete
+    /// is about to be attempted (`markDeletionsDone` confirms it). Recording a
+    /// deletion again changes nothing but can confirm a pending one. Returns the
+    /// deletion ids in the order given.
     @discardableResult
-    public func recordDeletions(_ keys: [CopyKey], serial: Int64) throws(StateError) -> [Int64] {
+    public func recordDeletions(_ keys: [CopyKey], serial: Int64, pending: Bool = false) throws(StateError) -> [Int64] {
         let now = clock.now().milliseconds
         return try inTransaction { database in
             try Self.requireRunning(serial, in: database)
@@ -88,14 +90,37 @@ extension StateStore {
                     throw StateError.unjustifiedDeletion(key)
                 }
                 try database.run("""
-                    INSERT INTO deletions (bucket, name, generation, copy_id, serial, deleted_ms) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (bucket, name, generation) DO NOTHING
-                    """, key.sourceBucket, key.sourceName, key.sourceGeneration, copy.id, serial, now)
+                    INSERT INTO deletions (bucket, name, generation, copy_id, serial, deleted_ms, pending) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (bucket, name, generation) DO UPDATE SET pending = MIN(pending, excluded.pending)
+                    """, key.sourceBucket, key.sourceName, key.sourceGeneration, copy.id, serial, now, pending)
                 let id = try database.scalarInt("SELECT id FROM deletions WHERE bucket = ? AND name = ? AND generation = ?",
                                                 [key.sourceBucket, key.sourceName, key.sourceGeneration]) ?? 0
                 ids.append(id)
             }
             return ids
+        }
+    }
+
+    /// Confirms pending deletions: the delete calls succeeded (or found the object gone).
+    public func markDeletionsDone(_ ids: [Int64]) throws(StateError) {
+        try inTransaction { database in
+            for id in ids { try database.run("UPDATE deletions SET pending = 0 WHERE id = ?", id) }
+        }
+    }
+
+    /// Drops pending deletions whose object turned out to be still there: they did not happen.
+    public func discardPendingDeletions(_ ids: [Int64]) throws(StateError) {
+        try inTransaction { database in
+            for id in ids { try database.run("DELETE FROM deletions WHERE id = ? AND pending = 1", id) }
+        }
+    }
+
+    /// Deletions recorded as pending by a run that did not confirm them.
+    public func pendingDeletions() throws(StateError) -> [DeletionRow] {
+        try withDatabase { database in
+            try database.query("""
+                SELECT \(Self.deletionColumns) FROM deletions d JOIN copies c ON c.id = d.copy_id WHERE d.pending = 1 ORDER BY d.id
+                """, [], Self.deletionRow)
         }
     }
 
@@ -167,14 +192,14 @@ extension StateStore {
     /// Deletion columns, then the justifying copy's columns from column 9 on.
     static let deletionColumns = """
         d.id, d.bucket, d.name, d.generation, d.serial, d.deleted_ms, d.restored_serial, d.restored_generation, d.copy_id, \
-        \(copyColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
+        d.pending, \(copyColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
         """
 
     static func deletionRow(_ row: SQLiteRow) -> DeletionRow {
         DeletionRow(id: row.int(0) ?? 0,
                     object: ObjectRef(bucket: row.text(1) ?? "", name: row.text(2) ?? "", generation: row.int(3)),
-                    copy: copyRow(row, offset: 9), serial: row.int(4) ?? 0, deleted: Date(milliseconds: row.int(5) ?? 0),
-                    restoredSerial: row.int(6), restoredGeneration: row.int(7))
+                    copy: copyRow(row, offset: 10), serial: row.int(4) ?? 0, deleted: Date(milliseconds: row.int(5) ?? 0),
+                    restoredSerial: row.int(6), restoredGeneration: row.int(7), pending: row.int(9) == 1)
     }
 
     static let codeEditColumns = """
