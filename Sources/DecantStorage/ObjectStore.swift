@@ -165,10 +165,14 @@ public struct StoreCapabilities: Hashable, Sendable {
     public var matchGlob: Bool
     /// `customTime` is kept on copies.
     public var customTime: Bool
+    /// `metadata` set by a copy replaces the source's on the new object.
+    public var copyMetadata: Bool
+    /// A PATCH of `labels` merges into the existing ones, and a label set to `null` is removed.
+    public var labelMerge: Bool
 
     public init(preconditions: Bool, bucketLabels: Bool, lifecycle: Bool, settingsOnCreate: Bool,
                 storageClasses: Bool, metageneration: Bool, pagination: Bool, offsets: Bool, matchGlob: Bool,
-                customTime: Bool) {
+                customTime: Bool, copyMetadata: Bool = true, labelMerge: Bool = true) {
         self.preconditions = preconditions
         self.bucketLabels = bucketLabels
         self.lifecycle = lifecycle
@@ -179,6 +183,8 @@ public struct StoreCapabilities: Hashable, Sendable {
         self.offsets = offsets
         self.matchGlob = matchGlob
         self.customTime = customTime
+        self.copyMetadata = copyMetadata
+        self.labelMerge = labelMerge
     }
 
     /// Everything, as real GCS and LocalStore do.
