@@ -9,6 +9,11 @@ import Foundation
 /// requests: with 429 or 503 before forwarding them, or by forwarding them and
 /// then dropping the connection instead of answering (the worst case: the server
 /// acted, the client cannot know). Deterministic for a given seed.
+///
+/// Every answer closes its connection: FoundationNetworking, when a kept-alive
+/// connection drops under a request with a body, stalls (spinning) until the
+/// request times out instead of failing, because libcurl cannot rewind the body.
+/// On a fresh connection the drop fails at once, as a reset does on GCS.
 public final class FaultInjectingProxy: Sendable {
     public struct Counts: Sendable, Equatable {
         public var requests = 0
@@ -32,7 +37,7 @@ public final class FaultInjectingProxy: Sendable {
         let host = upstream.host ?? "127.0.0.1"
         let port = UInt16(upstream.port ?? 80)
         self.stats = stats
-        server = try TestHTTPServer { request in
+        server = try TestHTTPServer(keepAlive: false) { request in
             let roll = random.withLock { $0.nextUnit() }
             stats.withLock { $0.requests += 1 }
             if roll < faultRate / 3 {

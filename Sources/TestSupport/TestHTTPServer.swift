@@ -57,8 +57,13 @@ public final class TestHTTPServer: Sendable {
         var connections: Set<Int32> = []
     }
 
-    public init(handler: @escaping Handler) throws {
+    /// Whether connections stay open between requests. Without keep-alive every
+    /// answer says `Connection: close` and the connection is closed after it.
+    public let keepAlive: Bool
+
+    public init(keepAlive: Bool = true, handler: @escaping Handler) throws {
         self.handler = handler
+        self.keepAlive = keepAlive
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ServerError.socket(errno) }
         var yes: Int32 = 1
@@ -90,11 +95,13 @@ public final class TestHTTPServer: Sendable {
 
     /// Closes the listener and every open connection.
     public func stop() {
-        let connections = state.withLock { state -> Set<Int32> in
-            if state.stopped { return [] }
+        let connections = state.withLock { state -> Set<Int32>? in
+            if state.stopped { return nil }
             state.stopped = true
             return state.connections
         }
+        // Only once: the descriptor number may belong to another socket afterwards.
+        guard let connections else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
@@ -141,11 +148,12 @@ public final class TestHTTPServer: Sendable {
                 var head = "HTTP/1.1 \(status) \(TestHTTPServer.reason(status))\r\n"
                 var headers = headers
                 headers["Content-Length"] = String(body.count)
+                if !keepAlive { headers["Connection"] = "close" }
                 for (name, value) in headers { head += "\(name): \(value)\r\n" }
                 head += "\r\n"
                 guard SocketReader.writeAll(fd, Data(head.utf8) + body) else { return }
             }
-            if request.headers["connection"]?.lowercased() == "close" { return }
+            if !keepAlive || request.headers["connection"]?.lowercased() == "close" { return }
         }
     }
 
