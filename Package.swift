@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(name: "decant", dependencies: ["DecantCLI"]),
 
         // Real fakes and helpers shared by the tests.
-        .target(name: "TestSupport", dependencies: ["DecantCore", "DecantStorage"], path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DecantCore", "DecantStorage", "CCrypto"], path: "Sources/TestSupport"),
         // A child process for the local store's crash and multi-process tests.
         .executableTarget(name: "decant-store-torture", dependencies: ["DecantStorage", "DecantCore"],
                           path: "Sources/StoreTorture"),

@@ -19,7 +19,13 @@ enum ExternalAccount {
         let source = file.source
         return { () async throws(AuthError) -> AccessToken in
             let subjectToken = try await subject.read()
-            let secrets = [subjectToken] + (clientSecret.map { [$0] } ?? [])
+            var secrets = [subjectToken]
+            var basic: String?
+            if let clientID, let clientSecret {
+                let credential = Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
+                basic = credential
+                secrets += [clientSecret, credential]
+            }
             var fields = [("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"), ("audience", audience),
                           ("scope", CredentialSources.scope),
                           ("requested_token_type", "urn:ietf:params:oauth:token-type:access_token"),
@@ -28,9 +34,7 @@ enum ExternalAccount {
                 fields.append(("options", JSONValue.object([("userProject", .string(userProject))]).serialized))
             }
             var headers: [String: String] = [:]
-            if let clientID, let clientSecret {
-                headers["Authorization"] = "Basic " + Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
-            }
+            if let basic { headers["Authorization"] = "Basic " + basic }
             let sts = TokenEndpoint(url: stsURL, transport: transport, clock: clock, secrets: secrets)
             let federated = try await sts.postForm(fields, headers: headers)
             guard let impersonation else { return federated }
