@@ -25,6 +25,10 @@ public protocol ObjectStore: Sendable {
     func headObject(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> ObjectRecord?
 
     /// Server-side copy (GCS `rewriteTo`, looping on the rewrite token until done).
+    /// With `ifTargetGenerationMatch: 0` a `preconditionFailed` may come from the
+    /// store's own retry of a first attempt that did succeed (GCSStore says "on
+    /// attempt N" in the detail): the caller heads the target and compares it with
+    /// the source before treating it as a conflict.
     func copyObject(_ request: CopyRequest) async throws(StoreError) -> ObjectRecord
 
     /// Deletes the live object; with `ifGenerationMatch`, only if that generation is still live.

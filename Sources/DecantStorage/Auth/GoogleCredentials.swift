@@ -3,9 +3,7 @@ import Foundation
 
 /// A credential JSON file read field by field, so that an error names the field
 /// and never quotes a value.
-struct CredentialFile: @unchecked Sendable {
-    // @unchecked: `fields` is a parsed JSON tree (strings, numbers, arrays,
-    // dictionaries) that is never mutated after `init`; it is only read.
+struct CredentialFile {
     let source: String
     private let fields: [String: Any]
 

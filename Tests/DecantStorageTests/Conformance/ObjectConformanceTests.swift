@@ -116,6 +116,23 @@ import TestSupport
     }
 
     @Test(arguments: StoreKind.allCases)
+    func writingToAMissingBucketIsNotFound(_ kind: StoreKind) async throws {
+        let harness = try StoreHarness.make(kind)
+        defer { harness.tearDown() }
+        let missing = UniqueName.bucket()
+        await #expect { _ = try await harness.store.upload(missing, "o", data: Data("x".utf8), ifGenerationMatch: 0,
+                                                           contentType: nil, metadata: nil) } throws: {
+            guard case StoreError.notFound(missing, _) = $0 else { return false }
+            return true
+        }
+        #expect(try await harness.store.headObject(missing, "o", generation: nil) == nil)
+        await #expect { try await harness.store.deleteObject(missing, "o", ifGenerationMatch: nil) } throws: {
+            guard case StoreError.notFound(missing, _) = $0 else { return false }
+            return true
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func unsafeNamesAreNeverWritten(_ kind: StoreKind) async throws {
         let harness = try StoreHarness.make(kind)
         defer { harness.tearDown() }
