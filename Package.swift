@@ -37,13 +37,16 @@ let package = Package(
         .executableTarget(name: "decant", dependencies: ["DecantCLI"]),
 
         // Real fakes and helpers shared by the tests.
-        .target(name: "TestSupport", dependencies: ["DecantCore", "DecantStorage"], path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DecantCore", "DecantStorage", "CCrypto"], path: "Sources/TestSupport"),
+        // A child process for the local store's crash and multi-process tests.
+        .executableTarget(name: "decant-store-torture", dependencies: ["DecantStorage", "DecantCore"],
+                          path: "Sources/StoreTorture"),
 
         .testTarget(name: "DecantCoreTests", dependencies: ["DecantCore", "TestSupport"]),
         .testTarget(name: "DecantSQLiteTests", dependencies: ["DecantSQLite", "TestSupport"]),
         .testTarget(name: "DecantPlanFileTests", dependencies: ["DecantPlanFile", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "DecantStorageTests", dependencies: ["DecantStorage", "TestSupport"]),
+        .testTarget(name: "DecantStorageTests", dependencies: ["DecantStorage", "TestSupport", "decant-store-torture"]),
         .testTarget(name: "DecantStateTests", dependencies: ["DecantState", "TestSupport"]),
         .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"]),
         .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"], exclude: ["Golden"]),

@@ -25,6 +25,10 @@ public protocol ObjectStore: Sendable {
     func headObject(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> ObjectRecord?
 
     /// Server-side copy (GCS `rewriteTo`, looping on the rewrite token until done).
+    /// With `ifTargetGenerationMatch: 0` a `preconditionFailed` may come from the
+    /// store's own retry of a first attempt that did succeed (GCSStore says "on
+    /// attempt N" in the detail): the caller heads the target and compares it with
+    /// the source before treating it as a conflict.
     func copyObject(_ request: CopyRequest) async throws(StoreError) -> ObjectRecord
 
     /// Deletes the live object; with `ifGenerationMatch`, only if that generation is still live.
@@ -165,10 +169,14 @@ public struct StoreCapabilities: Hashable, Sendable {
     public var matchGlob: Bool
     /// `customTime` is kept on copies.
     public var customTime: Bool
+    /// `metadata` set by a copy replaces the source's on the new object.
+    public var copyMetadata: Bool
+    /// A PATCH of `labels` merges into the existing ones, and a label set to `null` is removed.
+    public var labelMerge: Bool
 
     public init(preconditions: Bool, bucketLabels: Bool, lifecycle: Bool, settingsOnCreate: Bool,
                 storageClasses: Bool, metageneration: Bool, pagination: Bool, offsets: Bool, matchGlob: Bool,
-                customTime: Bool) {
+                customTime: Bool, copyMetadata: Bool = true, labelMerge: Bool = true) {
         self.preconditions = preconditions
         self.bucketLabels = bucketLabels
         self.lifecycle = lifecycle
@@ -179,6 +187,8 @@ public struct StoreCapabilities: Hashable, Sendable {
         self.offsets = offsets
         self.matchGlob = matchGlob
         self.customTime = customTime
+        self.copyMetadata = copyMetadata
+        self.labelMerge = labelMerge
     }
 
     /// Everything, as real GCS and LocalStore do.

@@ -1,0 +1,33 @@
+/// What kind of server a `GCSStore` talks to. The emulators leave out parts of the
+/// API (GCS.md §The emulators); the profile says which, so tests skip only what
+/// is really absent and the store filters on the client what the server ignores.
+/// decant never relies on a server to enforce preconditions it has not promised.
+public enum GCSProfile: String, Sendable, CaseIterable {
+    case gcs
+    case fakeGCSServer = "fake-gcs-server"
+    case gcpStorageEmulator = "gcp-storage-emulator"
+
+    public var capabilities: StoreCapabilities {
+        switch self {
+        case .gcs:
+            return .full
+        case .fakeGCSServer:
+            return StoreCapabilities(preconditions: false, bucketLabels: false, lifecycle: false, settingsOnCreate: false,
+                                     storageClasses: false, metageneration: false, pagination: true, offsets: true,
+                                     matchGlob: false, customTime: false)
+        case .gcpStorageEmulator:
+            // A PATCH replaces the whole label map (keeping `null` values), a copy
+            // ignores the destination's metadata, and a GET ignores `generation`
+            // (GCSStore checks the generation it gets back).
+            return StoreCapabilities(preconditions: false, bucketLabels: true, lifecycle: true, settingsOnCreate: false,
+                                     storageClasses: false, metageneration: true, pagination: false, offsets: false,
+                                     matchGlob: false, customTime: false, copyMetadata: false, labelMerge: false)
+        }
+    }
+}
+
+/// Something a `GCSStore` did that an observer may count or log (never a secret).
+public enum GCSEvent: Sendable {
+    /// A call failed with a retryable error and is tried again after `delay` seconds.
+    case retrying(method: String, attempt: Int, delay: Double, error: StoreError)
+}
