@@ -6,8 +6,8 @@ import Foundation
 public enum DecantCLI {
     /// Every subcommand, in the order `decant --help` lists them.
     public static let commands: [Command] = [
-        VersionCommand.command,
-        ValidateCommand.command, ConvertCommand.command,
+        ValidateCommand.command, PlanCommand.command, ApplyCommand.command, ShowCommand.command,
+        StateCommand.command, StoreCommand.command, ConvertCommand.command, VersionCommand.command,
     ]
 
     static let globalHelp = """

@@ -61,7 +61,7 @@ final class ProgressReporter: ApplyObserver, @unchecked Sendable {
                 report(now)
             }
         case .finished:
-            if mode == .terminal { report(Date()) }
+            if doneObjects > 0 { report(Date()) }
             clearLine()
         }
     }

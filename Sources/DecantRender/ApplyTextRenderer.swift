@@ -9,10 +9,9 @@ public struct ApplyTextRenderer: Sendable {
 
     /// - Parameters: the counts per action kind come from the outcomes.
     public func render(serial: Int64, succeeded: Bool, outcomes: [ApplySummaryLine], failures: [ApplyFailure],
-                       startedAt: Date, finishedAt: Date, verb: String = "Apply") -> String {
+                       elapsed: Double, verb: String = "Apply") -> String {
         let st = Style(enabled: color)
         var out: [String] = []
-        let seconds = finishedAt.timeIntervalSince(startedAt)
         for line in outcomes where line.tally.objects > 0 || line.failed > 0 {
             var text = "  \(st.symbol(line.symbol)) \(line.label.padding(toLength: 18, withPad: " ", startingAt: 0)) \(Format.count(line.tally.objects).leftPad(9))"
             if line.tally.bytes > 0 { text += " \(Format.bytes(line.tally.bytes).leftPad(10))" }
@@ -28,7 +27,7 @@ public struct ApplyTextRenderer: Sendable {
             }
         }
         out.append("")
-        let time = String(format: "%.1f s", seconds)
+        let time = String(format: "%.1f s", elapsed)
         if succeeded {
             out.append(st.bold("\(verb) complete (state serial \(serial), \(time)).") )
         } else {

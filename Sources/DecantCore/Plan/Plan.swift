@@ -34,8 +34,10 @@ public struct Plan: Hashable, Sendable, Codable {
 
 /// Where objects live.
 public enum StorageConfig: Hashable, Sendable, Codable {
-    /// Google Cloud Storage; `endpoint` overrides the API base (an emulator).
-    case gcs(project: String?, endpoint: String?)
+    /// Google Cloud Storage; `endpoint` overrides the API base, and `emulator`
+    /// (`fake-gcs-server`, `gcp-storage-emulator`) names an emulator whose gaps
+    /// decant must work around.
+    case gcs(project: String?, endpoint: String?, emulator: String? = nil)
     /// The embedded store: a directory, one folder per bucket.
     case local(root: String)
 }

@@ -63,12 +63,15 @@ public struct Applier: Sendable {
         if deleting > options.maxDelete { throw ApplyError.tooManyDeletions(deleting, limit: options.maxDelete) }
 
         let startedAt = clock.now()
+        let stopwatch = ContinuousClock.now
         try await reconcilePendingDeletions()
         let serial = try await state.beginRun(kind: kind, planDigest: changes.inputDigest, inputDigest: changes.inputDigest,
                                               summary: Self.summary(changes), rollbackTo: rollbackTo)
-        let totals = changes.graph.actions.reduce((0, Int64(0))) { acc, a in
-            (acc.0 + a.objects.count, acc.1 + a.objects.reduce(0) { $0 + $1.content.size })
+        // Progress counts each object once: its copy (or its adoption), its deletion.
+        let counted = changes.graph.actions.flatMap { a -> [ObjectItem] in
+            a.kind == .verify ? a.objects.filter(\.adopt) : a.objects
         }
+        let totals = (counted.count, counted.reduce(Int64(0)) { $0 + $1.content.size })
         observer.handle(.started(serial: serial, actions: changes.graph.count, objects: totals.0, bytes: totals.1))
 
         let context = RunContext(store: store, state: state, clock: clock, observer: observer, writeCode: writeCode,
@@ -86,7 +89,10 @@ public struct Applier: Sendable {
         checkpoints.cancel()
         let failed = outcomes.contains { $0.status != .succeeded }
         let status: RunStatus = failed ? .failed : .succeeded
-        let result = ApplyResult(serial: serial, status: status, startedAt: startedAt, finishedAt: clock.now(), outcomes: outcomes)
+        let elapsed = ContinuousClock.now - stopwatch
+        let result = ApplyResult(serial: serial, status: status, startedAt: startedAt, finishedAt: clock.now(),
+                                 elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                                 outcomes: outcomes)
         try await state.finishRun(serial: serial, status: status, summary: Self.summary(result))
         try await persist()
         observer.handle(.finished(result))

@@ -54,13 +54,16 @@ public struct ApplyResult: Hashable, Sendable, Codable {
     public var status: RunStatus
     public var startedAt: Date
     public var finishedAt: Date
+    /// Wall-clock seconds the run took (measured, whatever the injected clock says).
+    public var elapsed: Double
     public var outcomes: [ActionOutcome]
 
-    public init(serial: Int64, status: RunStatus, startedAt: Date, finishedAt: Date, outcomes: [ActionOutcome]) {
+    public init(serial: Int64, status: RunStatus, startedAt: Date, finishedAt: Date, elapsed: Double, outcomes: [ActionOutcome]) {
         self.serial = serial
         self.status = status
         self.startedAt = startedAt
         self.finishedAt = finishedAt
+        self.elapsed = elapsed
         self.outcomes = outcomes
     }
 

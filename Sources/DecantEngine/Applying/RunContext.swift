@@ -187,7 +187,7 @@ struct RunContext: Sendable {
                 return .failed("gs://\(target.bucket)/\(target.name): \(problem)")
             }
             copy.record.verification = Verification(level: level, at: clock.now())
-            observer.handle(.progress(objects: 1, bytes: item.content.size))
+            if item.adopt { observer.handle(.progress(objects: 1, bytes: item.content.size)) }
             return item.adopt ? .adopted(copy) : .copied(copy)
         }
         let verified = results.compactMap { r -> (MadeCopy, Bool)? in

@@ -40,6 +40,11 @@ struct MigrationDiffer {
             key: migration.key, phase: migration.phase, description: migration.description,
             source: migration.source, target: migration.target, movement: movement))
         outcome.report.verifyLevel = migration.verify
+        if let window = PartitionWindow.relativeBounds(migration, today: CalendarDay(now)),
+           let bounds = migration.partitions?.range.bounds(today: CalendarDay(now)) {
+            outcome.report.warnings.append("only partitions \(bounds.lowerBound)..\(bounds.upperBound) were listed "
+                + "(\(migration.source.prefix)\(window.lower)…); partitions outside the range stay in the source and are not counted")
+        }
         var totals = Accumulator(migration: migration, now: now, today: CalendarDay(now))
         let window = PartitionWindow.relativeBounds(migration, today: CalendarDay(now))
         for group in RenameGroup.groups(for: migration) {

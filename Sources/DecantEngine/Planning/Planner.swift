@@ -271,7 +271,7 @@ public struct Planner: Sendable {
 extension Plan {
     /// The project buckets are created in when a bucket does not name one.
     var storageProject: String? {
-        if case .gcs(let project, _) = storage { return project }
+        if case .gcs(let project, _, _) = storage { return project }
         return nil
     }
 }

@@ -32,13 +32,13 @@ struct SettingsResolver {
                         hint: "add `storage: { provider: gcs, project: \"${project}\" }` to work on Google Cloud Storage")
             return .local(root: Self.defaultStoreRoot)
         }
-        guard let fields = Fields(entry.value, path: "storage", known: ["provider", "project", "endpoint", "root"],
+        guard let fields = Fields(entry.value, path: "storage", known: ["provider", "project", "endpoint", "emulator", "root"],
                                   anchor: entry.key.location, bag: bag),
               let providerNode = fields.required("provider", bag: bag),
               let provider = reader.choice(providerNode, "storage.provider", ["gcs": "gcs", "local": "local"]) else { return nil }
-        let allowed = provider == "gcs" ? ["provider", "project", "endpoint"] : ["provider", "root"]
+        let allowed = provider == "gcs" ? ["provider", "project", "endpoint", "emulator"] : ["provider", "root"]
         for pair in fields.pairs {
-            guard let key = pair.key.scalar, ["project", "endpoint", "root"].contains(key), !allowed.contains(key) else { continue }
+            guard let key = pair.key.scalar, ["project", "endpoint", "emulator", "root"].contains(key), !allowed.contains(key) else { continue }
             bag.error("`storage.\(key)` does not apply to `provider: \(provider)`", at: pair.key.location)
         }
         if provider == "local" {
@@ -54,7 +54,10 @@ struct SettingsResolver {
                 bag.error("`storage.endpoint` must be an http:// or https:// URL, got `\(text)`", at: node.location)
             }
         }
-        return .gcs(project: project, endpoint: endpoint)
+        let emulator = fields["emulator"].flatMap {
+            reader.choice($0, "storage.emulator", ["fake-gcs-server": "fake-gcs-server", "gcp-storage-emulator": "gcp-storage-emulator"])
+        }
+        return .gcs(project: project, endpoint: endpoint, emulator: emulator)
     }
 
     func state() -> StateConfig? {

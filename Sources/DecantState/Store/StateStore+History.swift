@@ -85,3 +85,39 @@ extension StateStore {
         }
     }
 }
+
+/// What the ledger holds for one migration (`decant state list`).
+public struct MigrationTotals: Hashable, Sendable, Codable {
+    public var migration: String
+    public var copies: Int
+    public var verified: Int
+    public var adopted: Int
+    public var bytes: Int64
+    public var deletedSources: Int
+}
+
+extension StateStore {
+    /// Current copies and deletions per migration, by migration name.
+    public func migrationTotals() throws(StateError) -> [MigrationTotals] {
+        try withDatabase { database in
+            var totals: [String: MigrationTotals] = [:]
+            _ = try database.query("""
+                SELECT migration, COUNT(*), SUM(verified), SUM(adopted), COALESCE(SUM(size), 0)
+                FROM copies WHERE removed_serial IS NULL GROUP BY migration
+                """) { row in
+                let name = row.text(0) ?? ""
+                totals[name] = MigrationTotals(migration: name, copies: Int(row.int(1) ?? 0), verified: Int(row.int(2) ?? 0),
+                                               adopted: Int(row.int(3) ?? 0), bytes: row.int(4) ?? 0, deletedSources: 0)
+            }
+            _ = try database.query("""
+                SELECT c.migration, COUNT(*) FROM deletions d JOIN copies c ON c.id = d.copy_id
+                WHERE d.pending = 0 AND d.restored_serial IS NULL GROUP BY c.migration
+                """) { row in
+                let name = row.text(0) ?? ""
+                totals[name, default: MigrationTotals(migration: name, copies: 0, verified: 0, adopted: 0, bytes: 0, deletedSources: 0)]
+                    .deletedSources = Int(row.int(1) ?? 0)
+            }
+            return totals.values.sorted { $0.migration < $1.migration }
+        }
+    }
+}

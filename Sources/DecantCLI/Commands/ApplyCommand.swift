@@ -1,0 +1,114 @@
+import DecantCore
+import DecantEngine
+import DecantRender
+import DecantState
+import DecantStorage
+import Foundation
+
+/// `decant apply`: carry out a plan, recording everything in the state.
+enum ApplyCommand {
+    static let applyOptions: [OptionSpec] = [
+        .flag("auto-approve", help: "Apply without asking (CI). Without it, apply asks for `yes` on a terminal and refuses elsewhere."),
+        OptionSpec("parallelism", value: "N", help: "Store requests in flight at once (default 32)."),
+        .flag("json", help: "Report progress as one JSON object per line on stdout."),
+        .flag("no-color", help: "No colour even on a terminal."),
+    ]
+
+    static let command = Command(CommandSpec(
+        name: "apply", summary: "Apply a plan: create buckets, copy and verify objects, rewrite code, delete sources.",
+        usage: "--env ENV [SAVED_PLAN] [--auto-approve] [options]",
+        options: Workspace.options + PlanCommand.planOptions + applyOptions,
+        positionals: [PositionalSpec("SAVED_PLAN", optional: true, help: "A plan saved by `decant plan --out`; applied exactly, or refused if stale.")],
+        discussion: """
+        Without a saved plan, apply plans first (holding the state lock), shows the plan and asks for
+        confirmation. Running apply again after an interruption finishes the work: copies already made
+        are checked and recorded, nothing is copied twice, nothing is deleted without a verified copy.
+        """
+    )) { arguments, context in
+        let workspace = try Workspace(arguments, context)
+        let (plan, loadDiagnostics) = try workspace.loadPlan()
+        let store = try workspace.store(for: plan)
+        let options = try applyOptions(arguments, plan: plan, workspace: workspace)
+        let console = context.console
+        let color = console.useColor && !arguments.flag("no-color")
+        return try await workspace.withLockedState(plan, store: store, operation: "apply") { state, persist in
+            let changes: PlannedChanges
+            if let file = arguments.positionals.first {
+                let saved = try SavedPlan.read(from: context.resolve(file))
+                if let stale = saved.staleness(inputDigest: plan.inputDigest, lineage: saved.changes.stateLineage == nil ? nil : state.lineage,
+                                               serial: try await state.currentSerial) {
+                    throw stale
+                }
+                guard saved.changes.environment == plan.environment else {
+                    throw CommandError("\(file) was planned for \(saved.changes.environment), not \(plan.environment)")
+                }
+                changes = saved.changes
+            } else {
+                changes = try await PlanCommand.makePlan(plan, loadDiagnostics: loadDiagnostics, store: store, state: state,
+                                                         workspace: workspace, arguments: arguments)
+                if !arguments.flag("json") { console.out(PlanTextRenderer(color: color).render(changes)) }
+                if changes.hasErrors { return ExitCode.failure }
+                guard changes.hasChanges else {
+                    console.err("Nothing to apply.\n")
+                    return ExitCode.success
+                }
+                guard try confirm(arguments, console: console, environment: plan.environment) else {
+                    console.err("Apply cancelled; nothing was changed.\n")
+                    return ExitCode.failure
+                }
+            }
+            let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
+            let applier = Applier(store: store, state: state, clock: workspace.clock,
+                                  observer: ProgressReporter(console: console, mode: mode),
+                                  writeCode: CodeStep.writer, persist: persist)
+            let result = try await applier.apply(changes, options: options)
+            if !arguments.flag("json") { console.out(ApplyReport.render(result, color: color)) }
+            return result.status == .succeeded ? ExitCode.success : ExitCode.failure
+        }
+    }
+
+    static func applyOptions(_ arguments: ParsedArguments, plan: Plan, workspace: Workspace) throws -> ApplyOptions {
+        var options = ApplyOptions()
+        if let value = arguments.value("parallelism") {
+            guard let n = Int(value), n >= 1 else { throw CommandError("--parallelism takes a number ≥ 1, got \(value)") }
+            options.parallelism = n
+        }
+        if let max = arguments.value("max-delete") {
+            guard let n = Int(max), n >= 0 else { throw CommandError("--max-delete takes a number ≥ 0, got \(max)") }
+            options.maxDelete = n
+        }
+        options.codeRoot = plan.code.map { workspace.context.resolve($0.root) }
+        return options
+    }
+
+    /// `--auto-approve`, or `yes` typed at a terminal; never a silent default.
+    static func confirm(_ arguments: ParsedArguments, console: any Console, environment: String) throws -> Bool {
+        if arguments.flag("auto-approve") { return true }
+        guard console.canPrompt else {
+            throw CommandError("apply needs confirmation: run it on a terminal, or pass --auto-approve (CI) or a reviewed saved plan")
+        }
+        console.err("\nDo you want to apply these changes to \(environment)? Only 'yes' will be accepted: ")
+        return console.readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+    }
+}
+
+/// The closing report of an apply or a rollback.
+enum ApplyReport {
+    static func render(_ result: ApplyResult, color: Bool, verb: String = "Apply") -> String {
+        let lines: [(Character, String, Set<ActionKind>)] = [
+            ("+", "buckets created", [.createBucket]), ("~", "buckets changed", [.updateBucket, .setLifecycle, .restoreBucket]),
+            ("+", "objects copied", [.copy]), ("=", "objects verified", [.verify]), ("+", "objects restored", [.restoreObject]),
+            ("~", "files edited", [.rewriteCode, .revertCode]), ("-", "sources deleted", [.deleteSource]),
+            ("-", "copies removed", [.deleteCopy]), ("-", "buckets deleted", [.deleteBucket]),
+        ]
+        let summary = lines.map { symbol, label, kinds in
+            ApplySummaryLine(symbol: symbol, label: label, tally: result.total(kinds),
+                             failed: result.outcomes.filter { kinds.contains($0.kind) }.reduce(0) { $0 + $1.failures + ($1.status == .failed && $1.failures == 0 ? 1 : 0) })
+        }
+        let failures = (result.failed + result.skipped).map {
+            ApplyFailure(action: $0.id.rawValue, status: $0.status.rawValue, errors: $0.errors)
+        }
+        return ApplyTextRenderer(color: color).render(serial: result.serial, succeeded: result.status == .succeeded, outcomes: summary,
+                                                      failures: failures, elapsed: result.elapsed, verb: verb)
+    }
+}

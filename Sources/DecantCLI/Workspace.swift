@@ -1,0 +1,139 @@
+import DecantCore
+import DecantEngine
+import DecantPlanFile
+import DecantState
+import DecantStorage
+import Foundation
+
+/// The live wiring of one command for one environment: the plan files, the store,
+/// the state and the code, resolved against the working directory (`--chdir`).
+/// This is the only place live implementations are chosen.
+struct Workspace {
+    let context: CommandContext
+    let plansDirectory: String
+    let environment: String
+    let clock: any Clock
+
+    /// The common options: `--plans DIR`, `--env ENV`, `--now DATE`.
+    init(_ arguments: ParsedArguments, _ context: CommandContext, requireEnvironment: Bool = true) throws {
+        self.context = context
+        plansDirectory = context.resolve(arguments.value("plans") ?? "plans")
+        guard let environment = arguments.value("env") else {
+            throw CommandError("--env is required (the environment to work on, as declared in the plan files)")
+        }
+        self.environment = environment
+        if let now = arguments.value("now") {
+            guard let fixed = FixedClock(parsing: now) else {
+                throw CommandError("--now \(now) is neither a date (2026-11-20) nor an RFC 3339 time (2026-11-20T10:00:00Z)")
+            }
+            clock = fixed
+        } else {
+            clock = SystemClock()
+        }
+    }
+
+    static let options: [OptionSpec] = [
+        OptionSpec("env", value: "ENV", help: "The environment (as declared under `environments:`)."),
+        OptionSpec("plans", value: "DIR", help: "The plan directory (default: plans)."),
+        OptionSpec("now", value: "TIME", help: "Pin the clock (2026-11-20 or an RFC 3339 time) for date ranges and validation periods."),
+    ]
+
+    /// Loads and validates the plan files; prints every diagnostic; throws when one is an error.
+    func loadPlan() throws -> (Plan, [Diagnostic]) {
+        let (plan, diagnostics) = PlanLoader.load(directory: plansDirectory, environment: environment)
+        for d in diagnostics { context.console.err(d.description + "\n") }
+        guard let plan, !diagnostics.hasErrors else {
+            throw CommandError("the plan files have \(diagnostics.errors.count) error(s); nothing was done")
+        }
+        return (plan, diagnostics)
+    }
+
+    // MARK: - Store
+
+    func store(for plan: Plan) throws -> any ObjectStore {
+        switch plan.storage {
+        case .local(let root):
+            return LocalStore(root: context.resolve(root), options: LocalStore.Options(clock: clock))
+        case let .gcs(project, endpoint, emulator):
+            let profile = emulator.flatMap(GCSProfile.init(rawValue:)) ?? .gcs
+            return try GCSStore.fromEnvironment(endpoint: endpoint, project: project, profile: profile,
+                                                environment: context.console.environment)
+        }
+    }
+
+    // MARK: - State
+
+    func backend(for plan: Plan, store: any ObjectStore) -> any StateBackend {
+        switch plan.state {
+        case .local(let path):
+            let resolved = context.resolve(path)
+            return LocalStateBackend { _ in resolved }
+        case let .gcs(bucket, prefix):
+            return GCSStateBackend(store: store, bucket: bucket, prefix: prefix)
+        }
+    }
+
+    /// Where the state lives, for messages.
+    func stateLocation(_ plan: Plan) -> String {
+        switch plan.state {
+        case .local(let path): return context.resolve(path)
+        case let .gcs(bucket, prefix): return "gs://\(bucket)/\(prefix.isEmpty ? "" : prefix + "/")\(environment).db"
+        }
+    }
+
+    /// The state for reading, without taking the lock (plan, show, history): nil
+    /// for an environment never applied. A remote state is read from a snapshot.
+    func readState(_ plan: Plan, store: any ObjectStore) async throws -> StateStore? {
+        switch plan.state {
+        case .local(let path):
+            let resolved = context.resolve(path)
+            guard FileManager.default.fileExists(atPath: resolved) else { return nil }
+            return try StateStore.open(path: resolved, clock: clock)
+        case let .gcs(bucket, prefix):
+            let name = (prefix.isEmpty ? "" : prefix + "/") + "\(environment).db"
+            let data: Data
+            do {
+                (data, _) = try await store.download(bucket, name, generation: nil)
+            } catch StoreError.notFound {
+                return nil
+            }
+            let snapshot = FileManager.default.temporaryDirectory.appendingPathComponent("decant-state-\(UUID().uuidString).db").path
+            try data.write(to: URL(fileURLWithPath: snapshot))
+            chmod(snapshot, 0o600)
+            return try StateStore.open(path: snapshot, clock: clock)
+        }
+    }
+
+    /// Runs `body` holding the state lock, with a `persist` that makes the state
+    /// durable where it lives; releases the lock whatever happens.
+    func withLockedState<T: Sendable>(_ plan: Plan, store: any ObjectStore, operation: String,
+                                      _ body: (StateStore, @escaping @Sendable () async throws -> Void) async throws -> T) async throws -> T {
+        let backend = backend(for: plan, store: store)
+        if case .local(let path) = plan.state {
+            try FileManager.default.createDirectory(atPath: (context.resolve(path) as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+        }
+        let holder = LockInfo.current(operation: operation, clock: clock)
+        let lease = try await backend.acquire(environment: environment, holder: holder)
+        let state: StateStore
+        do {
+            state = try StateStore.open(path: lease.databasePath, clock: clock)
+        } catch {
+            try? await backend.release(lease)
+            throw error
+        }
+        let persist: @Sendable () async throws -> Void = { try await backend.persist(lease, store: state) }
+        do {
+            let value = try await body(state, persist)
+            try await backend.persist(lease, store: state)
+            await state.close()
+            try await backend.release(lease)
+            return value
+        } catch {
+            try? await backend.persist(lease, store: state)
+            await state.close()
+            try? await backend.release(lease)
+            throw error
+        }
+    }
+}
