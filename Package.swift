@@ -36,6 +36,9 @@ let package = Package(
         ]),
         .executableTarget(name: "decant", dependencies: ["DecantCLI"]),
 
+        // Fixtures for the benchmarks in bench/.
+        .executableTarget(name: "decant-bench", dependencies: ["DecantStorage", "DecantCore"], path: "Sources/DecantBench"),
+
         // Real fakes and helpers shared by the tests.
         .target(name: "TestSupport", dependencies: ["DecantCore", "DecantStorage", "CCrypto"], path: "Sources/TestSupport"),
         // A child process for the local store's crash and multi-process tests.

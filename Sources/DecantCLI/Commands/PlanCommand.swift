@@ -24,6 +24,7 @@ enum PlanCommand {
             .flag("list-objects", help: "With --format json: list every object of every action."),
             .flag("detailed-exitcode", help: "Exit 0 when there are no changes, 2 when there are, 1 on error."),
             .flag("no-color", help: "No colour even on a terminal."),
+            .flag("timings", help: "Print where planning spent its time to stderr."),
         ],
         discussion: "Planning never writes to a store or to the state."
     )) { arguments, context in
@@ -49,8 +50,10 @@ enum PlanCommand {
                          workspace: Workspace, arguments: ParsedArguments) async throws -> PlannedChanges {
         let options = try planOptions(arguments)
         let code = try CodeStep.findings(plan, workspace: workspace)
-        var changes = try await Planner(store: store, state: state, clock: workspace.clock, code: code).plan(plan, options: options)
+        var (changes, statistics) = try await Planner(store: store, state: state, clock: workspace.clock, code: code)
+            .planMeasured(plan, options: options)
         changes.diagnostics = loadDiagnostics + changes.diagnostics
+        if arguments.flag("timings") { workspace.context.console.err(statistics.description + "\n") }
         return changes
     }
 

@@ -76,6 +76,18 @@ enum StoreCommand {
         files.sort()
         var imported = Tally(), skipped = 0
         let overwrite = arguments.flag("overwrite")
+        if let local = store as? LocalStore, !overwrite {
+            // The embedded store takes batches in one transaction each.
+            for start in stride(from: 0, to: files.count, by: 2000) {
+                let batch = try files[start..<min(start + 2000, files.count)].map { relative in
+                    (name: location.prefix + relative, data: try Data(contentsOf: base.appendingPathComponent(relative)))
+                }
+                for (entry, record) in zip(batch, try await local.importObjects(location.bucket, batch)) {
+                    if record == nil { skipped += 1 } else { imported.add(Int64(entry.data.count)) }
+                }
+            }
+            files = []
+        }
         for relative in files {
             let data = try Data(contentsOf: base.appendingPathComponent(relative))
             do {

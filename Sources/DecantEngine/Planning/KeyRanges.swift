@@ -47,6 +47,8 @@ struct ObjectCursor {
     private var buffer: [ObjectRecord] = []
     private var position = 0
     private(set) var listed = 0
+    /// Wall time spent waiting for listing pages.
+    private(set) var listingTime: Duration = .zero
 
     init(store: any ObjectStore, space: KeySpace) {
         self.store = store
@@ -77,7 +79,10 @@ struct ObjectCursor {
                 let options = ListOptions(prefix: space.base, startOffset: range.start, endOffset: range.end)
                 iterator = store.listObjects(space.bucket, options).makeAsyncIterator()
             }
-            guard let page = try await iterator?.next() else {
+            let started = ContinuousClock.now
+            let fetched = try await iterator?.next()
+            listingTime += ContinuousClock.now - started
+            guard let page = fetched else {
                 iterator = nil
                 continue
             }

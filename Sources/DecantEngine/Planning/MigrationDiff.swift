@@ -17,6 +17,8 @@ struct MigrationOutcome: Sendable {
     /// Names decant refuses to map, and why.
     var unsafeNames: [(name: String, problem: String)] = []
     var listed = 0
+    /// Wall time this migration spent waiting for listings.
+    var listingTime: Duration = .zero
 }
 
 /// Diffs one migration: merges the sorted source listing, the sorted target
@@ -78,6 +80,7 @@ struct MigrationDiffer {
                 }
             }
             outcome.listed += source.listed + (target?.listed ?? 0)
+            outcome.listingTime += source.listingTime + (target?.listingTime ?? .zero)
         }
         totals.finish(into: &outcome, differ: self)
         return outcome

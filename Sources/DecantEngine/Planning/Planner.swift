@@ -21,6 +21,12 @@ public struct Planner: Sendable {
     }
 
     public func plan(_ plan: Plan, options: PlanOptions = PlanOptions()) async throws -> PlannedChanges {
+        try await planMeasured(plan, options: options).changes
+    }
+
+    /// Plans and says where the time went (`decant plan --timings`, benchmarks).
+    public func planMeasured(_ plan: Plan, options: PlanOptions = PlanOptions()) async throws -> (changes: PlannedChanges, statistics: PlanStatistics) {
+        let stopwatch = ContinuousClock.now
         let now = clock.now()
         let selection = try select(plan, options)
         var diagnostics: [Diagnostic] = []
@@ -84,14 +90,19 @@ public struct Planner: Sendable {
             }
         }
 
+        let graphStart = ContinuousClock.now
         let graph = try GraphBuilder.build(bucketActions: bucketActions, bucketActionIDs: bucketActionIDs,
                                            migrations: selection.migrations, outcomes: outcomes, edits: edits,
                                            hasErrors: diagnostics.hasErrors)
-        return PlannedChanges(
+        let statistics = PlanStatistics(objectsListed: outcomes.reduce(0) { $0 + $1.listed },
+                                        listing: outcomes.reduce(Duration.zero) { $0 + $1.listingTime },
+                                        graph: ContinuousClock.now - graphStart, total: ContinuousClock.now - stopwatch)
+        let changes = PlannedChanges(
             environment: plan.environment, generatedAt: now, inputDigest: plan.inputDigest,
             stateLineage: state?.lineage, stateSerial: try await state?.currentSerial ?? 0,
             selection: .init(targets: options.targets, phase: options.phase), buckets: bucketPlans,
             migrations: outcomes.map(\.report), leftovers: leftovers, code: codePlan, diagnostics: diagnostics, graph: graph)
+        return (changes, statistics)
     }
 
     // MARK: - Selection

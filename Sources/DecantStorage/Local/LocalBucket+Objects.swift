@@ -149,3 +149,42 @@ extension LocalBucket {
         return (path, nil)
     }
 }
+
+extension LocalBucket {
+    /// Creates many new objects in one transaction: each whose name is free gets
+    /// the bytes already written to its temporary file; a name that exists is left
+    /// alone (nil in the result). Only absent names are written, so a process killed
+    /// in between leaves at worst files without rows, which are invisible and
+    /// overwritten by the next write: the same guarantee as `commitWrite`.
+    func importNew(_ objects: [(object: NewObject, temporary: String)]) throws(StoreError) -> [ObjectRecord?] {
+        try transaction { database throws(StoreError) in
+            let defaultClass = try storageClass(database)
+            let now = options.clock.now()
+            var out: [ObjectRecord?] = []
+            out.reserveCapacity(objects.count)
+            for (object, temporary) in objects {
+                if try row(object.name, database) != nil {
+                    try? FileSystem.remove(temporary)
+                    out.append(nil)
+                    continue
+                }
+                let generation = try nextGeneration(database, now: now)
+                let place = placement(object.name, generation: generation)
+                let micros = Timestamp.micros(now)
+                let row = StoredObject(
+                    name: object.name, generation: generation, size: object.size, crc32c: object.crc32c, md5: object.md5,
+                    timeCreated: micros, updated: micros, customTime: object.customTime.map(Timestamp.micros),
+                    storageClass: (object.storageClass ?? defaultClass).rawValue,
+                    contentType: object.contentType ?? "application/octet-stream", metadata: object.metadata, blob: place.blob)
+                do throws(FileError) {
+                    try FileSystem.move(temporary, place.path)
+                } catch {
+                    throw StoreError.file(error, bucket: name, object: object.name)
+                }
+                try upsert(row, database)
+                out.append(row.record)
+            }
+            return out
+        }
+    }
+}

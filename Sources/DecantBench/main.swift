@@ -1,0 +1,41 @@
+import DecantCore
+import DecantStorage
+import Foundation
+
+// decant-bench: fixtures for the benchmarks in bench/ (not shipped, not used by decant).
+//
+//   decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE]
+//       COUNT objects of SIZE bytes (default 64) named PREFIX/NNNN/part-NNNNNNN.parquet
+//       (1,000 per folder) in the local store at ROOT, created in batches.
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("decant-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+let args = Array(CommandLine.arguments.dropFirst())
+guard args.first == "local-fill", args.count >= 5, let count = Int(args[4]) else {
+    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE]")
+}
+let (root, bucket, prefix) = (args[1], args[2], args[3])
+let size = args.count > 5 ? Int(args[5]) ?? 64 : 64
+let store = LocalStore(root: root)
+do {
+    if try await store.getBucket(bucket) == nil {
+        _ = try await store.createBucket(bucket, project: nil, settings: BucketSettings(location: "EUROPE-WEST1"))
+    }
+    let started = Date()
+    for start in stride(from: 0, to: count, by: 5000) {
+        let batch = (start..<min(start + 5000, count)).map { i -> (name: String, data: Data) in
+            let name = String(format: "%@/%04d/part-%07d.parquet", prefix, i / 1000, i)
+            var bytes = [UInt8](repeating: 0, count: size)
+            var x = UInt64(i) &* 0x9E37_79B9_7F4A_7C15
+            for k in bytes.indices { x ^= x << 13; x ^= x >> 7; x ^= x << 17; bytes[k] = UInt8(truncatingIfNeeded: x) }
+            return (name, Data(bytes))
+        }
+        _ = try await store.importObjects(bucket, batch)
+    }
+    print("filled gs://\(bucket)/\(prefix)/ with \(count) objects in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+} catch {
+    fail(String(describing: error))
+}
