@@ -93,7 +93,11 @@ struct DirectionClassifier: Sendable {
               view.bytes[text.lineRange(index: first - 1).upperBound - 1] == UInt8(ascii: "\\") { first -= 1 }
         while last + 1 < text.lineStarts.count, let end = Optional(text.lineRange(index: last).upperBound), end > 0,
               view.bytes[end - 1] == UInt8(ascii: "\\") { last += 1 }
-        let segment = text.lineRange(index: first).lowerBound..<text.lineRange(index: last).upperBound
+        var segment = text.lineRange(index: first).lowerBound..<text.lineRange(index: last).upperBound
+        // A command inside a string (`bash_command="gsutil cp …"`) is read on its own.
+        if !view.language.isProse, view.language != .shell, let s = view.syntax.string(containing: offset) {
+            segment = s.contentStart..<s.contentEnd
+        }
         let tokens = shellTokens(segment)
         guard let at = tokens.firstIndex(where: { $0.range.contains(offset) }) else { return nil }
         // The command the operand belongs to: the last tool before it, not cut by ; && || |.

@@ -207,9 +207,11 @@ struct FileWork: Sendable {
                 ByteSearch.identifierOffsets(of: Array(c.utf8), in: Array(b[site.statement])).isEmpty
             }
             guard !fresh.isEmpty else { continue }
-            let excluded = sites.map(\.statement) + analysis.definitions.map(\.assignment.statement)
+            let imports = sites.map(\.statement)
+            let assigned = Set(analysis.definitions.map(\.assignment.nameRange.lowerBound))
             let stillUsed = ByteSearch.identifierOffsets(of: Array(name.utf8), in: b).contains { offset in
-                !excluded.contains { $0.contains(offset) } && !edits.replaces(offset..<(offset + name.utf8.count))
+                !imports.contains { $0.contains(offset) } && !assigned.contains(offset)
+                    && !edits.replaces(offset..<(offset + name.utf8.count))
             }
             let line = analysis.view.text.lineRange(containing: site.name.lowerBound)
             let own = b.string(line).trimmingBlanks()
