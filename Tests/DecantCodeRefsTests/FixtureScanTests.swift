@@ -74,7 +74,7 @@ import Testing
         #expect(qpi.excerpt == "source_objects=[\"QPI_historical/qpi_answers_historical_*.parquet\"],")
         #expect(qpi.unrewritableReason == nil)
         #expect(scan.unresolved.map { $0.unrewritableReason ?? "" } == [
-            "names the bucket root, which holds every migration's source",
+            "names the bucket root (what a program appends at run time is not seen)",
             "the object path is computed at run time (`prefix=folder`)",
         ])
         #expect(scan.otherEnvironments.map { $0.unrewritableReason ?? "" } == [

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The top-level elements of a bracket group: call arguments, list items, dict
 /// entries, each with its keyword or key when it has one.
 struct Element: Sendable {
@@ -13,12 +15,40 @@ struct CodeView: Sendable {
     let text: SourceText
     let syntax: Syntax
     let language: Language
+    /// Groups already split into elements: a minified file with thousands of
+    /// references in one array is split once, not once per reference.
+    private let cache = ElementCache()
+
+    init(text: SourceText, syntax: Syntax, language: Language) {
+        self.text = text
+        self.syntax = syntax
+        self.language = language
+    }
 
     var bytes: [UInt8] { text.bytes }
 
     /// Top-level elements of group `g`, split on commas outside nested groups,
     /// strings and comments.
     func elements(of g: Int) -> [Element] {
+        if let known = cache.elements(of: g) { return known }
+        let found = split(g)
+        cache.store(found, for: g)
+        return found
+    }
+
+    /// The element of group `g` that contains `offset`.
+    func element(of g: Int, containing offset: Int) -> Element? {
+        let all = elements(of: g)
+        var lo = 0, hi = all.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if all[mid].range.upperBound < offset { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < all.count, all[lo].range.lowerBound <= offset else { return nil }
+        return all[lo]
+    }
+
+    private func split(_ g: Int) -> [Element] {
         let group = syntax.groups[g]
         let b = bytes
         var out: [Element] = []
@@ -41,11 +71,6 @@ struct CodeView: Sendable {
         }
         if let e = element(start..<end) { out.append(e) }
         return out
-    }
-
-    /// The element of group `g` that contains `offset`.
-    func element(of g: Int, containing offset: Int) -> Element? {
-        elements(of: g).first { $0.range.contains(offset) || $0.range.upperBound == offset }
     }
 
     private func element(_ raw: Range<Int>) -> Element? {
@@ -127,12 +152,8 @@ struct CodeView: Sendable {
 
     /// The group opening exactly at `offset`.
     func group(openingAt offset: Int) -> Int? {
-        var lo = 0, hi = syntax.groups.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if syntax.groups[mid].open < offset { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < syntax.groups.count && syntax.groups[lo].open == offset ? lo : nil
+        let g = syntax.firstGroup(openingAtOrAfter: offset)
+        return g < syntax.groups.count && syntax.groups[g].open == offset ? g : nil
     }
 
     /// The outermost group enclosing `offset`.
@@ -163,5 +184,24 @@ struct CodeView: Sendable {
             out.append(s)
         }
         return out.isEmpty ? nil : out
+    }
+}
+
+/// Memoised group splits for one file's analysis. It is only ever used by the
+/// task analysing that file; the lock makes sharing it harmless anyway.
+final class ElementCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var known: [Int: [Element]] = [:]
+
+    func elements(of g: Int) -> [Element]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return known[g]
+    }
+
+    func store(_ elements: [Element], for g: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        known[g] = elements
     }
 }

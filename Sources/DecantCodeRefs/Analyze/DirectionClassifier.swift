@@ -16,7 +16,8 @@ import DecantCore
 /// 3. the variable the reference is assigned to: how it is used in the next 80
 ///    lines (each use read with rules 1–2 and its own method calls, one
 ///    assignment deep); uses that disagree make it unknown;
-/// 4. the variable's name, or the YAML keys above the value;
+/// 4. the variable's name, or the YAML keys above the value, innermost first
+///    (a key that only says "prefix"/"glob" yields to an outer key);
 /// 5. otherwise unknown (prose, bare mentions).
 struct DirectionClassifier: Sendable {
     let view: CodeView
@@ -73,15 +74,41 @@ struct DirectionClassifier: Sendable {
     }
 
     private func sqlStatement(at offset: Int) -> CodeReference.Direction? {
-        let b = view.bytes
-        var start = offset
-        let floor = max(0, offset - 4000)
-        while start > floor, b[start - 1] != UInt8(ascii: ";") { start -= 1 }
-        let upper = String(decoding: b[start..<offset], as: UTF8.self).uppercased()
-        let squeezed = upper.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
-        if squeezed.contains("EXPORT DATA") { return .write }
-        if squeezed.contains("LOAD DATA") || squeezed.contains("EXTERNAL TABLE") { return .read }
-        return nil
+        view.bytes.withUnsafeBufferPointer { b -> CodeReference.Direction? in
+            var start = offset
+            let floor = max(0, offset - 4000)
+            while start > floor, b[start - 1] != UInt8(ascii: ";") { start -= 1 }
+            let window = start..<offset
+            if Self.containsWords(Self.export, Self.data, in: b, window) { return .write }
+            if Self.containsWords(Self.load, Self.data, in: b, window) || Self.containsWords(Self.external, Self.table, in: b, window) {
+                return .read
+            }
+            return nil
+        }
+    }
+
+    private static let export = Array("EXPORT".utf8), load = Array("LOAD".utf8), data = Array("DATA".utf8)
+    private static let external = Array("EXTERNAL".utf8), table = Array("TABLE".utf8)
+
+    /// Two words, any case, separated by whitespace, inside `range`.
+    private static func containsWords(_ first: [UInt8], _ second: [UInt8], in b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        func matches(_ word: [UInt8], at i: Int) -> Bool {
+            for k in 0..<word.count where b[i + k] != word[k] && b[i + k] != word[k] &+ 32 { return false }
+            return true
+        }
+        let lead = first[0], leadLower = first[0] &+ 32
+        var i = range.lowerBound
+        while i + first.count <= range.upperBound {
+            let c = b[i]
+            if (c == lead || c == leadLower), matches(first, at: i), i == 0 || !Byte.isIdent(b[i - 1]) {
+                var j = i + first.count
+                while j < range.upperBound, Byte.isSpace(b[j]) { j += 1 }
+                if j > i + first.count, j + second.count <= range.upperBound, matches(second, at: j),
+                   j + second.count == b.count || !Byte.isIdent(b[j + second.count]) { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// `gsutil cp SRC DST`, `gcloud storage cp …`, `bq load|extract …` on the
@@ -97,6 +124,12 @@ struct DirectionClassifier: Sendable {
         // A command inside a string (`bash_command="gsutil cp …"`) is read on its own.
         if !view.language.isProse, view.language != .shell, let s = view.syntax.string(containing: offset) {
             segment = s.contentStart..<s.contentEnd
+        }
+        // A command line is short: minified code is not one.
+        segment = max(segment.lowerBound, offset - 2000)..<min(segment.upperBound, offset + 2000)
+        let tools = ["gsutil", "gcloud", "bq"].map { Array($0.utf8) }
+        guard tools.contains(where: { !ByteSearch.offsets(of: $0, in: view.bytes, range: segment.lowerBound..<offset).isEmpty }) else {
+            return nil
         }
         let tokens = shellTokens(segment)
         guard let at = tokens.firstIndex(where: { $0.range.contains(offset) }) else { return nil }
@@ -163,7 +196,7 @@ struct DirectionClassifier: Sendable {
         let limitLine = min(text.lineStarts.count - 1, text.lineIndex(of: assignment.statement.upperBound) + 80)
         let limit = text.lineRange(index: limitLine).upperBound
         var found: Set<CodeReference.Direction> = []
-        for use in ByteSearch.identifierOffsets(of: name, in: view.bytes) where use >= assignment.statement.upperBound && use < limit {
+        for use in ByteSearch.identifierOffsets(of: name, in: view.bytes, range: assignment.statement.upperBound..<limit) {
             if let again = view.assignment(containing: use), again.nameRange.lowerBound == use { break }  // reassigned
             if let d = direction(ofUseAt: use, name: name, depth: depth) { found.insert(d) }
         }

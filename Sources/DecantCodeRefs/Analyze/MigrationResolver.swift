@@ -16,7 +16,7 @@ struct MigrationResolver: Sendable {
     let migrations: [Migration]
 
     func resolve(bucket: String, path: String) -> Resolution {
-        if path.isEmpty { return .bucketLevel("names the bucket root, which holds every migration's source") }
+        if path.isEmpty { return .bucketLevel("names the bucket root (what a program appends at run time is not seen)") }
         let stat = ObjectPath.staticPrefix(path)
         if stat.isEmpty { return .bucketLevel("the object path starts with a template (\(path))") }
         let templated = stat != path

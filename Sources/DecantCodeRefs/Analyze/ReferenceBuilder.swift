@@ -18,11 +18,16 @@ struct ReferenceBuilder: Sendable {
         let view = analysis.view
         let classifier = DirectionClassifier(view: view)
         var out: [Finding] = []
+        // Occurrences come in offset order: columns are counted on from the previous one on a line.
+        var cursor = (line: -1, offset: 0, column: 1)
         for o in analysis.occurrences {
             let text = view.text
             let objectPath = o.path.map { view.bytes.string($0) } ?? ""
+            let line = text.lineIndex(of: o.start)
+            if line != cursor.line || o.start < cursor.offset { cursor = (line, text.lineStarts[line], 1) }
+            cursor = (line, o.start, text.column(of: o.start, from: cursor.offset, at: cursor.column))
             var reference = CodeReference(
-                path: path, line: text.line(of: o.start), column: text.column(of: o.start), form: o.form,
+                path: path, line: line + 1, column: cursor.column, form: o.form,
                 direction: classifier.classify(at: o.path?.lowerBound ?? o.start), bucketText: o.bucketText,
                 objectPath: objectPath, migration: nil, excerpt: text.excerpt(at: o.start))
             if let env = o.otherEnvironment(patterns) {

@@ -78,7 +78,7 @@ extension ConstantReader {
         let lastLine = min(text.lineStarts.count - 1, text.lineIndex(of: a.statement.upperBound) + 80)
         let limit = text.lineRange(index: lastLine).upperBound
         var strings: [Syntax.StringSpan] = []
-        for use in ByteSearch.identifierOffsets(of: Array(a.name.utf8), in: b) where use >= a.statement.upperBound && use < limit {
+        for use in ByteSearch.identifierOffsets(of: Array(a.name.utf8), in: b, range: a.statement.upperBound..<limit) {
             if let again = view.assignment(containing: use), again.nameRange.lowerBound == use { break }
             if let method = view.method(after: use + a.name.utf8.count), Self.blobCalls.contains(b.string(method)) {
                 strings += blobArguments(callAt: method)

@@ -36,19 +36,21 @@ extension CodeView {
     /// continuations that carry it onto later lines (the final line break excluded).
     func statementEnd(from line: Range<Int>) -> Int {
         var end = line.upperBound
-        var g = syntax.innermostGroup(containing: line.lowerBound).map { $0 + 1 } ?? 0
-        while g < syntax.groups.count, syntax.groups[g].open < line.lowerBound { g += 1 }
+        var g = syntax.firstGroup(openingAtOrAfter: line.lowerBound)
         while true {
             var extended = end
             while g < syntax.groups.count, syntax.groups[g].open < end {
                 extended = max(extended, syntax.groups[g].close)
                 g += 1
             }
-            if extended == end, end > 0, end <= bytes.count, end - 1 >= 0, bytes[end - 1] == UInt8(ascii: "\\") {
-                extended = end + 1
+            if extended == end, end > 0, end < bytes.count, bytes[end - 1] == UInt8(ascii: "\\") {
+                // A backslash continuation: the statement goes on past the line break.
+                extended = text.lineStarts[min(text.lineIndex(of: end) + 1, text.lineStarts.count - 1)]
             }
-            if extended <= end { return end }
-            end = extended >= bytes.count ? bytes.count : text.lineRange(containing: extended).upperBound
+            let next = extended >= bytes.count ? bytes.count : text.lineRange(containing: extended).upperBound
+            // Every round must move forward (a file may end inside a group or on a backslash).
+            if next <= end { return end }
+            end = next
         }
     }
 

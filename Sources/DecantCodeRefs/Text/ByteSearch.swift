@@ -52,15 +52,19 @@ enum ByteSearch {
         return hit
     }
 
-    static func offsets(of needle: [UInt8], in bytes: [UInt8]) -> [Int] {
+    /// Offsets (in `bytes`) of every occurrence of `needle` inside `range` (all of `bytes` by default).
+    static func offsets(of needle: [UInt8], in bytes: [UInt8], range: Range<Int>? = nil) -> [Int] {
         var out: [Int] = []
-        bytes.withUnsafeBytes { raw in forEach(needle, in: raw) { out.append($0) } }
+        let r = (range ?? 0..<bytes.count).clamped(to: 0..<bytes.count)
+        bytes.withUnsafeBytes { raw in
+            forEach(needle, in: UnsafeRawBufferPointer(rebasing: raw[r])) { out.append($0 + r.lowerBound) }
+        }
         return out
     }
 
-    /// Offsets of `name` where it stands as a whole identifier.
-    static func identifierOffsets(of name: [UInt8], in bytes: [UInt8]) -> [Int] {
-        offsets(of: name, in: bytes).filter { at in
+    /// Offsets of `name` where it stands as a whole identifier, inside `range` when given.
+    static func identifierOffsets(of name: [UInt8], in bytes: [UInt8], range: Range<Int>? = nil) -> [Int] {
+        offsets(of: name, in: bytes, range: range).filter { at in
             (at == 0 || !Byte.isIdent(bytes[at - 1])) && (at + name.count >= bytes.count || !Byte.isIdent(bytes[at + name.count]))
         }
     }

@@ -35,8 +35,12 @@ struct SourceText: Sendable {
 
     /// 1-based column in characters (UTF-8 continuation bytes do not count).
     func column(of offset: Int) -> Int {
-        let start = lineStarts[lineIndex(of: offset)]
-        var column = 1
+        column(of: offset, from: lineStarts[lineIndex(of: offset)], at: 1)
+    }
+
+    /// The column of `offset`, counted on from a known (`start`, `column`) on the same line.
+    func column(of offset: Int, from start: Int, at column: Int) -> Int {
+        var column = column
         for i in start..<min(offset, bytes.count) where bytes[i] & 0xC0 != 0x80 { column += 1 }
         return column
     }
@@ -51,10 +55,16 @@ struct SourceText: Sendable {
 
     func lineRange(containing offset: Int) -> Range<Int> { lineRange(index: lineIndex(of: offset)) }
 
-    /// The line holding `offset`, trimmed, cut at 200 characters.
+    /// The line holding `offset`, trimmed; a long line (minified code) is cut
+    /// to 200 bytes around the offset, with `…` where it was cut.
     func excerpt(at offset: Int) -> String {
-        let text = bytes.string(lineRange(containing: offset)).trimmingBlanks()
-        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+        let line = lineRange(containing: offset)
+        guard line.count > 200 else { return bytes.string(line).trimmingBlanks() }
+        var lo = max(line.lowerBound, offset - 60), hi = min(line.upperBound, lo + 200)
+        while lo > line.lowerBound, bytes[lo] & 0xC0 == 0x80 { lo -= 1 }
+        while hi < line.upperBound, bytes[hi] & 0xC0 == 0x80 { hi += 1 }
+        let text = bytes.string(lo..<hi).trimmingBlanks()
+        return (lo > line.lowerBound ? "…" : "") + text + (hi < line.upperBound ? "…" : "")
     }
 
     /// Indentation (blanks) of the line holding `offset`.

@@ -52,6 +52,16 @@ struct Syntax: Sendable {
         return nil
     }
 
+    /// Index of the first group opening at or after `offset` (`groups.count` when none).
+    func firstGroup(openingAtOrAfter offset: Int) -> Int {
+        var lo = 0, hi = groups.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if groups[mid].open < offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
     func string(containing offset: Int) -> StringSpan? {
         var lo = 0, hi = strings.count
         while lo < hi {
@@ -60,7 +70,7 @@ struct Syntax: Sendable {
         }
         guard lo > 0 else { return nil }
         let s = strings[lo - 1]
-        return offset >= s.contentStart && offset < max(s.contentEnd, s.contentStart + 1) && offset < s.end ? s : nil
+        return offset >= s.contentStart && offset < s.contentEnd ? s : nil
     }
 
     /// The string literal that starts at `offset` (its prefix or quote), if any.
