@@ -50,6 +50,7 @@ import Testing
             ML_BUCKET_TEMP
             """))
         #expect(config.afterContent.contains(#"BASE32_JS_LIB_PATH = f"gs://shared-utilities-bucket-{ENV_SHORT_NAME}/base32-encode/base32.js""#))
+        #expect(config.afterContent.contains("# gs://shared-utilities-bucket-{env}/base32-encode/base32.js\n"))
         #expect(config.patch.hasPrefix("--- a/orchestration/dags/common/config.py\n+++ b/orchestration/dags/common/config.py\n@@ "))
         #expect(config.beforeHash == Digest.sha256Hex(try repo.read(config.path)))
 
@@ -66,6 +67,7 @@ import Testing
         #expect(dms.afterContent.contains("bucket = storage_client.bucket(DMS_STAGING_BUCKET_NAME)\n    blob = bucket.blob(f\"unsorted_dms_{target}_{updated_since}.json\")"))
         let yaml = try #require(rewrite.edits.first { $0.path.hasSuffix("config.dev.yaml") })
         #expect(yaml.afterContent.contains("    bucket: dms-staging-bucket-dev\n    prefix: \"\"\n"))
+        #expect(yaml.afterContent.contains("  parsed_output: dms-staging-bucket-dev/parsed/\n"))
         let sql = try #require(rewrite.edits.first { $0.path.hasSuffix("create_base32_encode.sql") })
         #expect(sql.afterContent.contains(#"library = "gs://shared-utilities-bucket-{{ var('ENV_SHORT_NAME') }}/base32-encode/base32.js""#))
         let dmsImport = try #require(rewrite.edits.first { $0.path.hasSuffix("import_dms_subscriptions.py") })

@@ -11,6 +11,7 @@ import Testing
     static let references: [Row] = [
         ("jobs/etl_jobs/external/dms/config.dev.yaml", 8, 13, .split, .write, "data-bucket-dev", "dms_export/", "dms_export"),
         ("jobs/etl_jobs/external/dms/config.dev.yaml", 10, 22, .literal, .unknown, "data-bucket-dev", "dms_export/archive/", "dms_export"),
+        ("jobs/etl_jobs/external/dms/config.dev.yaml", 11, 18, .literal, .write, "data-bucket-dev", "dms_export/parsed/", "dms_export"),
         ("jobs/etl_jobs/external/dms/main.py", 26, 26, .split, .write, "BUCKET_NAME", "dms_export/unsorted_dms_{target}_{updated_since}.json", "dms_export"),
         ("jobs/etl_jobs/internal/base32/deploy_base32.sh", 7, 32, .templated, .write, "data-bucket-${ENV}", "base32-encode/base32.js", "base32_encode"),
         ("jobs/etl_jobs/internal/base32/deploy_base32.sh", 8, 17, .templated, .read, "data-bucket-${ENV}", "QPI_historical/qpi_answers_historical_2023.parquet", "qpi_historical"),
@@ -20,7 +21,8 @@ import Testing
         ("jobs/etl_jobs/internal/gcs_seed/seed_manifest.json", 2, 23, .literal, .read, "data-bucket-dev", "bigquery_imports/seed/", "bigquery_imports_seed"),
         ("jobs/etl_jobs/internal/sync_recommendation/README.md", 6, 9, .literal, .unknown, "data-bucket-dev", "export/cloudsql_recommendation_tables_to_bigquery/{timestamp}/", "recommendation_sync"),
         ("jobs/etl_jobs/internal/sync_recommendation/README.md", 15, 16, .literal, .read, "data-bucket-dev", "export/cloudsql_recommendation_tables_to_bigquery/", "recommendation_sync"),
-        ("orchestration/dags/common/config.py", 12, 29, .templated, .read, "data-bucket-{ENV_SHORT_NAME}", "base32-encode/base32.js", "base32_encode"),
+        ("orchestration/dags/common/config.py", 12, 8, .templated, .unknown, "data-bucket-{env}", "base32-encode/base32.js", "base32_encode"),
+        ("orchestration/dags/common/config.py", 13, 29, .templated, .read, "data-bucket-{ENV_SHORT_NAME}", "base32-encode/base32.js", "base32_encode"),
         ("orchestration/dags/data_gcp_dbt/macros/function_utils/udf_js/create_base32_decode.sql", 5, 27, .templated, .read, "data-bucket-{{ target.name }}", "base32-encode/base32.js", "base32_encode"),
         ("orchestration/dags/data_gcp_dbt/macros/function_utils/udf_js/create_base32_encode.sql", 6, 26, .templated, .read, "data-bucket-{{ var('ENV_SHORT_NAME') }}", "base32-encode/base32.js", "base32_encode"),
         ("orchestration/dags/jobs/administration/bigquery_archive_partition.py", 32, 32, .constant, .write, "{DATA_GCS_BUCKET_NAME}", "historization/{folder}/{table_id}/{partition}_{table_id}_*.parquet", "historization"),
