@@ -107,7 +107,7 @@ struct ConstantReader: Sendable {
                 var path = OccurrenceFinder.path(b, after: close + 1)
                 if let r = path { path = r.lowerBound..<min(r.upperBound, receiver.contentEnd) }
                 return [Occurrence(spelling: spelling, form: .constant, start: j, bucketRange: p..<(p + n), bucketText: name,
-                                   path: path, share: p, reason: path == nil ? "the format string names the bucket alone" : nil)]
+                                   path: path, reason: path == nil ? "the format string names the bucket alone" : nil)]
             }
             j = close + 1
         }

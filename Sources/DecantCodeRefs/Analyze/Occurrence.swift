@@ -23,9 +23,6 @@ struct Occurrence: Sendable {
     var bucketText: String
     /// The object path as written; nil when the code names the bucket alone.
     var path: Range<Int>?
-    /// Occurrences with the same `share` change one bucket expression together
-    /// (a split call with several object arguments).
-    var share: Int?
     /// Why the reference has no usable path, when it has none.
     var reason: String?
 

@@ -118,9 +118,6 @@ struct SourcePatterns: Sendable {
         self.candidates = candidates
     }
 
-    /// True when the patterns can match nothing (no source refs at all).
-    var isEmpty: Bool { anchors.isEmpty }
-
     func constantIndex(named name: String) -> Int? {
         constants.firstIndex { $0.name == Array(name.utf8) }
     }

@@ -24,7 +24,7 @@ extension ConstantReader {
                 let text = b.string(s.contentStart..<s.contentEnd)
                 guard ObjectPath.isPlausible(text) else { return nil }
                 return Occurrence(spelling: spelling, form: .split, start: s.contentStart, bucketRange: bucketRange,
-                                  bucketText: bucketText, path: s.contentStart..<s.contentEnd, share: expression.lowerBound)
+                                  bucketText: bucketText, path: s.contentStart..<s.contentEnd)
             }
         }
         guard let g = view.syntax.innermostGroup(containing: expression.lowerBound) else {
@@ -134,7 +134,7 @@ extension ConstantReader {
                       let value = yamlScalar(after: key, lineEnd: line.upperBound) else { continue }
                 guard ObjectPath.isPlausible(b.string(value)) else { continue }
                 found.append(Occurrence(spelling: spelling, form: .split, start: value.lowerBound, bucketRange: bucketRange,
-                                        bucketText: bucketText, path: value, share: bucketRange.lowerBound))
+                                        bucketText: bucketText, path: value))
             }
         }
         return found.isEmpty ? nil : found.sorted { $0.start < $1.start }

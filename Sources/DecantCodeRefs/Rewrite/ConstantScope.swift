@@ -18,7 +18,7 @@ struct ConstantScope: Sendable {
     let definitions: [ConstantDefinition]
 
     /// How the constant replacing `name` becomes visible in the file, or why it cannot.
-    func source(for name: String, alias: Bool, in analysis: FileAnalysis, path: String) -> Result<Source, ScopeProblem> {
+    func source(for name: String, alias: Bool, in analysis: FileAnalysis) -> Result<Source, ScopeProblem> {
         if analysis.definitions.contains(where: { $0.name == name }) { return .success(.localDefinition(name: name)) }
         if alias { return .failure(ScopeProblem("the alias \(name) is defined in another file")) }
         switch analysis.view.language {

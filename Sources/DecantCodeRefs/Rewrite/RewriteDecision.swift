@@ -13,11 +13,6 @@ struct RewriteDecision: Sendable {
     /// brought into scope).
     var constant: String?
     var migration: Migration?
-
-    var reason: String? {
-        if case .unrewritable(let why) = outcome { return why }
-        return nil
-    }
 }
 
 /// Decides, reference by reference, how the rewrite goes (see `CodeRewriter`).

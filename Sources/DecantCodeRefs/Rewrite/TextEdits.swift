@@ -7,8 +7,6 @@ struct TextEdits: Sendable {
 
     private(set) var edits: [Edit] = []
 
-    var isEmpty: Bool { edits.isEmpty }
-
     mutating func replace(_ range: Range<Int>, with text: String) {
         guard !edits.contains(where: { $0.range == range && $0.text == text }) else { return }
         edits.append(Edit(range: range, text: text))

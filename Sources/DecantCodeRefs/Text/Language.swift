@@ -30,7 +30,10 @@ enum Language: Sendable {
     /// `#` starts a comment only at the start of a word (shell, YAML).
     var hashNeedsWordStart: Bool { self == .shell || self == .yaml || self == .other }
     var dashDashComments: Bool { self == .sql }
-    var slashComments: Bool { self == .json || self == .other || self == .sql }
+    /// `//` starts a comment (not after `:`, as in `gs://`).
+    var slashComments: Bool { self == .json || self == .other }
+    /// `/* … */` comments.
+    var blockComments: Bool { self == .json || self == .other || self == .sql }
     var tripleQuotes: Bool { self == .python || self == .sql }
     var backtickStrings: Bool { self == .shell || self == .sql || self == .other }
 }

@@ -116,20 +116,20 @@ struct Syntax: Sendable {
                !language.hashNeedsWordStart || i == 0 || Byte.isSpace(b[i - 1]) {
                 // `${#x}` and `{#` (Jinja) are not comments.
                 if !(i > 0 && (b[i - 1] == Byte.openBrace)) {
-                    i = skipComment(b, from: i, untilLineEnd: true)
+                    i = skipComment(b, from: i)
                     continue
                 }
             }
             if language.dashDashComments, c == UInt8(ascii: "-"), i + 1 < n, b[i + 1] == UInt8(ascii: "-") {
-                i = skipComment(b, from: i, untilLineEnd: true)
+                i = skipComment(b, from: i)
                 continue
             }
-            if language.slashComments, c == Byte.slash, i + 1 < n {
-                if b[i + 1] == Byte.slash, i == 0 || b[i - 1] != UInt8(ascii: ":") {
-                    i = skipComment(b, from: i, untilLineEnd: true)
+            if c == Byte.slash, i + 1 < n {
+                if language.slashComments, b[i + 1] == Byte.slash, i == 0 || b[i - 1] != UInt8(ascii: ":") {
+                    i = skipComment(b, from: i)
                     continue
                 }
-                if b[i + 1] == UInt8(ascii: "*") {
+                if language.blockComments, b[i + 1] == UInt8(ascii: "*") {
                     i = skipBlockComment(b, from: i, close: [UInt8(ascii: "*"), Byte.slash])
                     continue
                 }
@@ -207,7 +207,7 @@ struct Syntax: Sendable {
         return end
     }
 
-    private mutating func skipComment(_ b: [UInt8], from i: Int, untilLineEnd: Bool) -> Int {
+    private mutating func skipComment(_ b: [UInt8], from i: Int) -> Int {
         var j = i
         while j < b.count, b[j] != Byte.newline { j += 1 }
         comments.append(i..<j)
