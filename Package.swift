@@ -50,6 +50,8 @@ let package = Package(
         .testTarget(name: "DecantPlanFileTests", dependencies: ["DecantPlanFile", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DecantStorageTests", dependencies: ["DecantStorage", "TestSupport", "decant-store-torture"]),
+        .testTarget(name: "DecantCodeRefsTests", dependencies: ["DecantCodeRefs", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "DecantStateTests", dependencies: ["DecantState", "TestSupport"]),
         .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"]),
         .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"], exclude: ["Golden"]),

@@ -1,1 +1,0 @@
-// The DecantCodeRefs module; see README "Architecture".

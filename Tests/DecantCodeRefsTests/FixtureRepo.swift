@@ -1,0 +1,88 @@
+import DecantCodeRefs
+import DecantCore
+import Foundation
+import TestSupport
+
+/// The fixture platform repository copied into a temporary directory (the
+/// stored `gitignore` files renamed to `.gitignore`), with the plan the tests
+/// migrate it with: the seed roadmap's buckets and migrations for `dev`.
+struct FixtureRepo {
+    let directory: TemporaryDirectory
+    var root: String { directory.path }
+
+    static let sourceRefs = ["data-bucket-dev", "data-bucket-{ENV_SHORT_NAME}", "{DATA_GCS_BUCKET_NAME}", "DATA_GCS_BUCKET_NAME"]
+    static let otherEnvironments = ["stg": "data-bucket-stg", "prod": "data-bucket-prod"]
+
+    init() throws {
+        guard let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
+            throw FixtureError.missing
+        }
+        directory = try TemporaryDirectory("decant-coderefs")
+        try FileManager.default.removeItem(at: directory.url)
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("platform"), to: directory.url)
+        // git's own folder is never scanned, whatever it holds.
+        try directory.write(".git/config", "[remote \"origin\"]\n\turl = gs://data-bucket-dev/dms_export/mirror.git\n")
+        let all = FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []
+        for path in all where path == "gitignore" || path.hasSuffix("/gitignore") {
+            let url = directory.url.appendingPathComponent(path)
+            try FileManager.default.moveItem(at: url, to: url.deletingLastPathComponent().appendingPathComponent(".gitignore"))
+        }
+    }
+
+    func remove() { directory.remove() }
+
+    func options(maxFileBytes: Int = CodeScanOptions.defaultMaxFileBytes, include: [String] = [], exclude: [String] = []) -> CodeScanOptions {
+        CodeScanOptions(root: root, include: include, exclude: exclude, sourceRefs: Self.sourceRefs, environment: "dev",
+                        otherEnvironmentBuckets: Self.otherEnvironments, maxFileBytes: maxFileBytes)
+    }
+
+    func scan(_ plan: Plan = FixtureRepo.plan()) async throws -> CodeScan {
+        try await CodeScanner.scan(options(), migrations: plan.migrations)
+    }
+
+    func read(_ path: String) throws -> String {
+        try String(contentsOfFile: root + "/" + path, encoding: .utf8)
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        try directory.write(path, text)
+    }
+
+    enum FixtureError: Error { case missing }
+
+    /// Buckets and migrations like the seed roadmap, for `dev`.
+    static func plan(rewrite: Bool = true) -> Plan {
+        func bucket(_ key: String, _ name: String, _ codeRef: String?) -> BucketSpec {
+            BucketSpec(key: key, name: name, codeRef: codeRef)
+        }
+        func migration(_ key: String, _ phase: Int, _ source: String, _ bucketKey: String, _ bucket: String, _ target: String,
+                       renames: [SubfolderRename] = [], rewrite: Bool = rewrite) -> Migration {
+            Migration(key: key, phase: phase, source: BucketPath(bucket: "data-bucket-dev", prefix: source),
+                      target: BucketPath(bucket: bucket, prefix: target), targetBucketKey: bucketKey, subfolders: renames,
+                      rewriteCode: rewrite)
+        }
+        return Plan(
+            environment: "dev", variables: ["env": "dev"], storage: .local(root: "/tmp/store"), state: .local(path: "state/dev.db"),
+            code: CodeConfig(root: ".", include: [], exclude: [], sourceRefs: sourceRefs),
+            buckets: [
+                bucket("archive", "archive-bucket-dev", "ARCHIVE_BUCKET_NAME"),
+                bucket("seed_data", "seed-data-bucket-dev", "SEED_DATA_BUCKET_NAME"),
+                bucket("shared_utilities", "shared-utilities-bucket-dev", "SHARED_UTILITIES_BUCKET_NAME"),
+                bucket("qpi_import", "qpi-import-bucket-dev", nil),
+                bucket("dms_staging", "dms-staging-bucket-dev", "DMS_STAGING_BUCKET_NAME"),
+            ],
+            migrations: [
+                migration("historization", 1, "historization/", "archive", "archive-bucket-dev", "archives/",
+                          renames: [SubfolderRename(from: "tracking/", to: "firebase_tracking/"),
+                                    SubfolderRename(from: "int_firebase/", to: "firebase_events/")]),
+                migration("qpi_historical", 2, "QPI_historical/", "seed_data", "seed-data-bucket-dev", "QPI_historical/"),
+                migration("bigquery_imports_seed", 3, "bigquery_imports/seed/", "seed_data", "seed-data-bucket-dev", "seed/"),
+                migration("base32_encode", 3, "base32-encode/", "shared_utilities", "shared-utilities-bucket-dev", "base32-encode/"),
+                migration("qpi_exports", 4, "QPI_exports/", "qpi_import", "qpi-import-bucket-dev", "qpi_exports/"),
+                migration("dms_export", 4, "dms_export/", "dms_staging", "dms-staging-bucket-dev", ""),
+                migration("recommendation_sync", 5, "export/cloudsql_recommendation_tables_to_bigquery/", "archive",
+                          "archive-bucket-dev", "recommendation/", rewrite: false),
+                migration("link_artists", 5, "link_artists/", "archive", "archive-bucket-dev", "link_artists/", rewrite: false),
+            ])
+    }
+}
