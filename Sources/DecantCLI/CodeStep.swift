@@ -1,14 +1,40 @@
+import DecantCodeRefs
 import DecantCore
 import DecantEngine
+import DecantPlanFile
+import Foundation
 
-/// The code side of planning: scan the code root for references and plan the
-/// rewrites, when the plan has a `code:` section.
+/// The code side of planning: scan the code root for references to the source
+/// bucket and plan the rewrites, when the plan has a `code:` section.
 enum CodeStep {
-    static func findings(_ plan: Plan, workspace: Workspace) throws -> CodeFindings? {
-        guard plan.code != nil else { return nil }
-        // Never ignore a `code:` section silently: deletions are gated on the scan.
-        throw CommandError("`code:` is set but this build of decant cannot scan code yet; remove `code:` to plan without the code gate")
+    static func findings(_ plan: Plan, workspace: Workspace) async throws -> CodeFindings? {
+        guard let code = plan.code else { return nil }
+        let root = workspace.context.resolve(code.root)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandError("code.root \(code.root) (\(root)) is not a folder")
+        }
+        let options = CodeScanOptions(code: code, root: root, environment: plan.environment,
+                                      otherEnvironmentBuckets: otherEnvironmentBuckets(plan, workspace: workspace))
+        let scan = try await CodeScanner.scan(options, migrations: plan.migrations)
+        let rewrites = try CodeRewriter.plan(scan, plan: plan, root: root)
+        return CodeFindings(filesScanned: scan.filesScanned, references: scan.references + scan.unresolved,
+                            edits: rewrites.edits, unrewritable: rewrites.unrewritable)
     }
 
-    static let writer: CodeEditWriter? = nil
+    /// The literal source bucket of every other environment, so that a hard-coded
+    /// `gs://data-bucket-stg/...` is recognised (and attributed to stg) in a dev scan.
+    static func otherEnvironmentBuckets(_ plan: Plan, workspace: Workspace) -> [String: String] {
+        let (environments, _) = PlanLoader.validate(directory: workspace.plansDirectory, environment: nil)
+        var out: [String: String] = [:]
+        for environment in environments where environment != plan.environment {
+            guard let other = PlanLoader.load(directory: workspace.plansDirectory, environment: environment).plan else { continue }
+            let sources = Set(other.migrations.map(\.source.bucket))
+            if sources.count == 1, let bucket = sources.first { out[environment] = bucket }
+        }
+        return out
+    }
+
+    /// Writes an edit atomically, refusing a file changed since planning.
+    static let writer: CodeEditWriter? = { edit, root in try CodeFiles.apply(edit, root: root) }
 }

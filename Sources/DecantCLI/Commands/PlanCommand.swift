@@ -49,7 +49,7 @@ enum PlanCommand {
     static func makePlan(_ plan: Plan, loadDiagnostics: [Diagnostic], store: any ObjectStore, state: StateStore?,
                          workspace: Workspace, arguments: ParsedArguments) async throws -> PlannedChanges {
         let options = try planOptions(arguments)
-        let code = try CodeStep.findings(plan, workspace: workspace)
+        let code = try await CodeStep.findings(plan, workspace: workspace)
         var (changes, statistics) = try await Planner(store: store, state: state, clock: workspace.clock, code: code)
             .planMeasured(plan, options: options)
         changes.diagnostics = loadDiagnostics + changes.diagnostics
