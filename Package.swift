@@ -37,7 +37,8 @@ let package = Package(
         .executableTarget(name: "decant", dependencies: ["DecantCLI"]),
 
         // Fixtures for the benchmarks in bench/.
-        .executableTarget(name: "decant-bench", dependencies: ["DecantStorage", "DecantCore"], path: "Sources/DecantBench"),
+        .executableTarget(name: "decant-bench", dependencies: ["DecantEngine", "DecantState", "DecantStorage", "DecantCore"],
+                          path: "Sources/DecantBench"),
 
         // Real fakes and helpers shared by the tests.
         .target(name: "TestSupport", dependencies: ["DecantCore", "DecantStorage", "CCrypto"], path: "Sources/TestSupport"),

@@ -7,6 +7,9 @@ import Foundation
 //   decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE]
 //       COUNT objects of SIZE bytes (default 64) named PREFIX/NNNN/part-NNNNNNN.parquet
 //       (1,000 per folder) in the local store at ROOT, created in batches.
+//   decant-bench diff SOURCES COPIED DIR
+//       planning CPU for SOURCES objects of which COPIED are copied and recorded,
+//       with listings served from memory (diffing and graph building only).
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("decant-bench: \(message)\n".utf8))
@@ -14,6 +17,14 @@ func fail(_ message: String) -> Never {
 }
 
 let args = Array(CommandLine.arguments.dropFirst())
+if args.first == "diff", args.count == 4, let sources = Int(args[1]), let copied = Int(args[2]) {
+    do {
+        try await DiffBenchmark.run(sources: sources, copied: copied, directory: args[3])
+        exit(0)
+    } catch {
+        fail(String(describing: error))
+    }
+}
 guard args.first == "local-fill", args.count >= 5, let count = Int(args[4]) else {
     fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE]")
 }

@@ -46,15 +46,34 @@ public enum BucketName {
 public enum ObjectName {
     public static let maxBytes = 1024
 
+    /// One pass over the UTF-8 bytes: this runs for every listed object.
     public static func problem(_ name: String) -> String? {
-        if name.isEmpty { return "is empty" }
-        if name.utf8.count > maxBytes { return "is longer than \(maxBytes) bytes" }
-        if name.hasPrefix("/") { return "starts with '/'" }
-        if name.contains("//") { return "contains '//'" }
-        if name.utf8.contains(where: { $0 == 0 || $0 == 0x0a || $0 == 0x0d }) { return "contains a NUL or line break" }
-        for part in name.split(separator: "/", omittingEmptySubsequences: false) where part == ".." || part == "." {
-            return "contains a '\(part)' path segment"
+        if let answer = name.utf8.withContiguousStorageIfAvailable({ problem(bytes: $0) }) { return answer }
+        return problem(bytes: Array(name.utf8))
+    }
+
+    static func problem<C: Collection>(bytes: C) -> String? where C.Element == UInt8 {
+        if bytes.isEmpty { return "is empty" }
+        if bytes.count > maxBytes { return "is longer than \(maxBytes) bytes" }
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        if bytes.first == slash { return "starts with '/'" }
+        var segmentLength = 0, dots = 0, previous: UInt8 = 0
+        for b in bytes {
+            if b == 0 || b == 0x0a || b == 0x0d { return "contains a NUL or line break" }
+            if b == slash {
+                if previous == slash { return "contains '//'" }
+                if segmentLength > 0, dots == segmentLength, dots <= 2 {
+                    return "contains a '\(dots == 1 ? "." : "..")' path segment"
+                }
+                segmentLength = 0
+                dots = 0
+            } else {
+                segmentLength += 1
+                if b == dot { dots += 1 }
+            }
+            previous = b
         }
+        if segmentLength > 0, dots == segmentLength, dots <= 2 { return "contains a '\(dots == 1 ? "." : "..")' path segment" }
         return nil
     }
 }

@@ -64,10 +64,9 @@ struct ObjectCursor {
         return buffer[position]
     }
 
-    mutating func next() async throws(StoreError) -> ObjectRecord? {
-        let record = try await peek()
-        if record != nil { position += 1 }
-        return record
+    /// Moves past the object `peek` returned.
+    mutating func advance() {
+        position += 1
     }
 
     private mutating func fill() async throws(StoreError) -> Bool {

@@ -7,6 +7,8 @@ struct LedgerCursor {
     private var iterator: StatePages<CopyRow>.AsyncIterator?
     private var buffer: [CopyRow] = []
     private var position = 0
+    /// Wall time spent waiting for ledger pages.
+    private(set) var readingTime: Duration = .zero
 
     init(state: StateStore?, bucket: String, prefix: String) {
         iterator = state?.copies(sourceBucket: bucket, prefix: prefix, verifiedOnly: false, pageSize: 5000).makeAsyncIterator()
@@ -14,7 +16,10 @@ struct LedgerCursor {
 
     private mutating func peek() async throws -> CopyRow? {
         while position >= buffer.count {
-            guard let page = try await iterator?.next() else {
+            let started = ContinuousClock.now
+            let fetched = try await iterator?.next()
+            readingTime += ContinuousClock.now - started
+            guard let page = fetched else {
                 iterator = nil
                 return nil
             }

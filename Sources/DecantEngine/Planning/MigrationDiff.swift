@@ -19,6 +19,8 @@ struct MigrationOutcome: Sendable {
     var listed = 0
     /// Wall time this migration spent waiting for listings.
     var listingTime: Duration = .zero
+    /// Wall time this migration spent reading the ledger.
+    var ledgerTime: Duration = .zero
 }
 
 /// Diffs one migration: merges the sorted source listing, the sorted target
@@ -72,15 +74,16 @@ struct MigrationDiffer {
                 if order <= 0, let s {
                     let history = try await rows.rows(for: s.name)
                     totals.source(s, target: order == 0 ? t : nil, group: group, history: history, differ: self)
-                    _ = try await source.next()
-                    if order == 0 { _ = try await target?.next() }
+                    source.advance()
+                    if order == 0 { target?.advance() }
                 } else if let t {
                     totals.targetOnly(t)
-                    _ = try await target?.next()
+                    target?.advance()
                 }
             }
             outcome.listed += source.listed + (target?.listed ?? 0)
             outcome.listingTime += source.listingTime + (target?.listingTime ?? .zero)
+            outcome.ledgerTime += rows.readingTime
         }
         totals.finish(into: &outcome, differ: self)
         return outcome
@@ -126,7 +129,9 @@ private struct Accumulator {
             return
         }
         let targetName = group.targetBase + inGroup
-        if let problem = ObjectName.problem(s.name) ?? ObjectName.problem(targetName) {
+        // The target adds only a validated prefix to the checked source part: its length is what can go wrong.
+        if let problem = ObjectName.problem(s.name)
+            ?? (targetName.utf8.count > ObjectName.maxBytes ? "maps to a target name longer than \(ObjectName.maxBytes) bytes" : nil) {
             unsafe.append((s.name, problem))
             return
         }
@@ -134,7 +139,7 @@ private struct Accumulator {
             collisions.append(Collision(target: targetName, sources: [s.name]))
             return
         }
-        let mapping = ObjectMapping(source: s.name, target: targetName, size: s.size)
+        var mapping: ObjectMapping { ObjectMapping(source: s.name, target: targetName, size: s.size) }
         func item(targetGeneration: Int64?) -> ObjectItem {
             ObjectItem(source: ObjectRef(bucket: migration.source.bucket, name: s.name, generation: s.generation),
                        target: ObjectRef(bucket: migration.target.bucket, name: targetName, generation: targetGeneration),

@@ -96,6 +96,7 @@ public struct Planner: Sendable {
                                            hasErrors: diagnostics.hasErrors)
         let statistics = PlanStatistics(objectsListed: outcomes.reduce(0) { $0 + $1.listed },
                                         listing: outcomes.reduce(Duration.zero) { $0 + $1.listingTime },
+                                        ledger: outcomes.reduce(Duration.zero) { $0 + $1.ledgerTime },
                                         graph: ContinuousClock.now - graphStart, total: ContinuousClock.now - stopwatch)
         let changes = PlannedChanges(
             environment: plan.environment, generatedAt: now, inputDigest: plan.inputDigest,

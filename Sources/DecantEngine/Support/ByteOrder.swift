@@ -1,3 +1,5 @@
+import Foundation
+
 /// Object names compare by their UTF-8 bytes, as GCS orders listings. Swift's
 /// `String` comparison and equality follow Unicode canonical equivalence, which
 /// would treat two different object names as one; decant never uses them for names.
@@ -5,6 +7,17 @@ enum ByteOrder {
     /// -1, 0 or 1 as `a` sorts before, equal to or after `b`.
     @inline(__always)
     static func compare(_ a: Substring.UTF8View, _ b: Substring.UTF8View) -> Int {
+        let fast = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y -> Int in
+                let n = min(x.count, y.count)
+                if n > 0, let px = x.baseAddress, let py = y.baseAddress {
+                    let c = memcmp(px, py, n)
+                    if c != 0 { return c < 0 ? -1 : 1 }
+                }
+                return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+            }
+        }
+        if let result = fast ?? nil { return result }
         var i = a.startIndex, j = b.startIndex
         while i != a.endIndex, j != b.endIndex {
             let x = a[i], y = b[j]
