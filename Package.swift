@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "DecantStateTests", dependencies: ["DecantState", "TestSupport"]),
         .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"]),
         .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "TestSupport"]),
+        .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "DecantCore", "DecantStorage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
