@@ -10,6 +10,8 @@ import Foundation
 //   decant-bench diff SOURCES COPIED DIR
 //       planning CPU for SOURCES objects of which COPIED are copied and recorded,
 //       with listings served from memory (diffing and graph building only).
+//   decant-bench ledger ROWS DIR
+//       the state ledger's write rate: ROWS copies recorded in batches of 10,000.
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("decant-bench: \(message)\n".utf8))
@@ -20,6 +22,14 @@ let args = Array(CommandLine.arguments.dropFirst())
 if args.first == "diff", args.count == 4, let sources = Int(args[1]), let copied = Int(args[2]) {
     do {
         try await DiffBenchmark.run(sources: sources, copied: copied, directory: args[3])
+        exit(0)
+    } catch {
+        fail(String(describing: error))
+    }
+}
+if args.first == "ledger", args.count == 3, let rows = Int(args[1]) {
+    do {
+        try await LedgerBenchmark.run(rows: rows, directory: args[2])
         exit(0)
     } catch {
         fail(String(describing: error))
