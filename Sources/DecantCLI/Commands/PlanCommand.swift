@@ -21,6 +21,7 @@ enum PlanCommand {
         options: Workspace.options + planOptions + [
             OptionSpec("format", value: "FORMAT", help: "text (default), json (versioned schema) or markdown (a PR comment)."),
             OptionSpec("out", value: "FILE", help: "Save the plan for `decant apply FILE` (exactly what was reviewed)."),
+            OptionSpec("code-out", value: "FILE", help: "Write every planned code edit as one patch (for `git apply`)."),
             .flag("list-objects", help: "With --format json: list every object of every action."),
             .flag("detailed-exitcode", help: "Exit 0 when there are no changes, 2 when there are, 1 on error."),
             .flag("no-color", help: "No colour even on a terminal."),
@@ -36,6 +37,7 @@ enum PlanCommand {
                                          arguments: arguments)
         await state?.close()
         try render(changes, arguments, context)
+        try writeCodePatch(changes, arguments, context)
         if let out = arguments.value("out") {
             try SavedPlan(plan: plan, changes: changes).write(to: context.resolve(out))
             context.console.err("Saved the plan to \(out): apply it with `decant apply --env \(plan.environment) \(out)`.\n")
@@ -73,6 +75,20 @@ enum PlanCommand {
         return options
     }
 
+    /// `--code-out FILE`: the whole patch of the code edits, which the rendered plan
+    /// shortens; a reviewer can commit it on its own (`git apply FILE`).
+    static func writeCodePatch(_ changes: PlannedChanges, _ arguments: ParsedArguments, _ context: CommandContext) throws {
+        guard let out = arguments.value("code-out") else { return }
+        let edits = changes.code?.edits ?? []
+        let patch = edits.map(\.patch).map { $0.hasSuffix("\n") || $0.isEmpty ? $0 : $0 + "\n" }.joined()
+        do {
+            try Data(patch.utf8).write(to: URL(fileURLWithPath: context.resolve(out)), options: .atomic)
+        } catch {
+            throw CommandError("could not write \(out): \(error.localizedDescription)")
+        }
+        context.console.err("Wrote \(edits.count) code edit(s) to \(out).\n")
+    }
+
     static func render(_ changes: PlannedChanges, _ arguments: ParsedArguments, _ context: CommandContext) throws {
         let color = context.console.useColor && !arguments.flag("no-color")
         switch arguments.value("format") ?? "text" {
@@ -92,12 +108,14 @@ enum ShowCommand {
         options: [
             OptionSpec("format", value: "FORMAT", help: "text (default), json or markdown."),
             .flag("list-objects", help: "With --format json: list every object of every action."),
+            OptionSpec("code-out", value: "FILE", help: "Write every planned code edit as one patch (for `git apply`)."),
             .flag("no-color", help: "No colour even on a terminal."),
         ],
         positionals: [PositionalSpec("FILE", help: "A saved plan.")]
     )) { arguments, context in
         let saved = try SavedPlan.read(from: context.resolve(arguments.positionals[0]))
         try PlanCommand.render(saved.changes, arguments, context)
+        try PlanCommand.writeCodePatch(saved.changes, arguments, context)
         return saved.changes.hasErrors ? ExitCode.failure : ExitCode.success
     }
 }
