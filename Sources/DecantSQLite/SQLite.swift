@@ -230,20 +230,24 @@ public final class SQLiteStatement {
 
     public func bind(_ values: [any SQLiteBindable]) throws(SQLiteError) {
         for (i, value) in values.enumerated() {
-            let index = Int32(i + 1)
-            let rc: Int32
-            switch value.sqliteValue {
-            case .null: rc = sqlite3_bind_null(handle, index)
-            case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
-            case .real(let v): rc = sqlite3_bind_double(handle, index, v)
-            case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, SQLITE_TRANSIENT)
-            case .blob(let v):
-                rc = v.withUnsafeBytes { raw in
-                    sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), SQLITE_TRANSIENT)
-                }
-            }
-            guard rc == SQLITE_OK else { throw SQLiteDatabase.error(database.handle, rc, sql: sql) }
+            try bind(value.sqliteValue, at: Int32(i + 1))
         }
+    }
+
+    /// Binds one parameter (1-based), without the array of `bind(_:)`: for hot loops.
+    public func bind(_ value: SQLiteValue, at index: Int32) throws(SQLiteError) {
+        let rc: Int32
+        switch value {
+        case .null: rc = sqlite3_bind_null(handle, index)
+        case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
+        case .real(let v): rc = sqlite3_bind_double(handle, index, v)
+        case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, SQLITE_TRANSIENT)
+        case .blob(let v):
+            rc = v.withUnsafeBytes { raw in
+                sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), SQLITE_TRANSIENT)
+            }
+        }
+        guard rc == SQLITE_OK else { throw SQLiteDatabase.error(database.handle, rc, sql: sql) }
     }
 
     /// The next row, or nil when done.
