@@ -35,6 +35,7 @@ enum ApplyCommand {
             let changes: PlannedChanges
             if let file = arguments.positionals.first {
                 let saved = try SavedPlan.read(from: context.resolve(file))
+                guard saved.changes.rollback == nil else { throw CommandError("\(file) is a rollback plan: run it with `decant rollback --env \(plan.environment) \(file)`") }
                 if let stale = saved.staleness(inputDigest: plan.inputDigest, lineage: saved.changes.stateLineage == nil ? nil : state.lineage,
                                                serial: try await state.currentSerial) {
                     throw stale
