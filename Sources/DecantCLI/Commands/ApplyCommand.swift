@@ -99,7 +99,7 @@ enum ApplyReport {
         let lines: [(Character, String, Set<ActionKind>)] = [
             ("+", "buckets created", [.createBucket]), ("~", "buckets changed", [.updateBucket, .setLifecycle, .restoreBucket]),
             ("+", "objects copied", [.copy]), ("=", "objects verified", [.verify]), ("+", "objects restored", [.restoreObject]),
-            ("~", "files edited", [.rewriteCode, .revertCode]), ("-", "sources deleted", [.deleteSource]),
+            ("~", "files edited", [.rewriteCode]), ("~", "files reverted", [.revertCode]), ("-", "sources deleted", [.deleteSource]),
             ("-", "copies removed", [.deleteCopy]), ("-", "buckets deleted", [.deleteBucket]),
         ]
         let summary = lines.map { symbol, label, kinds in

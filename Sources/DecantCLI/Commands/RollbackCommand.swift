@@ -107,7 +107,9 @@ enum RollbackCommand {
         let planner = RollbackPlanner(store: store, state: state, clock: workspace.clock)
         let last = request.target == nil ? try await planner.lastTarget() : nil
         guard let target = request.target ?? last else { return nil }
-        let options = RollbackOptions(codeRoot: plan.code.map { workspace.context.resolve($0.root) })
+        // Batches as the plan files size them for apply (a migration no longer in them gets the default).
+        let sizes = Dictionary(plan.migrations.map { ($0.key, $0.batchSize) }, uniquingKeysWith: { a, _ in a })
+        let options = RollbackOptions(batchSizes: sizes, codeRoot: plan.code.map { workspace.context.resolve($0.root) })
         return try await planner.plan(to: target, environment: plan.environment, options: options)
     }
 
@@ -124,7 +126,10 @@ enum RollbackCommand {
             // A rollback plan is made from the ledger, not the plan files: the state must not have moved.
             if let stale = saved.staleness(inputDigest: saved.changes.inputDigest, lineage: state.lineage,
                                            serial: try await state.currentSerial) {
-                throw stale
+                let why = (stale.errorDescription ?? "the saved plan is stale").replacingOccurrences(of: "; run decant plan again", with: "")
+                let target = saved.changes.rollback?.target ?? 0
+                throw CommandError("\(file): \(why); plan the rollback again with "
+                                   + "`decant rollback --env \(plan.environment) --to \(target) --out \(file)`")
             }
             return try await run(saved.changes, plan: plan, store: store, state: state, persist: persist, workspace: workspace,
                                  arguments: arguments)

@@ -6,8 +6,9 @@ import DecantState
 /// before the bucket holding them, settings go back before a bucket is deleted;
 /// code reverts of one file run newest first. Ids and order are deterministic.
 enum RollbackGraph {
-    static func build(objects: ObjectUndo, code: CodeUndo, buckets: BucketUndo, batchSize: Int) throws -> ActionGraph {
-        let size = max(1, batchSize)
+    /// `batchSize(migration)`: objects per restore_object / delete_copy action of that migration.
+    static func build(objects: ObjectUndo, code: CodeUndo, buckets: BucketUndo,
+                      batchSize: (String) -> Int) throws -> ActionGraph {
         var actions: [Action] = []
         var counters: [String: Int] = [:]
         func nextID(_ kind: ActionKind, _ migration: String, prefix: String = "") -> ActionID {
@@ -33,7 +34,7 @@ enum RollbackGraph {
         var restoresFrom: [String: [ActionID]] = [:]   // "migration\0copy bucket"
         var touching: [String: [ActionID]] = [:]       // bucket → object actions reading or removing in it
         for key in objects.restores.keys.sorted() {
-            for batch in (objects.restores[key] ?? []).chunked(size) {
+            for batch in (objects.restores[key] ?? []).chunked(max(1, batchSize(key.migration))) {
                 let id = nextID(.restoreObject, key.migration)
                 let done = batch.filter(\.recordOnly).count
                 var reason = "\(batch.count) source object(s), \(ByteFormat.string(bytes(batch))), deleted by decant: copy them back from their verified copies in gs://\(key.from)"
@@ -46,7 +47,7 @@ enum RollbackGraph {
         }
         for (groups, forget) in [(objects.removals, false), (objects.forgets, true)] {
             for key in groups.keys.sorted() {
-                for batch in (groups[key] ?? []).chunked(size) {
+                for batch in (groups[key] ?? []).chunked(max(1, batchSize(key.migration))) {
                     let id = nextID(.deleteCopy, key.migration, prefix: forget ? "forget-" : "")
                     let reason: String
                     if forget {

@@ -5,15 +5,19 @@ import Foundation
 
 /// How to plan a rollback.
 public struct RollbackOptions: Sendable {
-    /// Objects per restore_object / delete_copy action.
+    /// Objects per restore_object / delete_copy action, for a migration not in `batchSizes`.
     public var batchSize: Int
+    /// Objects per action by migration key: the plan file's `batch_size`, so that a
+    /// rollback works (and is interrupted, and resumes) in the steps its apply took.
+    public var batchSizes: [String: Int]
     /// Store reads in flight at once while planning.
     public var width: Int
     /// The code root recorded edits are relative to (absolute); nil when the plan has no `code:`.
     public var codeRoot: String?
 
-    public init(batchSize: Int = 1000, width: Int = 32, codeRoot: String? = nil) {
+    public init(batchSize: Int = Migration.defaultBatchSize, batchSizes: [String: Int] = [:], width: Int = 32, codeRoot: String? = nil) {
         self.batchSize = batchSize
+        self.batchSizes = batchSizes
         self.width = width
         self.codeRoot = codeRoot
     }
@@ -50,7 +54,9 @@ public struct RollbackPlanner: Sendable {
         let objects = try await ObjectUndo.plan(state: state, store: store, target: target, width: options.width, refusals: &refusals)
         let code = CodeUndo.plan(edits: scope.codeEdits, codeRoot: options.codeRoot, refusals: &refusals)
         let buckets = try await BucketUndo.plan(scope: scope, store: store, removedNames: objects.removedNames, refusals: &refusals)
-        let graph = try RollbackGraph.build(objects: objects, code: code, buckets: buckets, batchSize: options.batchSize)
+        let graph = try RollbackGraph.build(objects: objects, code: code, buckets: buckets) {
+            options.batchSizes[$0] ?? options.batchSize
+        }
 
         var report = RollbackReport(target: target)
         report.runs = try await state.runs().filter { $0.serial > target }.reversed().map {
