@@ -61,6 +61,18 @@ import Testing
         #expect(try await f.plan(EngineFixture.historizationPlan()).migrations.first?.copy.objects == 5)
     }
 
+    @Test func batchesFollowEachMigrationsBatchSize() async throws {
+        let f = try await EngineFixture()
+        defer { f.directory.remove() }
+        try await f.fillHistorization()
+        _ = try await f.apply(try await f.plan(EngineFixture.historizationPlan()))
+        let planner = RollbackPlanner(store: f.store, state: f.state, clock: f.clock)
+        let sized = try await planner.plan(to: 0, environment: "dev", options: RollbackOptions(batchSize: 1, batchSizes: ["historization": 3]))
+        #expect(sized.graph.filter([.deleteCopy]).map(\.objects.count) == [3, 2])
+        let other = try await planner.plan(to: 0, environment: "dev", options: RollbackOptions(batchSize: 4, batchSizes: ["qpi": 1]))
+        #expect(other.graph.filter([.deleteCopy]).map(\.objects.count) == [4, 1], "a migration not named gets the default")
+    }
+
     @Test func deletedSourcesComeBackByteForByteBeforeTheirCopiesGo() async throws {
         let f = try await EngineFixture()
         defer { f.directory.remove() }
