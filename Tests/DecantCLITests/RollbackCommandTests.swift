@@ -102,7 +102,7 @@ import Testing
             #expect(back.crc32c != nil && back.crc32c == original.crc32c)
         }
         #expect(try await repo.contents(repo.source) == repo.originals)
-        try repo.checkWithPythonClient()
+        try await repo.checkWithPythonClient()
         #expect(try await repo.store.getBucket(repo.target) == nil)
         #expect(try repo.code() == repo.originalCode)
 

@@ -48,7 +48,7 @@ import Testing
         #expect(finished.status == 0, "\(finished.stderr)")
         #expect(finished.stdout.contains("Rollback complete (state serial 4"))
         #expect(try await repo.contents(repo.source) == repo.originals, "every source back, byte for byte, once")
-        try repo.checkWithPythonClient()
+        try await repo.checkWithPythonClient()
         #expect(try await repo.store.getBucket(repo.target) == nil)
         #expect(try repo.code() == repo.originalCode)
 
@@ -106,53 +106,47 @@ import Testing
             process.standardOutput = output
             process.standardError = errors
             process.standardInput = FileHandle.nullDevice
+            let exited = AsyncStream<Void> { continuation in
+                process.terminationHandler = { _ in continuation.yield(); continuation.finish() }
+            }
             try process.run()
-            // Blocking reads run on threads of their own, not on the test's executor.
-            let err = Self.collect(errors.fileHandleForReading, killWhen: nil, pid: process.processIdentifier)
-            let out = Self.collect(output.fileHandleForReading, killWhen: killWhen, pid: process.processIdentifier)
-            let (stdout, sentKill) = await out.value
-            let (stderr, _) = await err.value
-            process.waitUntilExit()
+            // Blocking reads run on threads of their own: neither the test's executor nor
+            // Dispatch's (few, on a small machine) worker threads, which URLSession needs.
+            async let err = Self.collect(errors.fileHandleForReading, killWhen: nil, pid: process.processIdentifier)
+            async let out = Self.collect(output.fileHandleForReading, killWhen: killWhen, pid: process.processIdentifier)
+            let (stdout, sentKill) = await out
+            let (stderr, _) = await err
+            for await _ in exited {}
             return Child(status: process.terminationStatus, killed: sentKill && process.terminationReason == .uncaughtSignal
                                                                     && process.terminationStatus == SIGKILL,
                          stdout: stdout, stderr: stderr)
         }
 
         /// Reads `handle` to its end on a thread; kills `pid` at the first line `killWhen` matches.
-        static func collect(_ handle: FileHandle, killWhen: (@Sendable (String) -> Bool)?, pid: Int32) -> Task<(String, Bool), Never> {
-            let result = Locked<(String, Bool)?>(nil)
-            let done = DispatchSemaphore(value: 0)
-            Thread {
-                var text = Data()
-                var pending = Data()
-                var sent = false
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    text.append(chunk)
-                    guard let killWhen, !sent else { continue }
-                    pending.append(chunk)
-                    while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                        let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                        pending.removeSubrange(pending.startIndex...newline)
-                        if killWhen(line) {
-                            kill(pid, SIGKILL)
-                            sent = true
-                            break
+        static func collect(_ handle: FileHandle, killWhen: (@Sendable (String) -> Bool)?, pid: Int32) async -> (String, Bool) {
+            await withCheckedContinuation { continuation in
+                Thread {
+                    var text = Data()
+                    var pending = Data()
+                    var sent = false
+                    while true {
+                        let chunk = handle.availableData
+                        if chunk.isEmpty { break }
+                        text.append(chunk)
+                        guard let killWhen, !sent else { continue }
+                        pending.append(chunk)
+                        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                            let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                            pending.removeSubrange(pending.startIndex...newline)
+                            if killWhen(line) {
+                                kill(pid, SIGKILL)
+                                sent = true
+                                break
+                            }
                         }
                     }
-                }
-                result.withLock { $0 = (String(decoding: text, as: UTF8.self), sent) }
-                done.signal()
-            }.start()
-            return Task.detached {
-                await withCheckedContinuation { continuation in
-                    DispatchQueue.global().async {
-                        done.wait()
-                        continuation.resume()
-                    }
-                }
-                return result.current ?? ("", false)
+                    continuation.resume(returning: (String(decoding: text, as: UTF8.self), sent))
+                }.start()
             }
         }
     }
