@@ -56,7 +56,8 @@ let package = Package(
         .testTarget(name: "DecantStateTests", dependencies: ["DecantState", "TestSupport"]),
         .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"]),
         .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "DecantCore", "DecantStorage", "TestSupport"]),
+        // `decant` itself, built for the tests that run it as a child process and kill it.
+        .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "DecantCore", "DecantStorage", "DecantState", "TestSupport", "decant"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@ import Foundation
 public enum DecantCLI {
     /// Every subcommand, in the order `decant --help` lists them.
     public static let commands: [Command] = [
-        ValidateCommand.command, PlanCommand.command, ApplyCommand.command, ShowCommand.command,
+        ValidateCommand.command, PlanCommand.command, ApplyCommand.command, RollbackCommand.command, ShowCommand.command,
         StateCommand.command, StoreCommand.command, ConvertCommand.command, VersionCommand.command,
     ]
 

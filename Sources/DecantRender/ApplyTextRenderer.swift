@@ -31,7 +31,7 @@ public struct ApplyTextRenderer: Sendable {
         if succeeded {
             out.append(st.bold("\(verb) complete (state serial \(serial), \(time)).") )
         } else {
-            out.append(st.bold(st.red("\(verb) failed (state serial \(serial), \(time)).")) + " Everything that succeeded is recorded; run apply again to finish the rest.")
+            out.append(st.bold(st.red("\(verb) failed (state serial \(serial), \(time)).")) + " Everything that succeeded is recorded; run \(verb.lowercased()) again to finish the rest.")
         }
         return out.joined(separator: "\n") + "\n"
     }

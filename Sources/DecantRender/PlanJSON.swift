@@ -45,6 +45,8 @@ struct JSONPlan: Encodable {
     var code: Code?
     var leftovers: [Leftover]?
     var actions: [ActionJSON]
+    /// Only on plans made by `decant rollback`.
+    var rollback: RollbackJSON?
 
     struct State: Encodable { var lineage: String?; var serial: Int64 }
     struct Selection: Encodable { var targets: [String]; var phase: Int? }
@@ -175,6 +177,7 @@ struct JSONPlan: Encodable {
                  referencesOverridden: c.referencesOverridden)
         }
         leftovers = plan.leftovers.flatMap { $0.note == nil ? $0.entries.map { Leftover(bucket: $0.bucket, prefix: $0.prefix, objects: $0.tally.objects, bytes: $0.tally.bytes) } : nil }
+        rollback = plan.rollback.map { RollbackJSON($0, hasChanges: plan.hasChanges) }
         actions = plan.graph.actions.map { a in
             let items = a.objects
             return ActionJSON(

@@ -7,6 +7,7 @@ public struct PlanMarkdownRenderer: Sendable {
     public init() {}
 
     public func render(_ plan: PlannedChanges) -> String {
+        if let rollback = plan.rollback { return RollbackMarkdownRenderer().render(plan, rollback) }
         var out: [String] = []
         out.append("### decant plan for `\(plan.environment)`")
         out.append("")

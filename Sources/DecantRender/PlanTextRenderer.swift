@@ -15,6 +15,7 @@ public struct PlanTextRenderer: Sendable {
     }
 
     public func render(_ plan: PlannedChanges) -> String {
+        if let rollback = plan.rollback { return RollbackTextRenderer(color: color, maxDiffLines: maxDiffLines).render(plan, rollback) }
         let st = Style(enabled: color)
         var out: [String] = []
         var header = "decant plan for \(st.bold(plan.environment)) at \(Format.time(plan.generatedAt))"

@@ -45,6 +45,13 @@ import Testing
         #expect(UnifiedDiff.make(path: "x", before: "a", after: "a\n") == "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+a\n")
     }
 
+    @Test func crlfLinesAreLinesAndKeepTheirCarriageReturn() {
+        // "\r\n" is one Character in Swift: splitting by Character would make the file one line.
+        let diff = UnifiedDiff.make(path: "x", before: "a\r\nb\r\nc\r\n", after: "a\r\nB\r\nc\r\n")
+        #expect(diff == "--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\r\n-b\r\n+B\r\n c\r\n")
+        #expect(Array(diff.utf8).filter { $0 == 13 }.count == 4)
+    }
+
     @Test func digests() {
         #expect(Digest.sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(Digest.hex(Digest.md5(Data("abc".utf8))) == "900150983cd24fb0d6963f7d28e17f72")

@@ -35,6 +35,7 @@ enum ApplyCommand {
             let changes: PlannedChanges
             if let file = arguments.positionals.first {
                 let saved = try SavedPlan.read(from: context.resolve(file))
+                guard saved.changes.rollback == nil else { throw CommandError("\(file) is a rollback plan: run it with `decant rollback --env \(plan.environment) \(file)`") }
                 if let stale = saved.staleness(inputDigest: plan.inputDigest, lineage: saved.changes.stateLineage == nil ? nil : state.lineage,
                                                serial: try await state.currentSerial) {
                     throw stale
@@ -98,7 +99,7 @@ enum ApplyReport {
         let lines: [(Character, String, Set<ActionKind>)] = [
             ("+", "buckets created", [.createBucket]), ("~", "buckets changed", [.updateBucket, .setLifecycle, .restoreBucket]),
             ("+", "objects copied", [.copy]), ("=", "objects verified", [.verify]), ("+", "objects restored", [.restoreObject]),
-            ("~", "files edited", [.rewriteCode, .revertCode]), ("-", "sources deleted", [.deleteSource]),
+            ("~", "files edited", [.rewriteCode]), ("~", "files reverted", [.revertCode]), ("-", "sources deleted", [.deleteSource]),
             ("-", "copies removed", [.deleteCopy]), ("-", "buckets deleted", [.deleteBucket]),
         ]
         let summary = lines.map { symbol, label, kinds in

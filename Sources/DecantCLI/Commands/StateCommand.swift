@@ -92,7 +92,6 @@ enum StateViews {
                 + "\(run.owner.who)\n"
             var did: [String] = []
             let l = r.ledger
-            if let target = run.rollbackTo { did.append("rolled back to serial \(target)") }
             if l.bucketsCreated > 0 { did.append("\(l.bucketsCreated) bucket(s) created") }
             if l.bucketsChanged > 0 { did.append("\(l.bucketsChanged) bucket change(s)") }
             if l.objectsCopied > 0 { did.append("\(l.objectsCopied) object(s) copied (\(ByteFormat.string(l.bytesCopied)))") }
@@ -100,14 +99,17 @@ enum StateViews {
             if l.objectsVerified > 0 { did.append("\(l.objectsVerified) verified") }
             if l.objectsDeleted > 0 { did.append("\(l.objectsDeleted) source(s) deleted") }
             if l.codeEdits > 0 { did.append("\(l.codeEdits) file(s) edited") }
-            if l.copiesRemoved > 0 { did.append("\(l.copiesRemoved) copie(s) removed") }
             if l.sourcesRestored > 0 { did.append("\(l.sourcesRestored) source(s) restored") }
+            if l.copiesRemoved > 0 { did.append("\(l.copiesRemoved) cop\(l.copiesRemoved == 1 ? "y" : "ies") removed") }
+            if l.adoptedForgotten > 0 { did.append("\(l.adoptedForgotten) adopted record(s) forgotten (objects kept)") }
             if l.codeReverted > 0 { did.append("\(l.codeReverted) file(s) reverted") }
             if l.bucketsRestored > 0 { did.append("\(l.bucketsRestored) bucket setting(s) restored") }
             if l.bucketsDeleted > 0 { did.append("\(l.bucketsDeleted) bucket(s) deleted") }
             if r.journal.failed > 0 { did.append("\(r.journal.failed) action(s) failed") }
             if r.journal.intent > 0 { did.append("\(r.journal.intent) action(s) left unfinished") }
-            out += "        " + (did.isEmpty ? "nothing changed" : did.joined(separator: ", ")) + "\n"
+            var line = did.isEmpty ? "nothing changed" : did.joined(separator: ", ")
+            if let target = run.rollbackTo { line = "rolled back to serial \(target): " + line }
+            out += "        " + line + "\n"
         }
         out += "\nUndo everything after a serial with `decant rollback --env ENV --to SERIAL`.\n"
         return out

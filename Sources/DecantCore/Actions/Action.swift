@@ -57,9 +57,12 @@ public struct Action: Hashable, Sendable, Codable {
     public var reason: String
     public var dependsOn: [ActionID]
     public var payload: ActionPayload
+    /// For a rollback: the ledger rows this action undoes (a code edit's id, the
+    /// bucket changes a restore_bucket reverts). Nil for everything apply plans.
+    public var ledgerIDs: [Int64]?
 
     public init(id: ActionID, kind: ActionKind, migration: String? = nil, bucket: String? = nil, reason: String,
-                dependsOn: [ActionID] = [], payload: ActionPayload) {
+                dependsOn: [ActionID] = [], payload: ActionPayload, ledgerIDs: [Int64]? = nil) {
         self.id = id
         self.kind = kind
         self.migration = migration
@@ -67,6 +70,7 @@ public struct Action: Hashable, Sendable, Codable {
         self.reason = reason
         self.dependsOn = dependsOn
         self.payload = payload
+        self.ledgerIDs = ledgerIDs
     }
 
     public var objects: [ObjectItem] {
@@ -157,6 +161,9 @@ public struct ObjectRef: Hashable, Sendable, Codable, CustomStringConvertible {
 /// - delete_source / delete_copy: delete `source` at its generation; `target` names the
 ///   verified copy that justifies it.
 /// - restore_object: copy `source` (a verified target copy) back to `target` (the original name).
+///   In a rollback, `ledgerID` names the ledger row undone: the deletion for
+///   restore_object, the copy for delete_copy (where `adopt` means the object
+///   existed before decant: only its record is dropped, the object stays).
 public struct ObjectItem: Hashable, Sendable, Codable {
     public var source: ObjectRef
     public var target: ObjectRef?
@@ -169,9 +176,11 @@ public struct ObjectItem: Hashable, Sendable, Codable {
     public var storageClass: StorageClass?
     /// For verify: the copy was made before this run and is only being recorded.
     public var adopt: Bool
+    /// For a rollback: the deletion (restore_object) or copy (delete_copy) row it undoes.
+    public var ledgerID: Int64?
 
     public init(source: ObjectRef, target: ObjectRef?, content: ContentIdentity, sourceCreated: Date? = nil,
-                customTime: Date? = nil, storageClass: StorageClass? = nil, adopt: Bool = false) {
+                customTime: Date? = nil, storageClass: StorageClass? = nil, adopt: Bool = false, ledgerID: Int64? = nil) {
         self.source = source
         self.target = target
         self.content = content
@@ -179,5 +188,6 @@ public struct ObjectItem: Hashable, Sendable, Codable {
         self.customTime = customTime
         self.storageClass = storageClass
         self.adopt = adopt
+        self.ledgerID = ledgerID
     }
 }

@@ -56,13 +56,14 @@ public enum UnifiedDiff {
     static func lines(_ s: String) -> [Line] {
         guard !s.isEmpty else { return [] }
         var out: [Line] = []
-        var rest = Substring(s)
+        // By scalar, not by Character: "\r\n" is one Character, so a CRLF file would be one line.
+        var rest = Substring(s).unicodeScalars
         while !rest.isEmpty {
             if let nl = rest.firstIndex(of: "\n") {
-                out.append(Line(text: rest[..<nl], newline: true))
+                out.append(Line(text: Substring(rest[..<nl]), newline: true))
                 rest = rest[rest.index(after: nl)...]
             } else {
-                out.append(Line(text: rest, newline: false))
+                out.append(Line(text: Substring(rest), newline: false))
                 break
             }
         }

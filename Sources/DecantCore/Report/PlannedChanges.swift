@@ -19,11 +19,14 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
     /// Warnings and errors found while planning (errors block the plan).
     public var diagnostics: [Diagnostic]
     public var graph: ActionGraph
+    /// Set on a plan built by `decant rollback` from the ledger: what it undoes,
+    /// and what it must leave for a person. Nil on every plan `decant plan` makes.
+    public var rollback: RollbackReport?
 
     public init(environment: String, generatedAt: Date, decantVersion: String = DecantVersion.current, inputDigest: String,
                 stateLineage: String?, stateSerial: Int64, selection: Selection = Selection(), buckets: [BucketPlan] = [],
                 migrations: [MigrationPlan] = [], leftovers: LeftoverReport? = nil, code: CodePlan? = nil,
-                diagnostics: [Diagnostic] = [], graph: ActionGraph = ActionGraph()) {
+                diagnostics: [Diagnostic] = [], graph: ActionGraph = ActionGraph(), rollback: RollbackReport? = nil) {
         self.environment = environment
         self.generatedAt = generatedAt
         self.decantVersion = decantVersion
@@ -37,6 +40,7 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
         self.code = code
         self.diagnostics = diagnostics
         self.graph = graph
+        self.rollback = rollback
     }
 
     public struct Selection: Hashable, Sendable, Codable {

@@ -59,6 +59,10 @@ public struct Applier: Sendable {
     public func apply(_ changes: PlannedChanges, kind: RunKind = .apply, rollbackTo: Int64? = nil,
                       options: ApplyOptions = ApplyOptions()) async throws -> ApplyResult {
         guard !changes.hasErrors else { throw ApplyError.planHasErrors(changes.diagnostics.errors.count) }
+        // A rollback plan runs only as a rollback run, and a rollback run only runs one.
+        guard (kind == .rollback) == (changes.rollback != nil), kind != .rollback || rollbackTo == changes.rollback?.target else {
+            throw ApplyError.wrongRunKind(kind)
+        }
         let deleting = changes.graph.actions.filter { $0.kind == .deleteSource }.reduce(0) { $0 + $1.objects.count }
         if deleting > options.maxDelete { throw ApplyError.tooManyDeletions(deleting, limit: options.maxDelete) }
 
@@ -134,9 +138,12 @@ public struct Applier: Sendable {
 public enum ApplyError: Error, Equatable, LocalizedError {
     case planHasErrors(Int)
     case tooManyDeletions(Int, limit: Int)
+    case wrongRunKind(RunKind)
 
     public var errorDescription: String? {
         switch self {
+        case .wrongRunKind(.rollback): return "only a plan made by `decant rollback` (to the same serial) can run as a rollback; nothing was applied"
+        case .wrongRunKind: return "a rollback plan runs only with `decant rollback`; nothing was applied"
         case .planHasErrors(let n): return "the plan has \(n) error(s); nothing was applied"
         case let .tooManyDeletions(n, limit): return "the plan deletes \(n) source objects, more than --max-delete \(limit); nothing was applied"
         }

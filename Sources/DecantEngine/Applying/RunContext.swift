@@ -40,18 +40,20 @@ struct RunContext: Sendable {
     }
 
     func perform(_ action: Action) async throws -> ActionOutcome {
+        // A rollback's steps (Rollback/RunContext+Undo.swift).
+        if Self.undoKinds.contains(action.kind) { return try await undo(action) }
         switch action.payload {
         case .createBucket(let creation): return try await createBucket(action, creation)
         case .patchBucket(let change): return try await patchBucket(action, change)
         case .objects(let items):
             switch action.kind {
-            case .copy, .restoreObject: return try await copy(action, items)
+            case .copy: return try await copy(action, items)
             case .verify: return try await verify(action, items)
-            case .deleteSource, .deleteCopy: return try await delete(action, items)
+            case .deleteSource: return try await delete(action, items)
             default: throw EngineError.unsupported(action.kind)
             }
         case .code(let edit): return try await rewrite(action, edit)
-        case .deleteBucket(let name): return try await deleteBucket(action, name)
+        case .deleteBucket: throw EngineError.unsupported(action.kind)
         }
     }
 
@@ -77,13 +79,6 @@ struct RunContext: Sendable {
         try await state.recordBucketChanged(BucketChangeRecord(name: change.name, actionID: action.id, previous: change.previous,
                                                                new: info.settings, metagenerationBefore: change.expectedMetageneration,
                                                                metagenerationAfter: info.metageneration), serial: serial)
-        return ActionOutcome(id: action.id, kind: action.kind, migration: action.migration, status: .succeeded, done: Tally(objects: 1))
-    }
-
-    func deleteBucket(_ action: Action, _ name: String) async throws -> ActionOutcome {
-        guard try await state.createdBucket(named: name) != nil else { throw EngineError.notCreatedByDecant(name) }
-        try await store.deleteBucket(name)
-        try await state.recordBucketDeleted(name: name, serial: serial)
         return ActionOutcome(id: action.id, kind: action.kind, migration: action.migration, status: .succeeded, done: Tally(objects: 1))
     }
 
@@ -204,9 +199,9 @@ struct RunContext: Sendable {
                        done: verified.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.0.record.content.size) })
     }
 
-    /// Deletes sources (or, in a rollback, target copies) at their recorded
-    /// generation, each only after checking again that the ledger holds a
-    /// checksum-verified copy and that the copy is still there, unchanged.
+    /// Deletes sources at their recorded generation, each only after checking
+    /// again that the ledger holds a checksum-verified copy and that the copy is
+    /// still there, unchanged.
     func delete(_ action: Action, _ items: [ObjectItem]) async throws -> ActionOutcome {
         var allowed: [(item: ObjectItem, key: CopyKey?)] = []
         var errors: [String?] = []
@@ -239,7 +234,7 @@ struct RunContext: Sendable {
     }
 
     enum DeletionCheck {
-        /// Allowed, justified by this ledger copy (none for a rollback's removal of a copy).
+        /// Allowed, justified by this ledger copy.
         case allowed(CopyKey?)
         case refused(String)
     }
@@ -249,10 +244,6 @@ struct RunContext: Sendable {
     /// still be there, unchanged.
     func deletionCheck(_ item: ObjectItem, kind: ActionKind) async throws -> DeletionCheck {
         guard let generation = item.source.generation else { return .refused("no generation to delete with") }
-        if kind == .deleteCopy {
-            // Rollback removes a copy decant made: the precondition on its generation is the guard.
-            return .allowed(nil)
-        }
         let rows = try await state.copies(sourceBucket: item.source.bucket, sourceName: item.source.name)
         guard let copy = rows.first(where: { $0.key.sourceGeneration == generation && $0.isChecksumVerified && $0.isCurrent }) else {
             return .refused("no checksum-verified copy of generation \(generation) is recorded; not deleted")

@@ -87,6 +87,8 @@ public struct LedgerCounts: Hashable, Sendable, Codable {
     public var codeEdits = 0
     // What a rollback undid.
     public var copiesRemoved = 0
+    /// Adopted copies whose record a rollback dropped (the objects stay).
+    public var adoptedForgotten = 0
     public var sourcesRestored = 0
     public var codeReverted = 0
     public var bucketsDeleted = 0

@@ -25,8 +25,12 @@ extension StateStore {
             }
             try add("SELECT serial, COUNT(*), 0 FROM deletions WHERE pending = 0 GROUP BY serial") { counts, n, _ in counts.objectsDeleted = n }
             try add("SELECT serial, COUNT(*), 0 FROM code_edits GROUP BY serial") { counts, n, _ in counts.codeEdits = n }
-            try add("SELECT removed_serial, COUNT(*), 0 FROM copies WHERE removed_reason = 'rollback' GROUP BY removed_serial") { counts, n, _ in
+            try add("SELECT removed_serial, COUNT(*), 0 FROM copies WHERE removed_reason = 'rollback' AND adopted = 0 GROUP BY removed_serial") { counts, n, _ in
                 counts.copiesRemoved = n
+            }
+            // An adopted copy is never deleted by a rollback: only its record is dropped.
+            try add("SELECT removed_serial, COUNT(*), 0 FROM copies WHERE removed_reason = 'rollback' AND adopted = 1 GROUP BY removed_serial") { counts, n, _ in
+                counts.adoptedForgotten = n
             }
             try add("SELECT restored_serial, COUNT(*), 0 FROM deletions WHERE restored_serial IS NOT NULL GROUP BY restored_serial") { counts, n, _ in
                 counts.sourcesRestored = n
