@@ -42,6 +42,10 @@ struct FolderDiscovery {
             let (direct, children) = try await level(prefix)
             if prefix.isEmpty {
                 root = direct
+            } else if children.isEmpty {
+                // No subfolder: what is directly in it is all of it.
+                units.append(Unit(path: prefix, directObjectsOnly: false, stats: direct))
+                continue
             } else if depth >= minimumDepth, !paths.splits(prefix, children: children) {
                 // Listed to look at its children, but it stays whole: count it all below.
                 leaves.append(prefix)

@@ -151,6 +151,9 @@ import Testing
         let mapping = try #require(analysis.folder("QPI_mapping/"))
         #expect(mapping.directObjectsOnly && mapping.stats.objects == 1)
         #expect(mapping.readers == [Self.seed])
+        // A folder without subfolders stays whole.
+        #expect(analysis.folder("QPI_historical/")?.directObjectsOnly == false)
+        #expect(analysis.folder("QPI_historical/")?.stats.objects == 5)
         #expect(analysis.folder("historization/tracking/")?.writers == ["orchestration/dags/jobs/administration/bigquery_archive_partition.py"])
         #expect(analysis.folders.map(\.stats.objects).reduce(0, +) + analysis.rootObjects.objects == 438)
     }
