@@ -139,6 +139,9 @@ public struct AnalysisMarkdownRenderer: Sendable {
                 if !readOnly.isEmpty { who.append("\(readOnly.count) reader(s)") }
                 if f.externalWriter { who.append("coordinate with the external writer") }
                 if f.externalReader { who.append("tell the readers outside the code") }
+                if storage.storageClass != .standard, !f.readers.isEmpty {
+                    who.append("\(storage.storageClass.rawValue) bills every read: check how often its readers run")
+                }
                 if !who.isEmpty { out.append("  - " + who.joined(separator: ", ")) }
             }
         }

@@ -78,6 +78,7 @@ enum AnalyzeCommand {
             }
             let refs = sourceRefs(plan, bucket: bucket, arguments: arguments)
             let planCode = arguments.value("code") == nil ? plan.code : nil
+            options.codeLabel = arguments.value("code") ?? plan.code?.root
             options.code = CodeScanOptions(root: codeRoot, include: planCode?.include ?? [], exclude: planCode?.exclude ?? [],
                                            sourceRefs: refs, environment: plan.environment,
                                            otherEnvironmentBuckets: otherEnvironmentBuckets(bucket, workspace: workspace, plan: plan))
@@ -138,6 +139,7 @@ enum AnalyzeCommand {
 
     static func write(_ text: String, to path: String, named: String) throws {
         do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw CommandError("cannot write `\(named)`: \(error.localizedDescription)")

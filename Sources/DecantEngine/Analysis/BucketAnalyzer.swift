@@ -15,15 +15,18 @@ public struct AnalysisOptions: Sendable {
     public var code: CodeScanOptions?
     /// Folders listed side by side.
     public var parallelism: Int
+    /// How the report names the code root (the path as the user gave it); default: `code.root`.
+    public var codeLabel: String?
 
     public init(environment: String, bucket: String, depth: Int = 1, thresholds: TemperatureThresholds = .standard,
-                code: CodeScanOptions? = nil, parallelism: Int = 8) {
+                code: CodeScanOptions? = nil, parallelism: Int = 8, codeLabel: String? = nil) {
         self.environment = environment
         self.bucket = bucket
         self.depth = depth
         self.thresholds = thresholds
         self.code = code
         self.parallelism = parallelism
+        self.codeLabel = codeLabel
     }
 }
 
@@ -90,7 +93,7 @@ public struct BucketAnalyzer: Sendable {
         return BucketAnalysis(
             environment: options.environment, bucket: options.bucket, now: now, thresholds: options.thresholds,
             depth: options.depth, folders: folders, containers: found.containers, rootObjects: found.root,
-            code: scan.map { CodeSummary(root: options.code?.root ?? "", filesScanned: $0.filesScanned, sourceRefs: $0.options.sourceRefs) },
+            code: scan.map { CodeSummary(root: options.codeLabel ?? options.code?.root ?? "", filesScanned: $0.filesScanned, sourceRefs: $0.options.sourceRefs) },
             missing: missing.keys.sorted().map { MissingFolder(path: $0, references: (missing[$0] ?? []).sorted(by: Self.referenceOrder)) },
             unresolved: scan?.unresolved ?? [])
     }

@@ -112,7 +112,7 @@ struct Prioritizer {
         case (.hot, .warm):
             return "tier 3: warm with \(entangled): move it with the hot data"
         case (.hot, _):
-            return "tier 3: hot, every reader is one code file: move it together with its code change"
+            return "tier 3: hot, with one consumer in the code: move it together with its code change"
                 + (externalWriter ? ", on a date agreed with whoever writes it" : "")
         case (.deferred, _):
             return "tier 4: hot with \(entangled): lowest priority, consider keeping it in the shared bucket"
