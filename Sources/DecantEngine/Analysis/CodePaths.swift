@@ -14,9 +14,11 @@ struct CodePaths: Sendable {
     let named: [Named]
 
     init(_ references: [CodeReference]) {
-        named = references.map { reference in
+        // A path that starts with a template names no folder (the scanner reports
+        // those of this environment as unresolved; another environment's are dropped).
+        named = references.compactMap { reference in
             let known = Self.staticPrefix(reference.objectPath)
-            return Named(reference: reference, known: known, isLiteral: known == reference.objectPath)
+            return known.isEmpty ? nil : Named(reference: reference, known: known, isLiteral: known == reference.objectPath)
         }
     }
 
