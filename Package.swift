@@ -54,7 +54,8 @@ let package = Package(
         .testTarget(name: "DecantCodeRefsTests", dependencies: ["DecantCodeRefs", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DecantStateTests", dependencies: ["DecantState", "TestSupport"]),
-        .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"]),
+        .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"], exclude: ["Golden"]),
         // `decant` itself, built for the tests that run it as a child process and kill it.
         .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "DecantCore", "DecantStorage", "DecantState", "TestSupport", "decant"]),
