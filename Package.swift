@@ -57,6 +57,10 @@ let package = Package(
         .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"]),
         .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "TestSupport"]),
+        // The real `decant` executable run as a child process: crashes, locks, faults, saved plans, secrets.
+        .testTarget(name: "DecantReliabilityTests", dependencies: [
+            "decant", "DecantCore", "DecantStorage", "DecantState", "DecantSQLite", "TestSupport",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
