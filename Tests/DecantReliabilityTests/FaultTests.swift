@@ -41,6 +41,10 @@ import TestSupport
         print(String(format: "fault test (seed %llu): %d requests, %d answered 429, %d answered 503, %d dropped after forwarding; %d apply run(s): %@",
                      seed, counts.requests, counts.tooManyRequests, counts.unavailable, counts.droppedAfterForwarding, results.count,
                      results.map { String(format: "exit %d in %.1f s", $0.status, $0.seconds) }.joined(separator: ", ")))
+        for failed in results.dropLast() {
+            print("  an apply that did not converge on its own; the next one finished its work:\n"
+                  + failed.output.split(separator: "\n").filter { $0.contains("failed") || $0.contains("error") }.prefix(8).joined(separator: "\n"))
+        }
         #expect(results.last?.status == 0, "apply did not converge through the faults (seed \(seed)): \(results.map(\.description))")
         #expect(counts.droppedAfterForwarding > 0 && counts.tooManyRequests > 0 && counts.unavailable > 0, "faults were injected: \(counts)")
         try await ConvergenceChecks.checkConverged(fixture, store: direct, workspace: workspace, label: "through faults (seed \(seed))")
