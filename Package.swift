@@ -59,6 +59,10 @@ let package = Package(
         .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"], exclude: ["Golden"]),
         // `decant` itself, built for the tests that run it as a child process and kill it.
         .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "DecantCore", "DecantStorage", "DecantState", "TestSupport", "decant"]),
+        // The real `decant` executable run as a child process: crashes, locks, faults, saved plans, secrets.
+        .testTarget(name: "DecantReliabilityTests", dependencies: [
+            "decant", "DecantCore", "DecantStorage", "DecantState", "DecantSQLite", "TestSupport",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -125,15 +125,31 @@ struct Workspace {
         let persist: @Sendable () async throws -> Void = { try await backend.persist(lease, store: state) }
         do {
             let value = try await body(state, persist)
-            try await backend.persist(lease, store: state)
-            await state.close()
+            try await keepOrDiscard(lease, state: state, backend: backend)
             try await backend.release(lease)
             return value
         } catch {
-            try? await backend.persist(lease, store: state)
-            await state.close()
+            try? await keepOrDiscard(lease, state: state, backend: backend)
             try? await backend.release(lease)
             throw error
         }
+    }
+
+    /// Persists the state, except a new one nothing was recorded in (the run failed
+    /// before its first serial: no credentials, a refused saved plan…): that one is
+    /// removed, so that a run which changed nothing leaves no state behind either.
+    private func keepOrDiscard(_ lease: StateLease, state: StateStore, backend: any StateBackend) async throws {
+        if lease.isNew, (try? await state.currentSerial) == 0 {
+            await state.close()
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: lease.databasePath + suffix) }
+            return
+        }
+        do {
+            try await backend.persist(lease, store: state)
+        } catch {
+            await state.close()
+            throw error
+        }
+        await state.close()
     }
 }
