@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Planning benchmark on the embedded local store.
 
-Fixture (built once, cached in .build/bench-fixtures/plan): buckets `src10k`,
-`src100k` (nothing copied yet) and `src1m` (1,000,000 objects of which 500,000 were
-copied by a real `decant apply` and are in its ledger), filled with
-`decant-bench local-fill`.
+Fixtures (built once, cached in .build/bench-fixtures/plan), one per size N of
+10,000, 100,000 and 1,000,000: bucket `src<N>` holds N objects, of which N/2 were
+copied to `tgt<N>` by a real `decant apply` and are in its ledger; filled with
+`decant-bench local-fill`. So each plan lists 1.5 N objects, reads N/2 ledger rows
+and plans N/2 copies: the same work per object at every size.
 
 Measured, each run a fresh process:
   decant plan      `decant plan` of the migration (wall, CPU, peak RSS)
@@ -55,22 +56,29 @@ def workspace(name, source, target, state):
     return work
 
 
-def make_fixture(decant, bench):
-    marker = os.path.join(ROOT, ".complete")
+def make_fixture(decant, bench, label, count):
+    """Bucket src<label>: count objects, the first half copied to tgt<label> by a real
+    `decant apply` (so in its ledger, state-<label>.db), then the second half added."""
+    marker = os.path.join(ROOT, f".complete-{label}")
     if os.path.exists(marker):
         return
-    common.log("building the planning fixture once (about 6 minutes): 1.1 million objects in", STORE)
-    shutil.rmtree(ROOT, ignore_errors=True)
-    os.makedirs(STORE)
-    for label, count in SIZES[:2]:
-        common.measure([bench, "local-fill", STORE, f"src{label}", "events/a", str(count)])
-    # 1M: the first half filled and applied (copies + ledger), then the second half added.
-    common.measure([bench, "local-fill", STORE, "src1m", "events/a", "500000"])
-    work = workspace("fixture", "src1m", "tgt1m", os.path.join(ROOT, "state-1m.db"))
+    common.log(f"building the planning fixture for {count:,} objects once (1M: about 10 minutes) in", STORE)
+    for bucket in (f"src{label}", f"tgt{label}"):
+        shutil.rmtree(os.path.join(STORE, bucket), ignore_errors=True)
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(state_path(label) + suffix):
+            os.remove(state_path(label) + suffix)
+    os.makedirs(STORE, exist_ok=True)
+    common.measure([bench, "local-fill", STORE, f"src{label}", "events/a", str(count // 2)])
+    work = workspace(f"fixture-{label}", f"src{label}", f"tgt{label}", state_path(label))
     m = common.measure([decant, "apply", "--env", "bench", "--auto-approve"], cwd=work)
-    common.log(f"applied 500,000 copies for the fixture in {m.wall:.0f} s")
-    common.measure([bench, "local-fill", STORE, "src1m", "events/b", "500000"])
+    common.log(f"applied {count // 2:,} copies for the fixture in {m.wall:.0f} s")
+    common.measure([bench, "local-fill", STORE, f"src{label}", "events/b", str(count - count // 2)])
     open(marker, "w").close()
+
+
+def state_path(label):
+    return os.path.join(ROOT, f"state-{label}.db")
 
 
 PEER = r"""
@@ -97,13 +105,15 @@ print(f"{len(source)} source objects, {len(target)} at the target, {len(todo)} t
 
 def main():
     decant, bench = common.release_bin("decant"), common.release_bin("decant-bench")
-    make_fixture(decant, bench)
     rows = []
     for label, count in SIZES:
-        source = f"src{label}"
-        target = "tgt1m" if label == "1m" else f"tgt{label}"
-        state = os.path.join(ROOT, "state-1m.db") if label == "1m" else "state/bench.db"
-        work = workspace(f"plan-{label}", source, target, state)
+        make_fixture(decant, bench, label, count)
+        source, target = f"src{label}", f"tgt{label}"
+        work = workspace(f"plan-{label}", source, target, state_path(label))
+        peer = [sys.executable, "-c", PEER, os.path.join(STORE, source, "events"), os.path.join(STORE, target, "copy")]
+        # One untimed run of each first: both then read the store from the page cache.
+        common.measure([decant, "plan", "--env", "bench"], cwd=work)
+        common.measure(peer)
         plan_runs, peer_runs, timings = [], [], ""
         for run in range(RUNS):
             m = common.measure([decant, "plan", "--env", "bench", "--timings"], cwd=work)
@@ -111,8 +121,7 @@ def main():
             summary = next((line for line in m.output.splitlines() if line.startswith("Plan:")), "")
             plan_runs.append(m)
             common.log(f"plan {label} run {run + 1}/{RUNS}: {m.wall:.2f} s wall, {m.cpu:.2f} s CPU, {m.rss_mib:.0f} MiB; {summary}")
-            p = common.measure([sys.executable, "-c", PEER, os.path.join(STORE, source, "events"),
-                                os.path.join(STORE, target, "copy")])
+            p = common.measure(peer)
             peer_runs.append(p)
             common.log(f"listing peer {label} run {run + 1}/{RUNS}: {p.wall:.2f} s wall, {p.rss_mib:.0f} MiB; {p.output.strip()}")
         for tool, ms, note in (("decant plan", plan_runs, timings), ("listing peer", peer_runs, "")):
@@ -121,7 +130,7 @@ def main():
         if label in APPLY_RUNS:
             applies = []
             for run in range(APPLY_RUNS[label]):
-                target = f"tgt{label}-apply{run}"
+                target = f"tgt{label}-apply{run}"  # a new bucket: all N objects copied
                 work = workspace(f"apply-{label}-{run}", source, target, "state/bench.db")
                 m = common.measure([decant, "apply", "--env", "bench", "--auto-approve"], cwd=work)
                 applies.append(m)

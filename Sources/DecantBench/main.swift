@@ -31,7 +31,7 @@ if args.first == "diff", args.count == 4, let sources = Int(args[1]), let copied
 }
 if args.first == "scan", args.count == 2 {
     do {
-        try await ScanBenchmark.run(root: args[1])
+        try await ScanBenchmark.run(root: URL(fileURLWithPath: args[1]).standardizedFileURL.path)
         exit(0)
     } catch {
         fail(String(describing: error))

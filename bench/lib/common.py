@@ -142,11 +142,17 @@ def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}
 
 
+# The machine may be shared: the 1-minute load average when a benchmark started and
+# the 5-minute one when it ended go into its results, so a busy machine shows.
+STARTED_LOAD = os.getloadavg()[0]
+
+
 def save(bench, rows):
     """rows: list of dicts {case, tool, wall: [..], cpu: [..], rss: [..], note, extra}"""
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, f"{bench}.json"), "w") as f:
-        json.dump({"bench": bench, "time": time.strftime("%Y-%m-%d %H:%M:%S"), "rows": rows}, f, indent=1)
+        json.dump({"bench": bench, "time": time.strftime("%Y-%m-%d %H:%M:%S"), "started_load": STARTED_LOAD,
+                   "load": os.getloadavg()[1], "rows": rows}, f, indent=1)
 
 
 def load(bench):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Peer for the ledger benchmark: the same rows as `decant-bench ledger` written
-with Python's sqlite3 into an equivalent `copies` table (the same columns, CHECKs
-and indexes, WAL, synchronous=NORMAL), with the same statement
+with Python's sqlite3 into an equivalent `copies` table (the same columns, CHECKs,
+foreign keys and indexes; WAL, synchronous=NORMAL, foreign_keys=ON, 64 MiB cache), with the same statement
 (INSERT ... ON CONFLICT DO NOTHING), sorted by key, committed in the same batches
 of 10,000: executemany in one transaction per batch.
 
@@ -21,6 +21,8 @@ for suffix in ("", "-wal", "-shm"):
 db = sqlite3.connect(path, isolation_level=None)
 assert db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
 db.execute("PRAGMA synchronous=NORMAL")
+db.execute("PRAGMA foreign_keys=ON")  # as decant's state: serial columns reference runs
+db.execute("PRAGMA cache_size=-65536")
 db.executescript("""
 CREATE TABLE runs (serial INTEGER PRIMARY KEY);
 INSERT INTO runs VALUES (1);
