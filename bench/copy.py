@@ -3,6 +3,7 @@
 decant apply side by side with its peers, on the same emulator process:
 
   decant          decant apply (plan + rewriteTo copies + ledger), default --parallelism 32
+  decant -p 128   the same with --parallelism 128 (how far a flag goes behind latency)
   rclone          rclone copy :gcs:SRC :gcs:DST, defaults (--transfers 4 --checkers 8)
   rclone tuned    the same with --transfers 32 --checkers 64 --fast-list
   python client   google-cloud-storage: list_blobs, then bucket.copy_blob in 32 threads
@@ -34,7 +35,7 @@ CASES = [
     ("20 x 8 MiB", "src-large", 20, 8 << 20, 0),
     ("500 x 1 KiB, +50 ms", "src-latency", 500, 1024, 50),
 ]
-TOOLS = ["decant", "rclone", "rclone tuned", "python client", "ceiling"]
+TOOLS = ["decant", "decant -p 128", "rclone", "rclone tuned", "python client", "ceiling"]
 DATA = os.path.join(common.FIXTURES, "gcs-copy")
 
 
@@ -101,11 +102,12 @@ migrations:
 
 def command(tool, endpoint, source, target, count, work, decant):
     """The command line of one run, and the directory it runs in."""
-    if tool == "decant":
+    if tool.startswith("decant"):
         os.makedirs(os.path.join(work, "plans"), exist_ok=True)
         with open(os.path.join(work, "plans", "bench.yaml"), "w") as f:
             f.write(decant_plan(endpoint, source, target))
-        return [decant, "apply", "--env", "bench", "--auto-approve", "--plans", "plans"], work
+        wide = ["--parallelism", "128"] if tool == "decant -p 128" else []
+        return [decant, "apply", "--env", "bench", "--auto-approve", "--plans", "plans"] + wide, work
     if tool.startswith("rclone"):
         cmd = ["rclone", "copy", f":gcs:{source}/events", f":gcs:{target}/copy",
                "--gcs-endpoint", f"{endpoint}/storage/v1/", "--gcs-anonymous", "--config", "/dev/null"]
@@ -145,10 +147,10 @@ def main():
                 results = {tool: [] for tool in TOOLS}
                 for run in range(RUNS):
                     for tool in TOOLS:  # side by side: every tool once per round
-                        target = f"t{run}-{source[4:]}-{tool.replace(' ', '-')}"
+                        target = f"t{run}-{source[4:]}-{tool.replace(' ', '').replace('-', '')}"
                         work = os.path.join(root, target)
                         os.makedirs(work, exist_ok=True)
-                        if tool != "decant":
+                        if not tool.startswith("decant"):
                             create_bucket(server, target)
                         cmd, cwd = command(tool, endpoint, source, target, count, work, decant)
                         m = common.measure(cmd, cwd=cwd, timeout=600)

@@ -65,16 +65,20 @@ def copy_table(rows, targets):
             cpu_ratio = "" if r is d else f"{med(d['cpu_per_1000']) / med(r['cpu_per_1000']):.2f}"
             out.append(f"| {case} | {r['tool']} | {span(r['wall'], '{:.2f}')} | {ratio} | "
                        f"{span(r['cpu_per_1000'], '{:.3f}')} | {cpu_ratio} |")
+    # Judged on medians; the ratio of the best runs is shown too (on a shared machine
+    # the best run is the one least disturbed by other work).
     for case in cases(rows):
         d, ceiling = by(rows, case, "decant"), by(rows, case, "ceiling")
         if "+50 ms" in case:
             for tool, want in (("rclone", 5.0), ("rclone tuned", 1.5)):
                 r = by(rows, case, tool)
-                speedup = med(r["wall"]) / med(d["wall"])
-                targets.append((f"copy {case}: decant ≥ {want}× as fast as {tool}", f"{speedup:.2f}×", speedup >= want))
+                speedup, best = med(r["wall"]) / med(d["wall"]), min(r["wall"]) / min(d["wall"])
+                targets.append((f"copy {case}: decant ≥ {want}× as fast as {tool}",
+                                f"{speedup:.2f}× (best runs {best:.2f}×)", speedup >= want))
         else:
-            share = med(ceiling["wall"]) / med(d["wall"])
-            targets.append((f"copy {case}: decant ≥ 90% of the emulator's ceiling", f"{share:.0%}", share >= 0.9))
+            share, best = med(ceiling["wall"]) / med(d["wall"]), min(ceiling["wall"]) / min(d["wall"])
+            targets.append((f"copy {case}: decant ≥ 90% of the emulator's ceiling", f"{share:.0%} (best runs {best:.0%})",
+                            share >= 0.9))
     case = cases(rows)[0]
     d = by(rows, case, "decant")
     for tool in ("rclone", "rclone tuned"):
