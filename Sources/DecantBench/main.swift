@@ -10,8 +10,10 @@ import Foundation
 //   decant-bench diff SOURCES COPIED DIR
 //       planning CPU for SOURCES objects of which COPIED are copied and recorded,
 //       with listings served from memory (diffing and graph building only).
-//   decant-bench ledger ROWS DIR
-//       the state ledger's write rate: ROWS copies recorded in batches of 10,000.
+//   decant-bench scan ROOT
+//       one code scan of the tree bench/scan/generate.py writes.
+//   decant-bench ledger ROWS DB
+//       ROWS copies recorded in the ledger at DB in batches of 10,000; prints rows/s.
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("decant-bench: \(message)\n".utf8))
@@ -27,16 +29,24 @@ if args.first == "diff", args.count == 4, let sources = Int(args[1]), let copied
         fail(String(describing: error))
     }
 }
-if args.first == "ledger", args.count == 3, let rows = Int(args[1]) {
+if args.first == "scan", args.count == 2 {
     do {
-        try await LedgerBenchmark.run(rows: rows, directory: args[2])
+        try await ScanBenchmark.run(root: URL(fileURLWithPath: args[1]).standardizedFileURL.path)
+        exit(0)
+    } catch {
+        fail(String(describing: error))
+    }
+}
+if args.first == "ledger", args.count == 3, let rows = Int(args[1]), rows > 0 {
+    do {
+        try await LedgerBenchmark.run(rows: rows, path: args[2])
         exit(0)
     } catch {
         fail(String(describing: error))
     }
 }
 guard args.first == "local-fill", args.count >= 5, let count = Int(args[4]) else {
-    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE]")
+    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE] | diff SOURCES COPIED DIR | scan ROOT | ledger ROWS DB")
 }
 let (root, bucket, prefix) = (args[1], args[2], args[3])
 let size = args.count > 5 ? Int(args[5]) ?? 64 : 64

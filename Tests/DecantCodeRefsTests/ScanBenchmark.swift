@@ -4,9 +4,9 @@ import Dispatch
 import Foundation
 import Testing
 
-/// Times `CodeScanner.scan` on the tree `bench/scan/run` generates. Runs only
-/// with `DECANT_BENCH=1` (and `DECANT_BENCH_ROOT`), in release mode, from that
-/// script: never in CI.
+/// Times `CodeScanner.scan` in-process on the tree bench/scan/generate.py writes
+/// (`bench/run scan` times `decant-bench scan` against ripgrep instead). Runs only
+/// with `DECANT_BENCH=1` (and `DECANT_BENCH_ROOT`), in release mode: never in CI.
 @Suite struct ScanBenchmark {
     static let environment = ProcessInfo.processInfo.environment
 
