@@ -279,7 +279,9 @@ public struct SQLiteRow {
     public func double(_ column: Int32) -> Double? { isNull(column) ? nil : sqlite3_column_double(handle, column) }
     public func text(_ column: Int32) -> String? {
         guard let p = sqlite3_column_text(handle, column) else { return nil }
-        return String(cString: p)
+        // The length SQLite already knows, rather than strlen: ledger reads decode millions.
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
     }
     public func blob(_ column: Int32) -> Data? {
         guard !isNull(column), let p = sqlite3_column_blob(handle, column) else { return isNull(column) ? nil : Data() }
