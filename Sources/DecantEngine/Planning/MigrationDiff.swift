@@ -163,8 +163,11 @@ private struct Accumulator {
             if let recorded {
                 inSync.add(s.size)
                 if syncSamples.count < MigrationDiffer.sampleCount { syncSamples.append(mapping) }
-                considerDeletion(s, relative: relative, planned: item(targetGeneration: t.generation),
-                                 verifiedAt: recorded.isChecksumVerified ? recorded.record.verification?.at : nil, differ: differ)
+                // Most objects of a large plan are in sync: build their item only when cleanup may need it.
+                if migration.cleanup?.deleteSource == true {
+                    considerDeletion(s, relative: relative, planned: item(targetGeneration: t.generation),
+                                     verifiedAt: recorded.isChecksumVerified ? recorded.record.verification?.at : nil, differ: differ)
+                }
             } else if migration.overwrite == .always {
                 overwrite.add(s.size)
                 let planned = item(targetGeneration: t.generation)
