@@ -18,12 +18,14 @@ let package = Package(
                        providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Libraries, lowest first. A lower module never imports a higher one.
         .target(name: "DecantCore", dependencies: ["CCrypto"]),
         .target(name: "DecantPlanFile", dependencies: ["DecantCore", "CYAML"]),
         .target(name: "DecantSQLite", dependencies: ["CSQLite"]),
-        .target(name: "DecantStorage", dependencies: ["DecantCore", "DecantSQLite", "CCrypto"]),
+        .target(name: "DecantStorage", dependencies: ["DecantCore", "DecantSQLite", "CCrypto", "CCurl"]),
         .target(name: "DecantCodeRefs", dependencies: ["DecantCore"]),
         .target(name: "DecantState", dependencies: ["DecantCore", "DecantStorage", "DecantSQLite"]),
         .target(name: "DecantRender", dependencies: ["DecantCore"]),

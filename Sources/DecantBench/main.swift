@@ -14,6 +14,10 @@ import Foundation
 //       one code scan of the tree bench/scan/generate.py writes.
 //   decant-bench ledger ROWS DB
 //       ROWS copies recorded in the ledger at DB in batches of 10,000; prints rows/s.
+//   decant-bench http-idle URL N
+//       N concurrent GETs of URL (bench/probes/slow_server.py) through decant's
+//       standard HTTP transport (`DECANT_HTTP=urlsession` for URLSession): the CPU
+//       the client burns while it only waits; prints wall and CPU seconds.
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("decant-bench: \(message)\n".utf8))
@@ -45,8 +49,20 @@ if args.first == "ledger", args.count == 3, let rows = Int(args[1]), rows > 0 {
         fail(String(describing: error))
     }
 }
+if args.first == "http-idle", args.count == 3, let url = URL(string: args[1]), let n = Int(args[2]) {
+    let transport = HTTPTransports.standard()
+    let started = Date()
+    var usage = rusage()
+    await withTaskGroup(of: Void.self) { group in
+        for _ in 0..<n { group.addTask { _ = try? await transport.send(HTTPRequest(method: "GET", url: url)) } }
+    }
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    print(String(format: "%d requests: %.2f s wall, %.3f s CPU", n, Date().timeIntervalSince(started), cpu))
+    exit(0)
+}
 guard args.first == "local-fill", args.count >= 5, let count = Int(args[4]) else {
-    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE] | diff SOURCES COPIED DIR | scan ROOT | ledger ROWS DB")
+    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE] | diff SOURCES COPIED DIR | scan ROOT | ledger ROWS DB | http-idle URL N")
 }
 let (root, bucket, prefix) = (args[1], args[2], args[3])
 let size = args.count > 5 ? Int(args[5]) ?? 64 : 64

@@ -41,8 +41,9 @@ public struct StoreHarness: Sendable {
     /// One connection pool per emulator for all tests. gcp-storage-emulator serves
     /// one request at a time with a listen backlog of 5 and resets connections
     /// beyond that, so at most 2 connections go to it at once.
-    static let gcpEmulatorTransport = URLSessionTransport(maxConnectionsPerHost: 2)
-    static let fakeGCSTransport = URLSessionTransport(maxConnectionsPerHost: 64)
+    /// The standard transport (libcurl; `DECANT_HTTP=urlsession` for URLSession).
+    static let gcpEmulatorTransport = HTTPTransports.standard(maxConnectionsPerHost: 2)
+    static let fakeGCSTransport = HTTPTransports.standard(maxConnectionsPerHost: 64)
 
     /// Retries in milliseconds, so that tests with faults stay fast.
     public static let fastRetry = RetryPolicy(initialDelay: 0.005, maximumDelay: 0.05, maxAttempts: 15, maxElapsed: 60)

@@ -51,7 +51,7 @@ import TestSupport
         let url = try Emulators.require(.fakeGCS)
         let line = "{ provider: gcs, project: test, endpoint: \"\(url.absoluteString)\", emulator: fake-gcs-server }"
         let store = GCSStore(endpoint: GCSEndpoint(baseURL: url, isEmulator: true), profile: .fakeGCSServer, project: "test",
-                             tokens: nil, transport: URLSessionTransport(maxConnectionsPerHost: 16), retry: StoreHarness.fastRetry)
+                             tokens: nil, transport: HTTPTransports.standard(maxConnectionsPerHost: 16), retry: StoreHarness.fastRetry)
         // Three kills in a row per scenario: filling the emulator is the slow part.
         try await runScenarios(store: "fake-gcs-server", killsPerScenario: 3, prepare: {
             // Fresh buckets per scenario (the emulator keeps everything in memory).

@@ -21,7 +21,7 @@ import TestSupport
         let proxy = try FaultInjectingProxy(upstream: url, faultRate: 0.15, seed: seed)
         defer { proxy.stop() }
         let direct = GCSStore(endpoint: GCSEndpoint(baseURL: url, isEmulator: true), profile: .fakeGCSServer, project: "test",
-                              tokens: nil, transport: URLSessionTransport(maxConnectionsPerHost: 16), retry: StoreHarness.fastRetry)
+                              tokens: nil, transport: HTTPTransports.standard(maxConnectionsPerHost: 16), retry: StoreHarness.fastRetry)
         let line = "{ provider: gcs, project: test, endpoint: \"\(proxy.url.absoluteString)\", emulator: fake-gcs-server }"
         let fixture = MigrationFixture(storage: line, count: 600)
         try await fixture.fill(direct)

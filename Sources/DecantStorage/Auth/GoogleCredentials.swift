@@ -59,7 +59,7 @@ public enum GoogleCredentials {
     /// 3. the metadata server (`GCE_METADATA_HOST` overrides its host).
     /// Tokens are cached and refreshed 5 minutes before they expire.
     public static func discover(environment: [String: String] = ProcessInfo.processInfo.environment,
-                                transport: any HTTPTransport = URLSessionTransport(maxConnectionsPerHost: 4),
+                                transport: any HTTPTransport = HTTPTransports.standard(maxConnectionsPerHost: 4),
                                 clock: any Clock = SystemClock()) throws(AuthError) -> any TokenProvider {
         if let token = environment["GOOGLE_OAUTH_ACCESS_TOKEN"]?.nonEmpty {
             return StaticTokenProvider(token: token)
@@ -84,7 +84,7 @@ public enum GoogleCredentials {
 
     /// The token provider for one credential file.
     public static func provider(credentialsFile path: String,
-                                transport: any HTTPTransport = URLSessionTransport(maxConnectionsPerHost: 4),
+                                transport: any HTTPTransport = HTTPTransports.standard(maxConnectionsPerHost: 4),
                                 clock: any Clock = SystemClock()) throws(AuthError) -> any TokenProvider {
         let file = try CredentialFile(path: path)
         let fetch: CachingTokenProvider.Fetch

@@ -27,11 +27,11 @@ public final class GCSStore: ObjectStore {
     ///   - endpoint: where the API is (`GCSEndpoint.resolve`); an emulator gets no token.
     ///   - profile: the server's known gaps (emulators); `.gcs` for the real service.
     ///   - tokens: bearer tokens (`GoogleCredentials.discover()`); nil sends none.
-    ///   - transport: the HTTP client (URLSession unless replaced).
+    ///   - transport: the HTTP client (`HTTPTransports.standard()` unless replaced).
     ///   - retry: backoff and limits (tests inject short delays).
     ///   - observer: told of retries (progress, logs, tests).
     public init(endpoint: GCSEndpoint = .production, profile: GCSProfile = .gcs, project: String? = nil,
-                tokens: (any TokenProvider)?, transport: any HTTPTransport = URLSessionTransport(),
+                tokens: (any TokenProvider)?, transport: any HTTPTransport = HTTPTransports.standard(),
                 retry: RetryPolicy = .standard, observer: (@Sendable (GCSEvent) -> Void)? = nil) {
         self.endpoint = endpoint
         self.profile = profile
@@ -45,9 +45,11 @@ public final class GCSStore: ObjectStore {
     /// or production; credentials discovered only for a non-emulator endpoint.
     public static func fromEnvironment(endpoint: String? = nil, project: String? = nil, profile: GCSProfile = .gcs,
                                        environment: [String: String] = ProcessInfo.processInfo.environment,
-                                       transport: any HTTPTransport = URLSessionTransport()) throws -> GCSStore {
+                                       transport: (any HTTPTransport)? = nil) throws -> GCSStore {
         let resolved = try GCSEndpoint.resolve(explicit: endpoint, environment: environment)
-        let tokens = resolved.isEmulator ? nil : try GoogleCredentials.discover(environment: environment)
+        // One transport (one libcurl thread) for the storage calls and the token calls.
+        let transport = transport ?? HTTPTransports.standard(environment: environment)
+        let tokens = resolved.isEmulator ? nil : try GoogleCredentials.discover(environment: environment, transport: transport)
         return GCSStore(endpoint: resolved, profile: profile, project: project, tokens: tokens, transport: transport)
     }
 

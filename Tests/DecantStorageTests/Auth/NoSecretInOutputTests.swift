@@ -60,7 +60,7 @@ import TestSupport
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let subject = try directory.write("subject.txt", secret)
-        let transport = URLSessionTransport()
+        let transport = HTTPTransports.standard()
 
         var failures: [(String, Any)] = []
         func attempt(_ what: String, _ body: () async throws -> Void) async {

@@ -21,7 +21,7 @@ import TestSupport
             "type": "authorized_user", "client_id": "cid.apps.googleusercontent.com", "client_secret": "csecret",
             "refresh_token": "1//refresh", "token_uri": server.url.absoluteString + "/token",
         ], in: directory)
-        let provider = try GoogleCredentials.provider(credentialsFile: path, transport: URLSessionTransport())
+        let provider = try GoogleCredentials.provider(credentialsFile: path, transport: HTTPTransports.standard())
         #expect(try await provider.accessToken().value == "ya29.user")
         let form = try #require(server.requests.current.first).form
         #expect(form == ["grant_type": "refresh_token", "client_id": "cid.apps.googleusercontent.com",
@@ -41,7 +41,7 @@ import TestSupport
             "private_key": key, "private_key_id": "kid-1", "token_uri": tokenURI,
         ], in: directory)
         let clock = MutableClock()
-        let provider = try GoogleCredentials.provider(credentialsFile: path, transport: URLSessionTransport(), clock: clock)
+        let provider = try GoogleCredentials.provider(credentialsFile: path, transport: HTTPTransports.standard(), clock: clock)
         #expect(try await provider.accessToken().value == "ya29.sa")
         let form = try #require(server.requests.current.first).form
         #expect(form["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer")
@@ -80,7 +80,7 @@ import TestSupport
             "service_account_impersonation": ["token_lifetime_seconds": 1800],
             "credential_source": ["file": subject.path, "format": ["type": "json", "subject_token_field_name": "id_token"]],
         ], in: directory)
-        let provider = try GoogleCredentials.provider(credentialsFile: path, transport: URLSessionTransport())
+        let provider = try GoogleCredentials.provider(credentialsFile: path, transport: HTTPTransports.standard())
         let token = try await provider.accessToken()
         #expect(token.value == "ya29.impersonated")
         #expect(token.expiry == Timestamp.parse("2099-01-01T00:00:00Z"))
@@ -115,7 +115,7 @@ import TestSupport
             "token_url": server.url.absoluteString + "/sts",
             "credential_source": ["url": server.url.absoluteString + "/subject", "headers": ["Metadata": "True"]],
         ], in: directory)
-        let provider = try GoogleCredentials.provider(credentialsFile: path, transport: URLSessionTransport())
+        let provider = try GoogleCredentials.provider(credentialsFile: path, transport: HTTPTransports.standard())
         #expect(try await provider.accessToken().value == "ya29.federated")
         let requests = server.requests.current
         #expect(requests[0].headers["metadata"] == "True")
@@ -132,7 +132,7 @@ import TestSupport
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let host = "127.0.0.1:\(server.port)"
-        let transport = URLSessionTransport()
+        let transport = HTTPTransports.standard()
         // Nothing else configured: the metadata server.
         let metadata = try GoogleCredentials.discover(
             environment: ["HOME": directory.path, "GCE_METADATA_HOST": host], transport: transport)
@@ -164,7 +164,7 @@ import TestSupport
         defer { directory.remove() }
         let provider = try GoogleCredentials.discover(
             environment: ["HOME": directory.path, "GCE_METADATA_HOST": "127.0.0.1:\(closed.port)"],
-            transport: URLSessionTransport())
+            transport: HTTPTransports.standard())
         await #expect { _ = try await provider.accessToken() } throws: { error in
             guard case AuthError.noCredentials(let tried) = error else { return false }
             return tried.contains { $0.contains("application_default_credentials.json") }
@@ -187,7 +187,7 @@ import TestSupport
             "token_uri": server.url.absoluteString + "/token",
         ], in: directory)
         let clock = MutableClock()
-        let provider = try GoogleCredentials.provider(credentialsFile: path, transport: URLSessionTransport(), clock: clock)
+        let provider = try GoogleCredentials.provider(credentialsFile: path, transport: HTTPTransports.standard(), clock: clock)
         let tokens = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<50 { group.addTask { try await provider.accessToken().value } }
             return try await group.reduce(into: Set<String>()) { $0.insert($1) }

@@ -121,7 +121,7 @@ import TestSupport
         defer { proxy.stop() }
         let retries = Locked(0)
         let faulty = GCSStore(endpoint: GCSEndpoint(baseURL: proxy.url, isEmulator: true), profile: .fakeGCSServer,
-                              tokens: nil, transport: URLSessionTransport(maxConnectionsPerHost: 64),
+                              tokens: nil, transport: HTTPTransports.standard(maxConnectionsPerHost: 64),
                               retry: StoreHarness.fastRetry, observer: { _ in retries.withLock { $0 += 1 } })
         let copies = try await ScaleAgainstFakeGCSTests.copyAll(faulty, sources, from: source, to: target)
         #expect(copies.count == 2000)

@@ -25,7 +25,7 @@ import TestSupport
             observer = { event in events.withLock { $0.append(event) } }
         }
         return GCSStore(endpoint: GCSEndpoint(baseURL: server.url, isEmulator: emulator), tokens: tokens,
-                        transport: URLSessionTransport(maxConnectionsPerHost: 4), retry: retry, observer: observer)
+                        transport: HTTPTransports.standard(maxConnectionsPerHost: 4), retry: retry, observer: observer)
     }
 
     @Test func backoffIsTruncatedExponentialWithFullJitter() {
