@@ -56,8 +56,10 @@ struct GCSClient: Sendable {
                     attempt -= 1
                     continue
                 }
+                // A 429 is a refusal by the rate limiter: the call was not carried out,
+                // so even a non-idempotent one (a bucket insert) may be sent again.
                 failure = Failure(error: GCSErrors.map(response, call: call, token: token, attempt: attempt),
-                                  wasSent: true, retryAfter: response.header("retry-after").flatMap(Double.init))
+                                  wasSent: response.status != 429, retryAfter: response.header("retry-after").flatMap(Double.init))
             } catch {
                 failure = error
             }

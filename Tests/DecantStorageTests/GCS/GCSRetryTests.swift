@@ -84,6 +84,23 @@ import TestSupport
         #expect(server.requests.current.count == 2)
     }
 
+    @Test func aRateLimitedBucketInsertIsRetriedAnUnavailableOneIsNot() async throws {
+        let bucket = #"{"name":"b","metageneration":"1","location":"EU","storageClass":"STANDARD"}"#
+        let script = Locked<[TestHTTPServer.Reply]>([.json(429, "{}")])
+        let server = try TestHTTPServer(keepAlive: false) { _ in script.withLock { $0.isEmpty ? .json(200, bucket) : $0.removeFirst() } }
+        defer { server.stop() }
+        let created = try await GCSRetryTests.store(server).createBucket("b", project: "p", settings: BucketSettings())
+        #expect(created.name == "b")
+        #expect(server.requests.current.count == 2)
+
+        let unavailable = try GCSRetryTests.server([.json(503, "{}")])
+        defer { unavailable.stop() }
+        await #expect(throws: StoreError.self) {
+            _ = try await GCSRetryTests.store(unavailable).createBucket("b", project: "p", settings: BucketSettings())
+        }
+        #expect(unavailable.requests.current.count == 1)
+    }
+
     @Test func mutationsWithAPreconditionAreRetried() async throws {
         let server = try GCSRetryTests.server([.json(503, "{}"), .drop, .json(429, "{}")])
         defer { server.stop() }
