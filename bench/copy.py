@@ -2,8 +2,8 @@
 """Copy benchmark: server-side copies (GCS JSON API) against fake-gcs-server,
 decant apply side by side with its peers, on the same emulator process:
 
-  decant          decant apply (plan + rewriteTo copies + ledger), default --parallelism 32
-  decant -p 128   the same with --parallelism 128 (how far a flag goes behind latency)
+  decant          decant apply (plan + rewriteTo copies + ledger), default --parallelism 128
+  decant -p 32    the same with --parallelism 32 (the width of rclone tuned and the ceiling)
   rclone          rclone copy :gcs:SRC :gcs:DST, defaults (--transfers 4 --checkers 8)
   rclone tuned    the same with --transfers 32 --checkers 64 --fast-list
   python client   google-cloud-storage: list_blobs, then bucket.copy_blob in 32 threads
@@ -35,7 +35,7 @@ CASES = [
     ("20 x 8 MiB", "src-large", 20, 8 << 20, 0),
     ("500 x 1 KiB, +50 ms", "src-latency", 500, 1024, 50),
 ]
-TOOLS = ["decant", "decant -p 128", "rclone", "rclone tuned", "python client", "ceiling"]
+TOOLS = ["decant", "decant -p 32", "rclone", "rclone tuned", "python client", "ceiling"]
 DATA = os.path.join(common.FIXTURES, "gcs-copy")
 
 
@@ -106,7 +106,7 @@ def command(tool, endpoint, source, target, count, work, decant):
         os.makedirs(os.path.join(work, "plans"), exist_ok=True)
         with open(os.path.join(work, "plans", "bench.yaml"), "w") as f:
             f.write(decant_plan(endpoint, source, target))
-        wide = ["--parallelism", "128"] if tool == "decant -p 128" else []
+        wide = ["--parallelism", "32"] if tool == "decant -p 32" else []
         return [decant, "apply", "--env", "bench", "--auto-approve", "--plans", "plans"] + wide, work
     if tool.startswith("rclone"):
         cmd = ["rclone", "copy", f":gcs:{source}/events", f":gcs:{target}/copy",

@@ -9,7 +9,7 @@ import Foundation
 enum ApplyCommand {
     static let applyOptions: [OptionSpec] = [
         .flag("auto-approve", help: "Apply without asking (CI). Without it, apply asks for `yes` on a terminal and refuses elsewhere."),
-        OptionSpec("parallelism", value: "N", help: "Store requests in flight at once (default 32)."),
+        OptionSpec("parallelism", value: "N", help: "Store requests in flight at once (default 128)."),
         .flag("json", help: "Report progress as one JSON object per line on stdout."),
         .flag("no-color", help: "No colour even on a terminal."),
     ]

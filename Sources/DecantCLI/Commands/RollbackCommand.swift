@@ -20,7 +20,7 @@ enum RollbackCommand {
             OptionSpec("out", value: "FILE", help: "Save the rollback plan for `decant rollback --env ENV FILE` (implies --plan-only)."),
             .flag("list-objects", help: "With --format json: list every object of every action."),
             .flag("auto-approve", help: "Roll back without asking (CI). Without it, rollback asks for `yes` on a terminal and refuses elsewhere."),
-            OptionSpec("parallelism", value: "N", help: "Store requests in flight at once (default 32)."),
+            OptionSpec("parallelism", value: "N", help: "Store requests in flight at once (default 128)."),
             .flag("json", help: "Report progress as one JSON object per line on stdout."),
             .flag("no-color", help: "No colour even on a terminal."),
         ],

@@ -17,7 +17,7 @@ public struct ApplyOptions: Sendable {
     /// How often remote state is checkpointed during a long run.
     public var checkpointInterval: TimeInterval
 
-    public init(parallelism: Int = 32, actionParallelism: Int = 8, maxDelete: Int = 1000, codeRoot: String? = nil,
+    public init(parallelism: Int = 128, actionParallelism: Int = 8, maxDelete: Int = 1000, codeRoot: String? = nil,
                 checkpointInterval: TimeInterval = 30) {
         self.parallelism = parallelism
         self.actionParallelism = actionParallelism
