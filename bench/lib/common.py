@@ -72,11 +72,11 @@ def free_port():
 class Server:
     """A server this harness started: stopped by its PID, never by name."""
 
-    def __init__(self, name, cmd, port, ready_path, log_path, env=None):
+    def __init__(self, name, cmd, port, ready_path, log_path, env=None, ready_within=60):
         self.name, self.port = name, port
         self.log = open(log_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.time() + 60
+        deadline = time.time() + ready_within
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{name} exited; see {log_path}")
@@ -89,7 +89,7 @@ class Server:
             except OSError:
                 if time.time() > deadline:
                     self.stop()
-                    raise RuntimeError(f"{name} did not answer within 60 s")
+                    raise RuntimeError(f"{name} did not answer within {ready_within} s")
                 time.sleep(0.1)
 
     @property
@@ -118,7 +118,7 @@ def fake_gcs_binary():
                            " print(_get_binary_path())"], check=True, capture_output=True, text=True).stdout.strip()
 
 
-def fake_gcs_server(data_dir=None):
+def fake_gcs_server(data_dir=None, ready_within=60):
     port = free_port()
     cmd = [fake_gcs_binary(), "-scheme", "http", "-host", "127.0.0.1", "-port", str(port),
            "-backend", "memory", "-log-level", "error"]
@@ -126,7 +126,7 @@ def fake_gcs_server(data_dir=None):
         cmd += ["-data", data_dir]
     os.makedirs(RESULTS, exist_ok=True)
     return Server("fake-gcs-server", cmd, port, "/storage/v1/b?project=bench",
-                  os.path.join(RESULTS, "fake-gcs-server.log"))
+                  os.path.join(RESULTS, "fake-gcs-server.log"), ready_within=ready_within)
 
 
 def latency_proxy(upstream_port, delay_ms):
