@@ -21,6 +21,25 @@ import TestSupport
         #expect(try await store.copies(sourceBucket: "data-bucket-dev", sourceName: "a").map(\.key.sourceGeneration) == [1, 2])
     }
 
+    @Test func planningEntriesAreTheCurrentRowsInTheSameOrderAcrossPages() async throws {
+        let state = try TempState()
+        defer { state.directory.remove() }
+        let store = try state.open()
+        let serial = try await store.beginRun(kind: .apply, planDigest: nil)
+        let names = (0..<23).map { "historization/part-\(String($0 * 7 % 23).leftPadded(to: 3))" } + ["other/x", "historization"]
+        try await store.recordCopies(names.enumerated().map { copyRecord($1, verified: $0 % 2 == 0) }, serial: serial)
+        try await store.recordCopies([copyRecord("historization/part-005", generation: 2, targetGeneration: 7)], serial: serial)
+        let rows = try await store.copies(sourceBucket: "data-bucket-dev", prefix: "historization/", verifiedOnly: false).all()
+        var entries: [LedgerEntry] = []
+        for try await page in store.ledgerEntries(sourceBucket: "data-bucket-dev", prefix: "historization/", pageSize: 4) { entries += page }
+        #expect(entries.count == 24)
+        #expect(entries == rows.map {
+            LedgerEntry(sourceName: $0.key.sourceName, sourceGeneration: $0.key.sourceGeneration, targetBucket: $0.key.targetBucket,
+                        targetName: $0.key.targetName, targetGeneration: $0.record.targetGeneration, verification: $0.record.verification)
+        })
+        #expect(entries.filter(\.isVerified).count == rows.filter(\.isVerified).count)
+    }
+
     @Test func recordingAgainAfterACrashInANewRunIsIdempotentToo() async throws {
         let state = try TempState()
         defer { state.directory.remove() }

@@ -120,7 +120,7 @@ private struct Accumulator {
         self.now = now
     }
 
-    mutating func source(_ s: ObjectRecord, target t: ObjectRecord?, group: RenameGroup, history: [CopyRow],
+    mutating func source(_ s: ObjectRecord, target t: ObjectRecord?, group: RenameGroup, history: [LedgerEntry],
                          differ: MigrationDiffer) {
         let inGroup = String(ByteOrder.dropPrefix(group.sourceBase, from: s.name))
         let relative = group.relativeBase + inGroup
@@ -156,9 +156,9 @@ private struct Accumulator {
         }
         if s.hasSameContent(as: t) {
             let recorded = history.first { row in
-                row.key.sourceGeneration == s.generation && row.key.targetBucket == migration.target.bucket
-                    && ByteOrder.equal(row.key.targetName, targetName) && row.record.targetGeneration == t.generation
-                    && (row.record.verification?.level ?? .count) >= migration.verify && row.isVerified
+                row.sourceGeneration == s.generation && row.targetBucket == migration.target.bucket
+                    && ByteOrder.equal(row.targetName, targetName) && row.targetGeneration == t.generation
+                    && (row.verification?.level ?? .count) >= migration.verify && row.isVerified
             }
             if let recorded {
                 inSync.add(s.size)
@@ -166,7 +166,7 @@ private struct Accumulator {
                 // Most objects of a large plan are in sync: build their item only when cleanup may need it.
                 if migration.cleanup?.deleteSource == true {
                     considerDeletion(s, relative: relative, planned: item(targetGeneration: t.generation),
-                                     verifiedAt: recorded.isChecksumVerified ? recorded.record.verification?.at : nil, differ: differ)
+                                     verifiedAt: recorded.isChecksumVerified ? recorded.verification?.at : nil, differ: differ)
                 }
             } else if migration.overwrite == .always {
                 overwrite.add(s.size)

@@ -90,6 +90,19 @@ public struct CopyRow: Hashable, Sendable, Codable {
     public var isCurrent: Bool { removedSerial == nil }
 }
 
+/// A current copy as planning reads it: which target object, at which generation,
+/// verified how. The source bucket is the one asked for.
+public struct LedgerEntry: Hashable, Sendable {
+    public var sourceName: String
+    public var sourceGeneration: Int64
+    public var targetBucket: String
+    public var targetName: String
+    public var targetGeneration: Int64
+    public var verification: Verification?
+
+    public var isVerified: Bool { verification != nil }
+}
+
 /// What one `recordCopies` batch did.
 public struct CopyRecordingResult: Hashable, Sendable {
     /// New current rows.

@@ -104,13 +104,28 @@ extension StateStore {
                                    pageSize: Int = 1000) -> StatePages<CopyRow> {
         let limit = max(1, pageSize)
         return StatePages { cursor async throws(StateError) in
-            try await self.sourcePage(bucket: sourceBucket, prefix: prefix, verifiedOnly: verifiedOnly, after: cursor, limit: limit)
+            try await self.sourcePage(bucket: sourceBucket, prefix: prefix, verifiedOnly: verifiedOnly, after: cursor, limit: limit,
+                                      columns: Self.copyColumns, map: { Self.copyRow($0) }, key: \.key)
         }
     }
 
-    func sourcePage(bucket: String, prefix: String, verifiedOnly: Bool, after cursor: PageCursor?,
-                    limit: Int) throws(StateError) -> (rows: [CopyRow], next: PageCursor?) {
-        var sql = "SELECT \(Self.copyColumns) FROM copies WHERE source_bucket = ? AND removed_serial IS NULL"
+    /// What planning needs of the current copies of `sourceBucket` objects under
+    /// `prefix`, in the same order as `copies(sourceBucket:…)`: a plan of a million
+    /// objects reads half a million rows, and decoding a whole `CopyRow` for each
+    /// was a third of its diffing time.
+    public nonisolated func ledgerEntries(sourceBucket: String, prefix: String = "", pageSize: Int = 5000) -> StatePages<LedgerEntry> {
+        let limit = max(1, pageSize)
+        return StatePages { cursor async throws(StateError) in
+            try await self.sourcePage(bucket: sourceBucket, prefix: prefix, verifiedOnly: false, after: cursor, limit: limit,
+                                      columns: LedgerEntry.columns, map: LedgerEntry.init(row:),
+                                      key: { CopyKey(sourceBucket: sourceBucket, sourceName: $0.sourceName, sourceGeneration: $0.sourceGeneration,
+                                                     targetBucket: $0.targetBucket, targetName: $0.targetName) })
+        }
+    }
+
+    func sourcePage<Row>(bucket: String, prefix: String, verifiedOnly: Bool, after cursor: PageCursor?, limit: Int,
+                         columns: String, map: (SQLiteRow) -> Row, key: (Row) -> CopyKey) throws(StateError) -> (rows: [Row], next: PageCursor?) {
+        var sql = "SELECT \(columns) FROM copies WHERE source_bucket = ? AND removed_serial IS NULL"
         var bindings: [any SQLiteBindable] = [bucket]
         if verifiedOnly { sql += " AND verified = 1" }
         // The lower bound is the cursor when there is one (it is past the prefix's
@@ -129,8 +144,8 @@ extension StateStore {
         }
         sql += " ORDER BY source_name, source_generation, target_bucket, target_name LIMIT ?"
         bindings.append(limit)
-        let rows = try withDatabase { try $0.query(sql, bindings) { Self.copyRow($0) } }
-        return (rows, rows.count == limit ? rows.last.map { .copyKey($0.key) } : nil)
+        let rows = try withDatabase { try $0.query(sql, bindings) { map($0) } }
+        return (rows, rows.count == limit ? rows.last.map { .copyKey(key($0)) } : nil)
     }
 
     static let copyColumns = """
@@ -218,5 +233,18 @@ extension StateStore {
                 key.targetBucket, key.targetName, record.targetGeneration, record.adopted,
                 verification != nil, verification?.at.milliseconds, verification?.level.rawValue,
                 verification == nil ? nil : serial, record.copiedAt.milliseconds, serial]
+    }
+}
+
+extension LedgerEntry {
+    static let columns = "source_name, source_generation, target_bucket, target_name, target_generation, verified, verified_ms, verify_level"
+
+    init(row: SQLiteRow) {
+        var verification: Verification?
+        if row.int(5) == 1, let level = row.text(7).flatMap(VerifyLevel.init(rawValue:)) {
+            verification = Verification(level: level, at: Date(milliseconds: row.int(6) ?? 0))
+        }
+        self.init(sourceName: row.text(0) ?? "", sourceGeneration: row.int(1) ?? 0, targetBucket: row.text(2) ?? "",
+                  targetName: row.text(3) ?? "", targetGeneration: row.int(4) ?? 0, verification: verification)
     }
 }
