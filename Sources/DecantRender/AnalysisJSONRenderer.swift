@@ -9,15 +9,7 @@ public struct AnalysisJSONRenderer: Sendable {
     public init() {}
 
     public func render(_ analysis: BucketAnalysis) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var c = encoder.singleValueContainer()
-            try c.encode(RFC3339.format(date))
-        }
-        guard let data = try? encoder.encode(JSONAnalysis(analysis)) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return (try? JSONDocument.encode(JSONAnalysis(analysis))) ?? "{}\n"
     }
 }
 

@@ -15,15 +15,7 @@ public struct PlanJSONRenderer: Sendable {
 
     public func render(_ plan: PlannedChanges) -> String {
         let document = JSONPlan(plan, includeObjects: includeObjects)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var c = encoder.singleValueContainer()
-            try c.encode(RFC3339.format(date))
-        }
-        guard let data = try? encoder.encode(document) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return (try? JSONDocument.encode(document)) ?? "{}\n"
     }
 }
 

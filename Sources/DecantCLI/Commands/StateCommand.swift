@@ -66,16 +66,7 @@ enum StateCommand {
         var lock: LockInfo?
     }
 
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var c = encoder.singleValueContainer()
-            try c.encode(RFC3339.format(date))
-        }
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-    }
+    static func encode(_ value: some Encodable) throws -> String { try JSONDocument.encode(value) }
 }
 
 /// Text views of the state (pure functions of what the state returned).

@@ -12,6 +12,15 @@ struct NewObject: Sendable {
     var storageClass: StorageClass?
     var contentType: String?
     var metadata: [String: String]?
+
+    /// Its index row as generation `generation`, written at `now`.
+    func stored(generation: Int64, at now: Date, defaultClass: StorageClass, blob: String?) -> StoredObject {
+        let micros = Timestamp.micros(now)
+        return StoredObject(name: name, generation: generation, size: size, crc32c: crc32c, md5: md5,
+                            timeCreated: micros, updated: micros, customTime: customTime.map(Timestamp.micros),
+                            storageClass: (storageClass ?? defaultClass).rawValue,
+                            contentType: contentType ?? "application/octet-stream", metadata: metadata, blob: blob)
+    }
 }
 
 extension LocalBucket {
@@ -28,13 +37,7 @@ extension LocalBucket {
             let now = options.clock.now()
             let generation = try nextGeneration(database, now: now)
             let place = placement(object.name, generation: generation)
-            let micros = Timestamp.micros(now)
-            let row = StoredObject(
-                name: object.name, generation: generation, size: object.size, crc32c: object.crc32c, md5: object.md5,
-                timeCreated: micros, updated: micros, customTime: object.customTime.map(Timestamp.micros),
-                storageClass: (object.storageClass ?? defaultClass).rawValue,
-                contentType: object.contentType ?? "application/octet-stream", metadata: object.metadata,
-                blob: place.blob)
+            let row = object.stored(generation: generation, at: now, defaultClass: defaultClass, blob: place.blob)
             let marker = try writeMarker(PendingChange(kind: .write, name: object.name, generation: generation,
                                                        temp: layout.relative(temporary), row: row))
             do throws(FileError) {
@@ -170,12 +173,7 @@ extension LocalBucket {
                 }
                 let generation = try nextGeneration(database, now: now)
                 let place = placement(object.name, generation: generation)
-                let micros = Timestamp.micros(now)
-                let row = StoredObject(
-                    name: object.name, generation: generation, size: object.size, crc32c: object.crc32c, md5: object.md5,
-                    timeCreated: micros, updated: micros, customTime: object.customTime.map(Timestamp.micros),
-                    storageClass: (object.storageClass ?? defaultClass).rawValue,
-                    contentType: object.contentType ?? "application/octet-stream", metadata: object.metadata, blob: place.blob)
+                let row = object.stored(generation: generation, at: now, defaultClass: defaultClass, blob: place.blob)
                 do throws(FileError) {
                     try FileSystem.move(temporary, place.path)
                 } catch {

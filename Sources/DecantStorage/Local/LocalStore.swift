@@ -117,6 +117,13 @@ public final class LocalStore: ObjectStore {
                        metadata: [String: String]?) async throws(StoreError) -> ObjectRecord {
         try LocalStore.validate(bucket: bucket, object: name)
         let target = await registry.bucket(bucket)
+        let (object, temporary) = try await stage(name, data, in: target, bucket: bucket, contentType: contentType, metadata: metadata)
+        return try await target.commitWrite(object, temporary: temporary, ifGenerationMatch: ifGenerationMatch)
+    }
+
+    /// Writes `data` to a temporary file of `target` and describes the object it becomes.
+    private func stage(_ name: String, _ data: Data, in target: LocalBucket, bucket: String, contentType: String?,
+                       metadata: [String: String]?) async throws(StoreError) -> (object: NewObject, temporary: String) {
         let temporary = try await target.temporaryPath()
         do throws(FileError) {
             try FileSystem.createFile(temporary, data, sync: options.syncWrites)
@@ -125,10 +132,9 @@ public final class LocalStore: ObjectStore {
         }
         var crc = CRC32C()
         crc.update(data)
-        let object = NewObject(name: name, size: Int64(data.count), crc32c: crc.base64,
-                               md5: Data(Digest.md5(data)).base64EncodedString(), customTime: nil, storageClass: nil,
-                               contentType: contentType, metadata: metadata)
-        return try await target.commitWrite(object, temporary: temporary, ifGenerationMatch: ifGenerationMatch)
+        return (NewObject(name: name, size: Int64(data.count), crc32c: crc.base64,
+                          md5: Data(Digest.md5(data)).base64EncodedString(), customTime: nil, storageClass: nil,
+                          contentType: contentType, metadata: metadata), temporary)
     }
 
     /// Creates many objects at once, in one transaction: those whose name is free
@@ -141,17 +147,7 @@ public final class LocalStore: ObjectStore {
         prepared.reserveCapacity(objects.count)
         for (name, data) in objects {
             try LocalStore.validate(bucket: bucket, object: name)
-            let temporary = try await target.temporaryPath()
-            do throws(FileError) {
-                try FileSystem.createFile(temporary, data, sync: options.syncWrites)
-            } catch {
-                throw StoreError.file(error, bucket: bucket, object: name)
-            }
-            var crc = CRC32C()
-            crc.update(data)
-            prepared.append((NewObject(name: name, size: Int64(data.count), crc32c: crc.base64,
-                                       md5: Data(Digest.md5(data)).base64EncodedString(), customTime: nil, storageClass: nil,
-                                       contentType: nil, metadata: nil), temporary))
+            prepared.append(try await stage(name, data, in: target, bucket: bucket, contentType: nil, metadata: nil))
         }
         return try await target.importNew(prepared)
     }
