@@ -76,7 +76,7 @@ private func monotonicNanoseconds() -> UInt64 { DispatchTime.now().uptimeNanosec
 /// hands the transfer to the loop under the loop's lock; from then on every
 /// stored property but `cancelRequested` is read and written only on the loop's
 /// thread (libcurl calls the callbacks from `curl_multi_perform` there), and
-/// `cancelRequested` only under the loop's lock.
+/// `cancelRequested` and `submitted` only under the loop's lock.
 final class CurlTransfer: @unchecked Sendable {
     typealias Continuation = CheckedContinuation<Result<HTTPResponse, HTTPTransportError>, Never>
 
@@ -97,6 +97,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     // Under the loop's lock.
     var cancelRequested = false
+    var submitted = false
 
     init(request: HTTPRequest, idleTimeout: TimeInterval) {
         self.request = request
@@ -174,6 +175,7 @@ final class CurlLoop: @unchecked Sendable {
     func submit(_ transfer: CurlTransfer) {
         let accepted = locked { () -> Bool in
             guard !closed, !stopping else { return false }
+            transfer.submitted = true
             inbox.append(transfer)
             wakeUp()
             return true
@@ -188,7 +190,10 @@ final class CurlLoop: @unchecked Sendable {
     func cancel(_ transfer: CurlTransfer) {
         locked {
             transfer.cancelRequested = true
-            guard !closed else { return }
+            // A task cancelled before it sent runs this before `submit`: the loop
+            // then finds the flag when the transfer arrives and fails it there, once
+            // its continuation is set. Stopping it now would leave that task waiting.
+            guard !closed, transfer.submitted else { return }
             cancellations.append(transfer)
             wakeUp()
         }

@@ -159,4 +159,24 @@ import TestSupport
         }
         #expect("\(error)".contains("cancelled"))
     }
+
+    @Test func aTaskCancelledBeforeItSendsFailsInsteadOfWaitingForever() async throws {
+        let server = try TestHTTPServer { _ in .json(200, "{}") }
+        defer { server.stop() }
+        let transport = CurlMultiTransport()
+        let url = server.url.appendingPathComponent("never-sent")
+        // The cancellation handler runs before `send` hands the transfer over: the
+        // race that once left the task without an answer. Many tries make it likely.
+        let finished = Locked(0)
+        for _ in 0..<50 {
+            Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                _ = try? await transport.send(HTTPRequest(method: "GET", url: url))
+                finished.withLock { $0 += 1 }
+            }
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while finished.current < 50, Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        #expect(finished.current == 50, "\(50 - finished.current) cancelled sends never returned")
+    }
 }
