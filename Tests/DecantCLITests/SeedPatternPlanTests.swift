@@ -185,6 +185,17 @@ import Testing
 
     // MARK: - Bad input changes nothing
 
+    @Test func stateRefusesAFormatItCannotWrite() async throws {
+        let world = try await PlanWorld(.local)
+        defer { world.remove() }
+        try world.writePlan(buckets: ["ml-temp"], migrations: "  ml_temp:\n    source: \"\(world.source)/ml_temp/\"\n    target: \"ml-temp/\"\n")
+        let refused = try await world.run(["state", "history", "--env", "dev", "--format", "markdown"])
+        #expect(refused.code == 1)
+        #expect(refused.stderr.contains("--format markdown is not one of text, json"), "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+        #expect(try await world.run(["state", "history", "--env", "dev", "--format", "json"]).code == 0)
+    }
+
     @Test(arguments: stores) func badInputChangesNothing(kind: StoreKind) async throws {
         let world = try await PlanWorld(kind)
         defer { world.remove() }

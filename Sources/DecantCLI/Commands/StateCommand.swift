@@ -13,10 +13,15 @@ enum StateCommand {
                       PositionalSpec("LOCK_ID", optional: true, help: "unlock: the id the lock error printed.")],
         discussion: "Reading the state never takes the lock; unlock removes a lock only when the id matches."
     )) { arguments, context in
+        let json: Bool
+        switch arguments.value("format") ?? "text" {
+        case "text": json = false
+        case "json": json = true
+        case let other: throw CommandError("--format \(other) is not one of text, json")
+        }
         let workspace = try Workspace(arguments, context)
         let (plan, _) = try workspace.loadPlan()
         let store = try workspace.store(for: plan)
-        let json = (arguments.value("format") ?? "text") == "json"
         let sub = arguments.positionals[0]
         if sub == "unlock" {
             guard arguments.positionals.count == 2 else { throw CommandError("usage: decant state unlock --env ENV LOCK_ID") }
