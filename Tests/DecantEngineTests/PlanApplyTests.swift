@@ -176,3 +176,46 @@ struct PlanFingerprint: Equatable {
         text = String(describing: copy)
     }
 }
+
+/// Invariants 2 and 4 where they are enforced at run time: what appears in the
+/// store between planning and applying is neither overwritten nor deleted.
+@Suite struct ChangedSincePlanningTests {
+    @Test func aTargetWrittenAfterPlanningIsNeitherOverwrittenNorAdopted() async throws {
+        let f = try await EngineFixture()
+        defer { f.directory.remove() }
+        try await f.fillHistorization()
+        _ = try await f.store.createBucket("archive-bucket-dev", project: nil, settings: BucketSettings())
+        let changes = try await f.plan(EngineFixture.historizationPlan())
+        #expect(changes.migrations.first?.copy.objects == 5)
+        let taken = "archives/firebase_events/native/2024-01-01.parquet"
+        try await f.put(taken, "someone else's bytes", bucket: "archive-bucket-dev")
+
+        let result = try await f.apply(changes)
+        #expect(result.status == .failed)
+        #expect(result.failed.flatMap(\.errors).contains { $0.contains("appeared since planning with different content; not overwritten") })
+        let (data, _) = try await f.store.download("archive-bucket-dev", taken, generation: nil)
+        #expect(String(decoding: data, as: UTF8.self) == "someone else's bytes")
+        // The other four are copied and recorded; the taken name has no ledger row.
+        #expect(await f.names("archive-bucket-dev").count == 5)
+        #expect(try await f.state.copies(targetBucket: "archive-bucket-dev", targetName: taken).isEmpty)
+        #expect(try await f.state.stats().currentCopies == 4)
+    }
+
+    @Test func aBucketDecantCreatedIsKeptWhenSomeoneWritesToItAfterTheRollbackWasPlanned() async throws {
+        let f = try await EngineFixture()
+        defer { f.directory.remove() }
+        try await f.fillHistorization()
+        #expect(try await f.apply(try await f.plan(EngineFixture.historizationPlan())).status == .succeeded)
+        let plan = try await f.rollbackPlan(to: 0)
+        #expect(plan.rollback?.bucketDeletions.map(\.name) == ["archive-bucket-dev"])
+        try await f.put("notes/theirs.txt", "not decant's", bucket: "archive-bucket-dev")
+
+        let result = try await f.rollback(plan)
+        #expect(result.status == .failed)
+        #expect(result.failed.map(\.kind) == [.deleteBucket])
+        #expect(result.failed.flatMap(\.errors).contains { $0.contains("a bucket is deleted only when empty") })
+        // Decant's copies are gone, the stranger's object and the bucket stay.
+        #expect(await f.names("archive-bucket-dev") == ["notes/theirs.txt"])
+        #expect(try await f.state.createdBucket(named: "archive-bucket-dev") != nil)
+    }
+}
