@@ -36,5 +36,5 @@ enum CodeStep {
     }
 
     /// Writes an edit atomically, refusing a file changed since planning.
-    static let writer: CodeEditWriter? = { edit, root in try CodeFiles.apply(edit, root: root) }
+    static let writer: CodeEditWriter = { edit, root in try CodeFiles.apply(edit, root: root) }
 }

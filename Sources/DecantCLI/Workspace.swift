@@ -15,7 +15,7 @@ struct Workspace {
     let clock: any Clock
 
     /// The common options: `--plans DIR`, `--env ENV`, `--now DATE`.
-    init(_ arguments: ParsedArguments, _ context: CommandContext, requireEnvironment: Bool = true) throws {
+    init(_ arguments: ParsedArguments, _ context: CommandContext) throws {
         self.context = context
         plansDirectory = context.resolve(arguments.value("plans") ?? "plans")
         guard let environment = arguments.value("env") else {

@@ -15,7 +15,6 @@ public struct SQLiteError: Error, Equatable, LocalizedError {
         return text
     }
 
-    public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
     public var isConstraint: Bool { code == SQLITE_CONSTRAINT }
 }
 
@@ -276,7 +275,6 @@ public struct SQLiteRow {
 
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
     public func int(_ column: Int32) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(handle, column) }
-    public func double(_ column: Int32) -> Double? { isNull(column) ? nil : sqlite3_column_double(handle, column) }
     public func text(_ column: Int32) -> String? {
         guard let p = sqlite3_column_text(handle, column) else { return nil }
         // The length SQLite already knows, rather than strlen: ledger reads decode millions.

@@ -9,6 +9,10 @@ import Foundation
 enum ApplyCommand {
     static let applyOptions: [OptionSpec] = [
         .flag("auto-approve", help: "Apply without asking (CI). Without it, apply asks for `yes` on a terminal and refuses elsewhere."),
+    ] + runOptions
+
+    /// What every command that changes the store takes (apply, rollback).
+    static let runOptions: [OptionSpec] = [
         OptionSpec("parallelism", value: "N", help: "Store requests in flight at once (default 128)."),
         .flag("json", help: "Report progress as one JSON object per line on stdout."),
         .flag("no-color", help: "No colour even on a terminal."),

@@ -20,10 +20,7 @@ enum RollbackCommand {
             OptionSpec("out", value: "FILE", help: "Save the rollback plan for `decant rollback --env ENV FILE` (implies --plan-only)."),
             .flag("list-objects", help: "With --format json: list every object of every action."),
             .flag("auto-approve", help: "Roll back without asking (CI). Without it, rollback asks for `yes` on a terminal and refuses elsewhere."),
-            OptionSpec("parallelism", value: "N", help: "Store requests in flight at once (default 128)."),
-            .flag("json", help: "Report progress as one JSON object per line on stdout."),
-            .flag("no-color", help: "No colour even on a terminal."),
-        ],
+        ] + ApplyCommand.runOptions,
         positionals: [PositionalSpec("SAVED_PLAN", optional: true, help: "A rollback plan saved with --out; applied exactly, or refused if the state moved on.")],
         discussion: """
         The plan is built from the state's ledger, newest first: deleted sources are copied back from their verified
@@ -141,9 +138,8 @@ enum RollbackCommand {
         let console = workspace.context.console
         let options = try ApplyCommand.applyOptions(arguments, plan: plan, workspace: workspace)
         let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
-        let writer: CodeEditWriter = CodeStep.writer ?? { edit, root in try CodeFiles.apply(edit, root: root) }
         let applier = Applier(store: store, state: state, clock: workspace.clock, observer: ProgressReporter(console: console, mode: mode),
-                              writeCode: writer, persist: persist)
+                              writeCode: CodeStep.writer, persist: persist)
         let target = changes.rollback?.target ?? 0
         let result = try await applier.apply(changes, kind: .rollback, rollbackTo: target, options: options)
         let color = console.useColor && !arguments.flag("no-color")

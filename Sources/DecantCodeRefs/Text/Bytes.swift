@@ -21,9 +21,6 @@ enum Byte {
     static func isBucketChar(_ b: UInt8) -> Bool {
         isAlnum(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
     }
-    static func isQuote(_ b: UInt8) -> Bool {
-        b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") || b == UInt8(ascii: "`")
-    }
 }
 
 extension Array where Element == UInt8 {
@@ -62,13 +59,6 @@ extension Array where Element == UInt8 {
         let end = Swift.min(limit ?? count, count)
         var j = i
         while j < end, Byte.isSpace(self[j]) { j += 1 }
-        return j
-    }
-
-    /// The last index before `i` that is not whitespace, or -1.
-    func previousNonSpace(before i: Int) -> Int {
-        var j = i - 1
-        while j >= 0, Byte.isSpace(self[j]) { j -= 1 }
         return j
     }
 

@@ -60,16 +60,15 @@ struct RunContext: Sendable {
     // MARK: - Buckets
 
     func createBucket(_ action: Action, _ creation: BucketCreation) async throws -> ActionOutcome {
-        var info = try await store.createBucket(creation.name, project: creation.project, settings: creation.settings)
+        _ = try await store.createBucket(creation.name, project: creation.project, settings: creation.settings)
         try await state.recordBucketCreated(name: creation.name, project: creation.project, settings: creation.settings, serial: serial)
         // Some stores keep only the name on insert: patch the rest right away.
         if !store.capabilities.settingsOnCreate {
             let patch = BucketPatch(storageClass: creation.settings.storageClass,
                                     labels: creation.settings.labels?.mapValues { Optional($0) },
                                     versioning: creation.settings.versioning, lifecycle: creation.settings.lifecycle)
-            if !patch.isEmpty { info = try await store.patchBucket(creation.name, patch, ifMetagenerationMatch: nil) }
+            if !patch.isEmpty { _ = try await store.patchBucket(creation.name, patch, ifMetagenerationMatch: nil) }
         }
-        _ = info
         return ActionOutcome(id: action.id, kind: action.kind, migration: action.migration, status: .succeeded, done: Tally(objects: 1))
     }
 
@@ -205,8 +204,12 @@ struct RunContext: Sendable {
     func delete(_ action: Action, _ items: [ObjectItem]) async throws -> ActionOutcome {
         var allowed: [(item: ObjectItem, key: CopyKey?)] = []
         var errors: [String?] = []
-        for item in items {
-            switch try await deletionCheck(item, kind: action.kind) {
+        // Each check reads the ledger and asks the store for the copy: one round trip
+        // per object, so they run as wide as the deletes themselves.
+        let kind = action.kind
+        let checks = await limiter.map(items) { item in await Result { try await self.deletionCheck(item, kind: kind) } }
+        for (item, check) in zip(items, checks) {
+            switch try check.get() {
             case .refused(let problem): errors.append("\(item.source): \(problem)")
             case .allowed(let key): allowed.append((item, key))
             }
@@ -233,7 +236,7 @@ struct RunContext: Sendable {
         return outcome(action, errors + results, done: deleted.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.item.content.size) })
     }
 
-    enum DeletionCheck {
+    enum DeletionCheck: Sendable {
         /// Allowed, justified by this ledger copy.
         case allowed(CopyKey?)
         case refused(String)

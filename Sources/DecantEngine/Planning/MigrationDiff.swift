@@ -101,7 +101,6 @@ private struct Accumulator {
     let migration: Migration
     let selector: MigrationSelector
     let now: Date
-    var report: MigrationPlan?
     var copies: [ObjectItem] = []
     var adoptions: [ObjectItem] = []
     var deletions: [ObjectItem] = []

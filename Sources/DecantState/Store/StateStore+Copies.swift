@@ -36,7 +36,9 @@ extension StateStore {
                     try database.run("""
                         UPDATE copies SET removed_serial = ?, removed_ms = ?, removed_reason = 'superseded' WHERE id = ?
                         """, serial, now, existing.id)
-                    try database.run(Self.insertCopySQL, bindings: Self.copyBindings(record, serial: serial))
+                    let replacement = try database.prepare(Self.insertCopySQL)
+                    try Self.bindCopy(record, serial: serial, to: replacement)
+                    try replacement.runToEnd()
                     result.superseded += 1
                 }
             }
@@ -209,7 +211,8 @@ extension StateStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    /// `copyBindings` bound one by one: recording a million copies binds 18 million values.
+    /// A copy's 18 insert values, bound one by one without boxing: recording a
+    /// million copies binds 18 million values.
     static func bindCopy(_ record: CopyRecord, serial: Int64, to statement: SQLiteStatement) throws(SQLiteError) {
         let key = record.key
         let verification = record.verification
@@ -225,15 +228,6 @@ extension StateStore {
         for (i, value) in values.enumerated() { try statement.bind(value, at: Int32(i + 1)) }
     }
 
-    static func copyBindings(_ record: CopyRecord, serial: Int64) -> [any SQLiteBindable] {
-        let key = record.key
-        let verification = record.verification
-        return [record.migration, key.sourceBucket, key.sourceName, key.sourceGeneration, record.content.size,
-                record.content.crc32c, record.content.md5, record.sourceCreated?.milliseconds,
-                key.targetBucket, key.targetName, record.targetGeneration, record.adopted,
-                verification != nil, verification?.at.milliseconds, verification?.level.rawValue,
-                verification == nil ? nil : serial, record.copiedAt.milliseconds, serial]
-    }
 }
 
 extension LedgerEntry {

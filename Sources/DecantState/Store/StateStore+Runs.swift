@@ -71,10 +71,6 @@ extension StateStore {
         try withDatabase { try $0.query("SELECT \(Self.runColumns) FROM runs ORDER BY serial", [], Self.runRecord) }
     }
 
-    /// Throws unless the run exists and is `running`.
-    func requireRunning(_ serial: Int64) throws(StateError) {
-        try withDatabase { try Self.requireRunning(serial, in: $0) }
-    }
 
     static func requireRunning(_ serial: Int64, in database: SQLiteDatabase) throws {
         guard let text = try database.scalarText("SELECT status FROM runs WHERE serial = ?", [serial]) else {
