@@ -7,7 +7,8 @@ import Foundation
 ///
 /// **What it follows.** The public API reference as recalled when it was written (no
 /// real STS was called to check it): the routes `POST /v1/transferJobs`,
-/// `GET|PATCH /v1/transferJobs/{id}?projectId=`, `POST /v1/transferJobs/{id}:run`,
+/// `GET /v1/transferJobs/{id}?projectId=`, `PATCH /v1/transferJobs/{id}` (with an
+/// `updateTransferJobFieldMask`), `POST /v1/transferJobs/{id}:run`,
 /// `GET /v1/transferOperations/{id}` and `GET /v1/transferOperations?filter={json}`;
 /// request and answer JSON in the proto3 mapping (camelCase, int64 counters as strings,
 /// fields at their default left out, `done` absent while running); job names and
@@ -101,17 +102,24 @@ public final class TransferTestServer: Sendable {
     public init(store: any ObjectStore, options: Options = Options()) throws {
         self.store = store
         self.options = options
-        let box = Locked<TransferTestServer?>(nil)
+        // Weak: the HTTP server's handler must not keep this server alive.
+        let box = Locked(WeakServer())
         // Every answer closes its connection: a dropped answer (`lostAnswers`) on a
         // kept-alive connection could make the HTTP client resend the request itself.
         server = try TestHTTPServer(keepAlive: false) { request in
-            guard let self = box.current else { return .json(503, "{}") }
+            guard let self = box.current.server else { return .json(503, "{}") }
             return self.handle(request)
         }
-        box.withLock { $0 = self }
+        box.withLock { $0.server = self }
     }
 
+    deinit { server.stop() }
+
     public func stop() { server.stop() }
+
+    private struct WeakServer {
+        weak var server: TransferTestServer?
+    }
 
     public func updateFaults(_ change: (inout Faults) -> Void) { faults.withLock(change) }
 
