@@ -206,12 +206,23 @@ public enum StoreError: Error, Hashable, Sendable, LocalizedError {
     case transient(bucket: String?, object: String?, detail: String)
     case permissionDenied(bucket: String?, object: String?, detail: String)
     case invalid(bucket: String?, object: String?, detail: String)
+    /// A Storage Transfer Service job or operation (`transferJobs/…`, `transferOperations/…`)
+    /// that does not exist in the project.
+    case transferNotFound(name: String)
+    /// `transferJobs.create` with a name that is taken (by a job of any status).
+    case transferJobExists(job: String)
+    /// `transferJobs.run` while an operation of the job is still running: a job runs
+    /// one operation at a time. `operation` is that one, to watch instead.
+    case transferOperationActive(job: String, operation: String)
+    /// A job the Storage Transfer Service reference refuses (or decant does), found
+    /// before any request or answered 400 by the service.
+    case invalidTransferJob(job: String?, problems: [String])
 
     public var errorDescription: String? {
         func at(_ b: String?, _ o: String?) -> String {
             switch (b, o) {
             case let (b?, o?): return "gs://\(b)/\(o)"
-            case let (b?, nil): return "gs://\(b)"
+            case let (b?, nil) where !b.isEmpty: return "gs://\(b)"
             default: return "the store"
             }
         }
@@ -223,6 +234,12 @@ public enum StoreError: Error, Hashable, Sendable, LocalizedError {
         case let .transient(b, o, d): return "\(at(b, o)): temporary failure (\(d))"
         case let .permissionDenied(b, o, d): return "\(at(b, o)): permission denied (\(d))"
         case let .invalid(b, o, d): return "\(at(b, o)): invalid request (\(d))"
+        case let .transferNotFound(name): return "\(name) does not exist in the Storage Transfer Service project"
+        case let .transferJobExists(job): return "\(job) already exists"
+        case let .transferOperationActive(job, operation):
+            return "\(job) is still running \(operation): a job runs one operation at a time"
+        case let .invalidTransferJob(job, problems):
+            return "\(job ?? "the transfer job") is not valid: " + problems.joined(separator: "; ")
         }
     }
 
