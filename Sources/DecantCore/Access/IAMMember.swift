@@ -45,6 +45,15 @@ public struct IAMMember: RawRepresentable, Hashable, Comparable, Sendable, Codab
         return String(rawValue[rawValue.index(after: colon)...])
     }
 
+    /// A kind IAM knows and, except for the public members, a value without white
+    /// space: what a store takes. `problem(_:)` is the stricter check plans get.
+    public var isWellFormed: Bool {
+        guard let kind else { return false }
+        if kind.isPublic { return true }
+        guard let value, !value.isEmpty else { return false }
+        return !value.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 }
+    }
+
     /// Anyone (`allUsers`) or anyone signed in to Google (`allAuthenticatedUsers`).
     public var isPublic: Bool { kind?.isPublic ?? false }
 

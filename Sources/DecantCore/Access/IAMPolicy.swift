@@ -46,6 +46,22 @@ public struct IAMPolicy: Hashable, Sendable, Codable {
         return IAMPolicy(version: policy.requiredVersion, bindings: out, etag: etag)
     }
 
+    /// Why GCS would refuse to set this policy (400), nil when it would take it: a
+    /// role not shaped like a role, or a member of no kind IAM knows. Only the shape is
+    /// judged, never the value: a policy as a store returned it (its project
+    /// convenience members, its `deleted:` principals) must always be writable back.
+    /// The version is not judged either: stores write `normalized`, whose version is
+    /// the one its bindings need.
+    public var refusal: String? {
+        for binding in bindings {
+            if let problem = IAMRole.problem(binding.role.rawValue) { return problem.description }
+            for member in binding.members where !member.isWellFormed {
+                return "`\(member)` is not an IAM member"
+            }
+        }
+        return nil
+    }
+
     /// The same grants, whatever the order, spelling of emails, version and etag: for
     /// "is the policy still what decant set?" (an emulator that keeps no real etag
     /// cannot answer that with the etag).

@@ -130,3 +130,26 @@ import Testing
         #expect(IAMRole.likelyTypo("projects/p-dev-123/roles/objectViewer") == nil)
     }
 }
+
+@Suite struct IAMPolicyRefusalTests {
+    /// Stores judge shape only: whatever a store handed out can be written back.
+    @Test func aPolicyAsAStoreGaveItCanBeWrittenBack() {
+        let observed = IAMPolicy(bindings: [
+            IAMBinding(role: .legacyBucketOwner, members: [IAMMember(rawValue: "projectOwner:test")]),
+            IAMBinding(role: .objectViewer, members: [IAMMember(rawValue: "deleted:serviceAccount:x@p.iam.gserviceaccount.com?uid=1"),
+                                                      .allUsers, IAMMember(rawValue: "principal://goog/subject/ana@example.com")]),
+        ])
+        #expect(observed.refusal == nil)
+    }
+
+    @Test func shapesIAMWouldRefuse() {
+        func refusal(_ role: String, _ member: String) -> String? {
+            IAMPolicy(bindings: [IAMBinding(role: IAMRole(rawValue: role), members: [IAMMember(rawValue: member)])]).refusal
+        }
+        #expect(refusal("roles/storage.objectViewer", "ana@example.com") == "`ana@example.com` is not an IAM member")
+        #expect(refusal("roles/storage.objectViewer", "user:") == "`user:` is not an IAM member")
+        #expect(refusal("roles/storage.objectViewer", "user:a b@example.com") == "`user:a b@example.com` is not an IAM member")
+        #expect(refusal("roles/storage.objectViewer", "robot:x") == "`robot:x` is not an IAM member")
+        #expect(refusal("objectViewer", "user:a@example.com") == "`objectViewer` is not a role")
+    }
+}
