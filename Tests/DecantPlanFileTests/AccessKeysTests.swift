@@ -70,8 +70,13 @@ import Testing
           c:
             iam:
               roles/storage.objectViewer: user:a@example.com
+              ? [roles/storage.objectAdmin]
+              : []
+              roles/storage.objectUser: [{ user: a@example.com }]
         """)
-        #expect(e.map(\.position) == ["8:10", "11:35"])
+        #expect(e.map(\.position) == ["8:10", "11:35", "12:9", "14:34"])
+        #expect(e[2].message == "a mapping key must be a scalar, not a list")
+        #expect(e[3].message == "`buckets.c.iam.roles/storage.objectUser[0]` must be a string, got a mapping")
         #expect(e[0].message == "`buckets.b.iam` must be a mapping of roles to lists of members, got a list")
         #expect(e[1].message == "`buckets.c.iam.roles/storage.objectViewer` must be a list, got the string `user:a@example.com`")
         #expect(e[1].hint == "write `[user:a@example.com]` for a list of one")

@@ -45,6 +45,7 @@ struct AccessResolver {
         var out: [DeclaredBinding] = []
         var roles: [IAMRole: SourceLocation] = [:]
         for pair in pairs {
+            // The YAML reader has already reported a key that is not a scalar.
             guard let written = pair.key.scalar,
                   let text = reader.interpolator.apply(written, at: pair.key.location, bag: bag) else { continue }
             let rolePath = "\(path).\(written)"

@@ -15,11 +15,17 @@ import TestSupport
         IAMBinding(role: .objectViewer, members: [IAMMember(rawValue: "group:auditors@example.com")], condition: weekdays),
     ])
 
+    /// A store that keeps IAM policies; skips (saying why) on one that does not.
+    static func harness(_ kind: StoreKind) throws -> StoreHarness {
+        let harness = try StoreHarness.make(kind)
+        try harness.require(\.iamPolicies, "keep bucket IAM policies (b/{bucket}/iam answers 404)")
+        return harness
+    }
+
     @Test(arguments: StoreKind.allCases)
     func setAndGetKeepBindingsAndConditions(_ kind: StoreKind) async throws {
-        let harness = try StoreHarness.make(kind)
+        let harness = try Self.harness(kind)
         defer { harness.tearDown() }
-        try harness.require(\.iamPolicies, "keep bucket IAM policies (b/{bucket}/iam answers 404)")
         let bucket = try await harness.bucket()
         let set = try await harness.store.setBucketIAMPolicy(bucket, Self.policy, ifMatchEtag: nil)
         #expect(set.grantsEqual(Self.policy))
@@ -48,9 +54,8 @@ import TestSupport
     /// stale one is refused and changes nothing.
     @Test(arguments: StoreKind.allCases)
     func theEtagGuardsEverySet(_ kind: StoreKind) async throws {
-        let harness = try StoreHarness.make(kind)
+        let harness = try Self.harness(kind)
         defer { harness.tearDown() }
-        try harness.require(\.iamPolicies, "keep bucket IAM policies (b/{bucket}/iam answers 404)")
         try harness.require(\.iamEtags, "check IAM etags (it stores the etag the client sends)")
         let store = harness.store
         let bucket = try await harness.bucket()
@@ -80,9 +85,8 @@ import TestSupport
 
     @Test(arguments: StoreKind.allCases)
     func aNewBucketHasThePolicyGCSGivesIt(_ kind: StoreKind) async throws {
-        let harness = try StoreHarness.make(kind)
+        let harness = try Self.harness(kind)
         defer { harness.tearDown() }
-        try harness.require(\.iamPolicies, "keep bucket IAM policies (b/{bucket}/iam answers 404)")
         try harness.require(\.iamNewBucketPolicy, "give new buckets GCS's policy (a new bucket has no bindings)")
         for uniform in [false, true] {
             let bucket = try await harness.bucket(BucketSettings(uniformAccess: uniform))
@@ -93,9 +97,8 @@ import TestSupport
 
     @Test(arguments: StoreKind.allCases)
     func aMissingBucketAndAPolicyIAMWouldRefuse(_ kind: StoreKind) async throws {
-        let harness = try StoreHarness.make(kind)
+        let harness = try Self.harness(kind)
         defer { harness.tearDown() }
-        try harness.require(\.iamPolicies, "keep bucket IAM policies (b/{bucket}/iam answers 404)")
         let missing = UniqueName.bucket()
         await #expect(throws: StoreError.notFound(bucket: missing, object: nil)) {
             _ = try await harness.store.bucketIAMPolicy(missing)
