@@ -2,7 +2,7 @@
 /// would lose access at cutover, grants decant cannot judge, and object ACLs that
 /// do not follow copies. A closed set: `code` is the stable name (JSON, tests),
 /// `description` the sentence a renderer prints.
-public enum AccessWarning: Hashable, Sendable {
+public enum AccessWarning: Hashable, Sendable, Codable {
     /// `member` holds `permissions` on the source's objects through `roles` and would
     /// hold none of them on the target.
     case accessLost(member: IAMMember, permissions: ObjectPermissions, roles: [IAMRole], source: String, target: String)

@@ -68,7 +68,7 @@ public struct DeclaredBinding: Hashable, Sendable, Codable {
 
 /// The bindings to enforce once `iam_from_source` is resolved, and what the source
 /// had that is not carried.
-public struct ResolvedAccess: Hashable, Sendable {
+public struct ResolvedAccess: Hashable, Sendable, Codable {
     public var bindings: [DeclaredBinding]
     /// Source bindings with a condition: shown, never copied.
     public var sourceConditionalBindings: [IAMBinding]

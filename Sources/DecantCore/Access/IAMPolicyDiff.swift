@@ -1,7 +1,7 @@
 /// Declared bindings against an observed policy: per role, who is added and who is
 /// removed, what decant leaves alone, and the whole policy to `PUT` (carrying the
 /// observed etag, so that a policy changed since it was observed is a conflict).
-public struct IAMPolicyDiff: Hashable, Sendable {
+public struct IAMPolicyDiff: Hashable, Sendable, Codable {
     /// Roles (and conditions) whose members change, in role order.
     public var changes: [IAMRoleChange]
     /// Observed bindings the plan does not declare: other roles, and conditional

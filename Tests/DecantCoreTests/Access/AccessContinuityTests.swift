@@ -1,4 +1,5 @@
 import DecantCore
+import Foundation
 import Testing
 
 @Suite struct AccessContinuityTests {
@@ -95,6 +96,22 @@ import Testing
         let with = IAMPolicyDiff.between(declared: BucketAccess(fromSource: true).resolved(sources: [source]).bindings,
                                          observed: newBucket)
         #expect(check(source, with.policy).map(\.code) == ["conditional_grant_not_carried"])
+    }
+
+    /// Saved plans carry warnings: every case survives JSON.
+    @Test func warningsRoundTripThroughJSON() throws {
+        let warnings: [AccessWarning] = [
+            .accessLost(member: reader, permissions: [.list, .read], roles: [.objectViewer], source: "s", target: "t"),
+            .accessNotJudged(member: reader, permissions: [.create], targetRoles: [IAMRole(rawValue: "projects/p-dev-1/roles/r")],
+                             source: "s", target: "t"),
+            .roleNotJudged(member: reader, role: IAMRole(rawValue: "roles/storage.insightsCollectorService"), source: "s", target: "t"),
+            .conditionalGrantNotCarried(binding: IAMBinding(role: .objectViewer, members: [reader], condition: onlyOnWeekdays),
+                                        source: "s", target: "t"),
+            .projectGrantsNotVisible, .sourceObjectACLs(source: "s"), .targetObjectACLs(target: "t"),
+        ]
+        let decoded = try JSONDecoder().decode([AccessWarning].self, from: try JSONEncoder().encode(warnings))
+        #expect(decoded == warnings)
+        #expect(Set(warnings.map(\.code)).count == warnings.count)
     }
 
     @Test func objectACLWarnings() {
