@@ -40,6 +40,18 @@ public protocol ObjectStore: Sendable {
 
     /// Reads an object's bytes and metadata (the live generation, or a given one).
     func download(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> (Data, ObjectRecord)
+
+    /// The bucket's IAM policy, conditional bindings included (GCS: version 3 requested).
+    func bucketIAMPolicy(_ bucket: String) async throws(StoreError) -> IAMPolicy
+
+    /// Replaces the bucket's IAM policy with `policy.normalized` (its version is the
+    /// one the bindings need; its own `etag` is ignored) and returns what the store
+    /// now holds, with its new etag. A role or member IAM would refuse is `invalid`. With `ifMatchEtag`, only if
+    /// the policy is still at that etag: else `preconditionFailed`, nothing changed.
+    /// GCSStore retries this call; a `preconditionFailed` "on attempt N" may be its own
+    /// first attempt having succeeded, so the caller reads the policy back and compares
+    /// grants (`IAMPolicy.grantsEqual`) before calling it a conflict.
+    func setBucketIAMPolicy(_ bucket: String, _ policy: IAMPolicy, ifMatchEtag: String?) async throws(StoreError) -> IAMPolicy
 }
 
 /// Listing options (GCS.md §Objects).
@@ -173,10 +185,17 @@ public struct StoreCapabilities: Hashable, Sendable {
     public var copyMetadata: Bool
     /// A PATCH of `labels` merges into the existing ones, and a label set to `null` is removed.
     public var labelMerge: Bool
+    /// `b/{bucket}/iam` keeps the policy set (bindings, conditions, version).
+    public var iamPolicies: Bool
+    /// The IAM etag changes with every set, and a set with a stale one is refused.
+    public var iamEtags: Bool
+    /// A new bucket's IAM policy is the one GCS gives (`IAMPolicy.newBucket`).
+    public var iamNewBucketPolicy: Bool
 
     public init(preconditions: Bool, bucketLabels: Bool, lifecycle: Bool, settingsOnCreate: Bool,
                 storageClasses: Bool, metageneration: Bool, pagination: Bool, offsets: Bool, matchGlob: Bool,
-                customTime: Bool, copyMetadata: Bool = true, labelMerge: Bool = true) {
+                customTime: Bool, copyMetadata: Bool = true, labelMerge: Bool = true, iamPolicies: Bool = true,
+                iamEtags: Bool = true, iamNewBucketPolicy: Bool = true) {
         self.preconditions = preconditions
         self.bucketLabels = bucketLabels
         self.lifecycle = lifecycle
@@ -189,6 +208,9 @@ public struct StoreCapabilities: Hashable, Sendable {
         self.customTime = customTime
         self.copyMetadata = copyMetadata
         self.labelMerge = labelMerge
+        self.iamPolicies = iamPolicies
+        self.iamEtags = iamEtags
+        self.iamNewBucketPolicy = iamNewBucketPolicy
     }
 
     /// Everything, as real GCS and LocalStore do.
