@@ -125,6 +125,7 @@ public enum CostModel {
             guard let source = context.sourceLocation, let target = context.targetLocation else {
                 let bucket = context.sourceLocation == nil ? context.sourceBucket : context.targetBucket
                 cost.notes.append("the location of \(bucket) is unknown: not costed")
+                cost.oneTimeParts = OneTimeCost(classA: nil, copies: tally.copies.total.objects, retrieval: nil, earlyDeletion: nil, network: nil)
                 return (cost, nil)
             }
             var sources = sourceCurve(source)
@@ -264,8 +265,9 @@ public enum CostModel {
                 }
             }
             if context.deletesSources, !context.sourceAutoclass {
+                let missing = missingOneTime.count
                 earlyDeletion = early(source)
-                parts.earlyDeletion = earlyDeletion?.charge ?? 0
+                parts.earlyDeletion = missingOneTime.count > missing ? nil : earlyDeletion?.charge ?? 0
             }
             return parts
         }

@@ -39,7 +39,8 @@ public struct MigrationCost: Hashable, Sendable, Codable {
     public init(currency: String, pricesAsOf: String, monthlyBefore: Double? = nil, monthlyAfter: Double? = nil,
                 monthlyAfter1m: Double? = nil, monthlyAfter3m: Double? = nil, monthlyAfter12m: Double? = nil,
                 oneTime: Double? = nil, oneTimeParts: OneTimeCost = OneTimeCost(), lifecycle12m: Double? = nil,
-                breakEvenMonths: Int? = nil, earlyDeletion: EarlyDeletion? = nil, ageAlternative: AgeAlternative? = nil,
+                breakEvenMonths: Int? = nil, netSaving12m: Double? = nil, earlyDeletion: EarlyDeletion? = nil,
+                ageAlternative: AgeAlternative? = nil,
                 warnings: [String] = [], notes: [String] = []) {
         self.currency = currency
         self.pricesAsOf = pricesAsOf
@@ -52,6 +53,7 @@ public struct MigrationCost: Hashable, Sendable, Codable {
         self.oneTimeParts = oneTimeParts
         self.lifecycle12m = lifecycle12m
         self.breakEvenMonths = breakEvenMonths
+        self.netSaving12m = netSaving12m
         self.earlyDeletion = earlyDeletion
         self.ageAlternative = ageAlternative
         self.warnings = warnings
