@@ -40,7 +40,12 @@ enum CostFormat {
 
     static func breakEven(_ c: MigrationCost) -> String {
         guard c.monthlyBefore != nil, c.oneTime != nil else { return "break-even unknown (prices missing)" }
-        guard let months = c.breakEvenMonths else { return "never pays for itself" }
+        return paysBack(c.breakEvenMonths)
+    }
+
+    static func paysBack(_ months: Int?) -> String {
+        guard let months else { return "never pays for itself" }
+        if months > 120 { return "pays for itself only after 10 years (month \(Format.count(months)))" }
         return months == 0 ? "pays for itself at once" : "pays for itself in month \(months)"
     }
 
@@ -53,7 +58,7 @@ enum CostFormat {
             let delta = a.monthlyAfter12m - current
             if abs(delta) >= 0.005 { text += " (\(delta > 0 ? "+" : "−")\(Money.string(abs(delta), c.currency)) a month)" }
         }
-        text += ", " + (a.breakEvenMonths.map { $0 == 0 ? "pays for itself at once" : "pays for itself in month \($0)" } ?? "never pays for itself")
+        text += ", " + paysBack(a.breakEvenMonths)
         return text
     }
 

@@ -46,8 +46,9 @@ struct CostJSON: Encodable {
     }
 
     /// Nine significant digits: no binary noise (`0.30000000000000004`), small amounts kept.
-    static func round(_ value: Double?) -> Double? { value.map(round) }
     static func round(_ value: Double) -> Double { Double(String(format: "%.9g", value)) ?? value }
+    /// JSON has no infinity: a figure that overflowed is `null`.
+    static func round(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? round($0) : nil } }
 
     struct PriceTableJSON: Encodable {
         var name: String

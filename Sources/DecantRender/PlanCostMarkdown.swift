@@ -14,7 +14,7 @@ extension PlanMarkdownRenderer {
             var after = CostFormat.money(c.monthlyAfter, cur)
             if let change = CostFormat.change(c.monthlyBefore, c.monthlyAfter) { after += " (\(change))" }
             let pays = c.monthlyBefore == nil || c.oneTime == nil ? "unknown"
-                : c.breakEvenMonths.map { $0 == 0 ? "at once" : "month \($0)" } ?? "never"
+                : c.breakEvenMonths.map { $0 == 0 ? "at once" : $0 > 120 ? "after 10 years" : "month \($0)" } ?? "never"
             return "| \(name) | \(CostFormat.money(c.monthlyBefore, cur)) | \(after) | \(CostFormat.money(c.monthlyAfter12m, cur)) | \(CostFormat.money(c.oneTime, cur)) | \(pays) |"
         }
         for m in plan.migrations {

@@ -97,6 +97,18 @@ import Testing
         #expect(Self.close(laterCost.oneTimeParts.earlyDeletion, 0))
     }
 
+    /// A source dated after the plan's clock (a clock ahead, `--now` in the past)
+    /// counts as new: at most the whole minimum duration, never more.
+    @Test func aSourceFromTheFutureCountsAsNew() throws {
+        var tally = CostTally(minimumDays: [.nearline: 30])
+        let source = Self.object("future", ageDays: -10, storageClass: .nearline)
+        tally.copy(source, targetName: "future")
+        tally.remove(source, on: Self.now)
+        let (cost, _) = CostModel.cost(tally, Self.context(), pricing: Self.pricing)
+        #expect(Self.close(cost.earlyDeletion?.charge, 0.010))
+        #expect(cost.earlyDeletion?.samples.first?.ageDays == 0)
+    }
+
     /// 10 GiB copied from europe-west1 to europe-west4: $0.02 per GiB of network.
     @Test func aCrossLocationCopy() throws {
         var tally = CostTally()

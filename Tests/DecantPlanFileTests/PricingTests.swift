@@ -103,6 +103,8 @@ import Testing
         #expect(lines.contains("10:5 `pricing.classes`: `GLACIER` is not a storage class"))
         #expect(lines.contains("11:3 unknown key `tabel` in `pricing`"))
         #expect(PlanText.errors(PlanText.header + "pricing: { discount: 1 }").map(\.message) == ["`pricing.discount` must be below 1.0, got 1"])
+        #expect(PlanText.errors(PlanText.header + "pricing: { classes: { ARCHIVE: { at_rest_per_gib_month: 1e300 } } }").map(\.message)
+            == ["`pricing.classes.ARCHIVE.at_rest_per_gib_month` must be at most 1000000, got 1e300"])
     }
 
     @Test func aPlansTableIsReadFromDiskAndAdjusted() throws {

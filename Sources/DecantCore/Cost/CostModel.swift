@@ -224,7 +224,8 @@ public enum CostModel {
             if let deleted = projection.deletedOn, let last {
                 curve.change(on: deleted, by: -previous)
                 if deleted == 0 { first = 0 }
-                let age = context.today + deleted - createdDay
+                // An object dated in the future is taken as created today.
+                let age = context.today + deleted - min(createdDay, context.today)
                 if age < last.minimumDays {
                     curve.charge(on: deleted, bin.gib * last.atRestPerGiBMonth * Double(last.minimumDays - age) / Double(month))
                 }
@@ -280,7 +281,8 @@ public enum CostModel {
                 let storageClass = key.storageClass ?? context.sourceDefaultClass
                 guard let created = key.day, let removal = key.secondDay,
                       let p = prices(location, storageClass, forOneTime: true), p.minimumDays > 0 else { continue }
-                let age = removal - created
+                // A creation time later than the deletion (a clock ahead) counts as age 0.
+                let age = max(removal - created, 0)
                 guard age < p.minimumDays else { continue }
                 let charge = bin.gib * p.atRestPerGiBMonth * Double(p.minimumDays - age) / Double(month)
                 var share = shares[storageClass] ?? .init(storageClass: storageClass, minimumDays: p.minimumDays, objects: 0, bytes: 0,
@@ -361,8 +363,12 @@ public enum CostModel {
 
 /// Money for people, in the table's currency: `$1,234.56`, `< $0.01`.
 public enum Money {
+    static func symbol(_ currency: String) -> String {
+        currency == "USD" ? "$" : currency == "EUR" ? "€" : currency + " "
+    }
+
     public static func string(_ amount: Double, _ currency: String) -> String {
-        let symbol = currency == "USD" ? "$" : currency == "EUR" ? "€" : currency + " "
+        let symbol = symbol(currency)
         if amount == 0 { return symbol + "0" }
         if abs(amount) < 1e-10 { return "≈ " + symbol + "0" }
         if abs(amount) < 0.01 {
@@ -382,10 +388,9 @@ public enum Money {
 
     /// A unit price as the table gives it: `$0.0025`.
     public static func rate(_ amount: Double, _ currency: String) -> String {
-        let symbol = currency == "USD" ? "$" : currency == "EUR" ? "€" : currency + " "
         var text = String(format: "%.6f", amount)
         while text.hasSuffix("0"), !text.hasSuffix(".0") { text.removeLast() }
         if text.hasSuffix(".0") { text += "0" }
-        return symbol + text
+        return symbol(currency) + text
     }
 }

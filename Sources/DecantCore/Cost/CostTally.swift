@@ -60,7 +60,7 @@ public struct CostTally: Sendable {
         let storageClass = source.storageClass ?? sourceDefaultClass
         guard let minimum = minimumDays[storageClass], minimum > 0, let created, removal - created < minimum,
               youngRemovals.count(where: { $0.storageClass == storageClass }) < Self.samplesPerClass else { return }
-        youngRemovals.append(YoungRemoval(name: source.name, storageClass: storageClass, ageDays: removal - created,
+        youngRemovals.append(YoungRemoval(name: source.name, storageClass: storageClass, ageDays: max(removal - created, 0),
                                           size: source.size))
     }
 

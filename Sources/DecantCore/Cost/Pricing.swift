@@ -82,6 +82,14 @@ public struct Pricing: Hashable, Sendable, Codable {
         table.networkPerGiB(from: from, to: to).map { $0 * (1 - discount) }
     }
 
+    /// Each class's minimum storage duration in a location (none when it has no prices).
+    public func minimumDays(at location: String?) -> [StorageClass: Int] {
+        guard let location else { return [:] }
+        var out: [StorageClass: Int] = [:]
+        for c in StorageClass.allCases { out[c] = prices(location, c)?.minimumDays }
+        return out
+    }
+
     public var autoclassFeePer1000Objects: Double? { table.autoclassFeePer1000Objects.map { $0 * (1 - discount) } }
 
     /// How a plan names the prices it used.

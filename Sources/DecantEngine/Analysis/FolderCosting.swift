@@ -11,12 +11,8 @@ enum FolderCosting {
         let twins = suggested.needsPreservedAge ? base.map(\.onCustomTime) : []
         let location = bucket.settings.location
         let today = DayHistogram.day(now)
-        var minimumDays: [StorageClass: Int] = [:]
-        if let location {
-            for c in StorageClass.allCases { minimumDays[c] = pricing.prices(location, c)?.minimumDays }
-        }
         let sourceDefault = bucket.settings.storageClass ?? .standard
-        var tally = CostTally(rules: base + twins, minimumDays: minimumDays, sourceDefaultClass: sourceDefault)
+        var tally = CostTally(rules: base + twins, minimumDays: pricing.minimumDays(at: location), sourceDefaultClass: sourceDefault)
         tally.move(ages, removalDay: today)
         let context = CostContext(
             sourceBucket: bucket.name, targetBucket: "the suggested bucket", sourceLocation: location, targetLocation: location,

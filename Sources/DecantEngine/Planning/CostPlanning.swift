@@ -23,10 +23,6 @@ enum CostPlanning {
         let targetDefault = spec?.settings.storageClass ?? target?.storageClass ?? .standard
         let sourceLocation = source?.location
         let sourceDefault = source?.storageClass ?? .standard
-        var minimumDays: [StorageClass: Int] = [:]
-        if let sourceLocation {
-            for c in StorageClass.allCases { minimumDays[c] = pricing.prices(sourceLocation, c)?.minimumDays }
-        }
         let context = CostContext(
             sourceBucket: migration.source.bucket, targetBucket: migration.target.bucket, sourceLocation: sourceLocation,
             targetLocation: target?.location ?? spec?.settings.location, sourceDefaultClass: sourceDefault,
@@ -35,7 +31,7 @@ enum CostPlanning {
             sourceAutoclass: source?.autoclass ?? false, targetAutoclass: targetAutoclass, preserveAge: spec?.preserveAge ?? false,
             baseRules: base.count, offersAgeAlternative: !twins.isEmpty, deletesSources: migration.cleanup?.deleteSource == true,
             today: DayHistogram.day(now))
-        return (context, CostTally(rules: base + twins, minimumDays: minimumDays, sourceDefaultClass: sourceDefault))
+        return (context, CostTally(rules: base + twins, minimumDays: pricing.minimumDays(at: sourceLocation), sourceDefaultClass: sourceDefault))
     }
 
     /// Sets each migration's cost and the plan's.

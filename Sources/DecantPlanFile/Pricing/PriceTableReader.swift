@@ -240,6 +240,11 @@ extension ValueReader {
             bag.error("`\(path)` must not be negative, got \(text)", at: node.location)
             return nil
         }
+        // Sums over exabytes stay finite (and printable) below this.
+        guard value <= 1_000_000 else {
+            bag.error("`\(path)` must be at most 1000000, got \(text)", at: node.location)
+            return nil
+        }
         if let limit, value >= limit {
             bag.error("`\(path)` must be below \(limit), got \(text)", at: node.location)
             return nil
