@@ -130,6 +130,15 @@ import Testing
         #expect(brokenDiagnostics.errors.contains { $0.message.contains("unsupported price table format `2`") })
         #expect(brokenDiagnostics.errors.allSatisfy { $0.location?.file.hasSuffix("broken.yaml") == true })
 
+        // Not a file to read: an empty one, a directory, a device.
+        try dir.write("empty.yaml", "")
+        #expect(PricingLoader.pricing(PricingConfig(table: "empty.yaml"), resolve: { dir.path + "/" + $0 }).diagnostics.map(\.message)
+            == ["the price table is empty"])
+        #expect(PricingLoader.pricing(PricingConfig(table: "."), resolve: { dir.path + "/" + $0 }).diagnostics.map(\.message)
+            == ["the price table . is not a regular file"])
+        #expect(PricingLoader.pricing(PricingConfig(table: "/dev/zero")).diagnostics.map(\.message)
+            == ["the price table /dev/zero is not a regular file"])
+
         // No `pricing:` at all: the built-in table, as it is.
         #expect(PricingLoader.pricing(nil).pricing == Pricing(table: PriceTableReader.builtIn))
     }

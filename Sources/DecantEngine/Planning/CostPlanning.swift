@@ -37,7 +37,8 @@ enum CostPlanning {
     /// Sets each migration's cost and the plan's.
     static func cost(_ changes: inout PlannedChanges, migrations: [Migration], outcomes: [MigrationOutcome], plan: Plan,
                      observed: [String: BucketInfo?], pricing: Pricing, now: Date) {
-        var curves: [CostCurve] = []
+        // One running sum: a plan of many migrations keeps one curve, not one each.
+        var sum = CostCurve()
         var parts: [MigrationCost] = []
         var notes: [String] = []
         for (index, migration) in migrations.enumerated() where index < changes.migrations.count {
@@ -54,7 +55,7 @@ enum CostPlanning {
             if !changes.migrations[index].blockers.isEmpty {
                 notes.append("\(migration.key) is not in the total: it is blocked")
             } else if let curve {
-                curves.append(curve)
+                sum = sum + curve
                 parts.append(cost)
             } else {
                 let why = cost.notes.first.map { " (\($0))" } ?? ""
@@ -67,6 +68,6 @@ enum CostPlanning {
                 notes.append("the prices are as of \(pricing.table.asOf), \(months) months before this plan: check them against the provider's current prices")
             }
         }
-        changes.cost = PlanCost(prices: pricing.summary, total: CostModel.total(curves, parts: parts, pricing: pricing), notes: notes)
+        changes.cost = PlanCost(prices: pricing.summary, total: CostModel.total([sum], parts: parts, pricing: pricing), notes: notes)
     }
 }

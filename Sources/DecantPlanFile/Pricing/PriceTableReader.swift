@@ -10,7 +10,10 @@ public enum PriceTableReader {
         let bag = DiagnosticBag()
         let (root, parseDiagnostics) = YAMLParser.parse(bytes, file: file)
         bag.add(parseDiagnostics)
-        guard let root, !parseDiagnostics.hasErrors else { return (nil, bag.items.sortedUnique()) }
+        guard let root, !parseDiagnostics.hasErrors, !root.isNull else {
+            if !parseDiagnostics.hasErrors { bag.error("the price table is empty", at: SourceLocation(file: file, line: 1, column: 1)) }
+            return (nil, bag.items.sortedUnique())
+        }
         let table = Reader(bag: bag, file: file).table(root, origin: origin)
         let diagnostics = bag.items.sortedUnique()
         return (diagnostics.hasErrors ? nil : table, diagnostics)

@@ -55,10 +55,12 @@ public enum PricingLoader {
         var diagnostics: [Diagnostic] = []
         if let path = config.table {
             let resolved = resolve(path)
-            guard let data = FileManager.default.contents(atPath: resolved) else {
-                let reason = FileManager.default.fileExists(atPath: resolved) ? "cannot be read" : "does not exist"
-                return (nil, [.error("the price table \(path) \(reason)", at: config.origin,
+            if let problem = unreadable(resolved) {
+                return (nil, [.error("the price table \(path) \(problem)", at: config.origin,
                                      hint: "`decant prices > \(path)` writes the built-in table to start from")])
+            }
+            guard let data = FileManager.default.contents(atPath: resolved) else {
+                return (nil, [.error("the price table \(path) cannot be read", at: config.origin)])
             }
             let (read, found) = PriceTableReader.read(Array(data), file: resolved, origin: path)
             diagnostics = found
@@ -66,5 +68,17 @@ public enum PricingLoader {
             table = read
         }
         return (Pricing(table: table, discount: config.discount, overrides: config.overrides), diagnostics)
+    }
+
+    /// A table is a regular file (through symlinks) of at most 16 MiB: a device or a
+    /// FIFO named by mistake must not hang planning.
+    static let maxTableBytes: UInt64 = 16 << 20
+
+    static func unreadable(_ path: String) -> String? {
+        let real = (path as NSString).resolvingSymlinksInPath
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: real) else { return "does not exist" }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else { return "is not a regular file" }
+        if let size = attributes[.size] as? UInt64, size > maxTableBytes { return "is larger than 16 MiB" }
+        return nil
     }
 }
