@@ -135,6 +135,24 @@ import Testing
         #expect(far.notes.contains("no network price from EUROPE-WEST1 to US-CENTRAL1 in the table"))
     }
 
+    /// GCS ignores the class asked for on rewrite into an Autoclass bucket.
+    @Test func anAutoclassTargetIsCostedInStandardWithItsFee() throws {
+        var table = Self.pricing.table
+        table.autoclassFeePer1000Objects = 0.0025
+        var tally = CostTally(rules: [LifecycleRule(action: .setStorageClass(.coldline), condition: .init(age: 0))])
+        for i in 0..<1000 { tally.copy(Self.object("o\(i)", ageDays: 400, size: 1 << 20), targetName: "o\(i)") }
+        var context = Self.context(deletes: false)
+        context.targetAutoclass = true
+        context.requestedClass = .coldline
+        let (cost, _) = CostModel.cost(tally, context, pricing: Pricing(table: table))
+        let gib = 1000.0 / 1024
+        // Still STANDARD (the SetStorageClass rule cannot apply), plus 1,000 objects × 0.0025 / 1,000 a month; sources stay.
+        #expect(Self.close(cost.monthlyAfter12m, gib * 0.020 + 0.0025 + gib * 0.020))
+        #expect(Self.close(cost.oneTimeParts.classA, 1000 * 0.005 / 1000))
+        let warning = try #require(cost.warnings.first { $0.contains("Autoclass") })
+        #expect(warning.contains("`storage_class: COLDLINE` has no effect") && warning.contains("land in STANDARD"))
+    }
+
     @Test func aLocationWithoutPricesIsNamedNotGuessed() {
         var tally = CostTally()
         tally.copy(Self.object("a", ageDays: 5), targetName: "b")
