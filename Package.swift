@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(name: "decant", dependencies: ["DecantCLI"]),
 
         // Fixtures for the benchmarks in bench/.
-        .executableTarget(name: "decant-bench", dependencies: ["DecantEngine", "DecantState", "DecantStorage", "DecantCodeRefs", "DecantCore"],
+        .executableTarget(name: "decant-bench", dependencies: ["DecantEngine", "DecantPlanFile", "DecantState", "DecantStorage", "DecantCodeRefs", "DecantCore"],
                           path: "Sources/DecantBench"),
 
         // Real fakes and helpers shared by the tests.

@@ -1,5 +1,6 @@
 import DecantCore
 import DecantEngine
+import DecantPlanFile
 import DecantState
 import DecantStorage
 import Foundation
@@ -7,7 +8,8 @@ import Foundation
 /// Planning CPU without the store's own listing cost: the source and target
 /// listings are built in memory first and handed out page by page, the ledger
 /// is a real state file. What remains is diffing (merge, classification, ledger
-/// merge) and building the graph.
+/// merge), costing (the tally every object adds to; `DECANT_BENCH_NO_COST=1`
+/// leaves it out, for comparison) and building the graph.
 enum DiffBenchmark {
     static func run(sources: Int, copied: Int, directory: String) async throws {
         let sourceRecords = (0..<sources).map { record("events/\(String(format: "%04d/part-%07d", $0 / 1000, $0)).parquet", $0) }
@@ -36,17 +38,20 @@ enum DiffBenchmark {
                         buckets: [BucketSpec(key: "target", name: "target-bucket")],
                         migrations: [Migration(key: "events", source: BucketPath(bucket: "source-bucket", prefix: "events/"),
                                                target: BucketPath(bucket: "target-bucket", prefix: "archive/"), batchSize: 2000)])
+        let costed = ProcessInfo.processInfo.environment["DECANT_BENCH_NO_COST"] != "1"
+        let options = PlanOptions(computeLeftovers: false, pricing: costed ? PricingLoader.pricing(nil).pricing : nil)
         // DECANT_BENCH_REPEAT plans again first (to profile the planning phase alone).
         for _ in 0..<(Int(ProcessInfo.processInfo.environment["DECANT_BENCH_REPEAT"] ?? "") ?? 0) {
-            _ = try await Planner(store: store, state: state, clock: clock).plan(plan, options: PlanOptions(computeLeftovers: false))
+            _ = try await Planner(store: store, state: state, clock: clock).plan(plan, options: options)
         }
         let before = cpuSeconds()
         let started = Date()
-        let (changes, statistics) = try await Planner(store: store, state: state, clock: clock).planMeasured(plan, options: PlanOptions(computeLeftovers: false))
+        let (changes, statistics) = try await Planner(store: store, state: state, clock: clock).planMeasured(plan, options: options)
         let cpu = cpuSeconds() - before
-        print(String(format: "diff: %d sources against %d copied: %.2f s CPU, %.2f s wall (%@); %d to copy, %d in sync",
+        print(String(format: "diff: %d sources against %d copied: %.2f s CPU, %.2f s wall (%@); %d to copy, %d in sync; %@",
                      sources, copied, cpu, Date().timeIntervalSince(started), statistics.description,
-                     changes.summary.copy.objects, changes.migrations.first?.inSync.objects ?? 0))
+                     changes.summary.copy.objects, changes.migrations.first?.inSync.objects ?? 0,
+                     changes.cost.map { "costed: \($0.total.monthlyBefore ?? -1) a month before" } ?? "not costed"))
     }
 
     static func record(_ name: String, _ i: Int) -> ObjectRecord {
@@ -70,7 +75,8 @@ final class ArrayStore: ObjectStore {
     var capabilities: StoreCapabilities { .full }
 
     func getBucket(_ name: String) async throws(StoreError) -> BucketInfo? {
-        buckets[name] == nil ? nil : BucketInfo(name: name, settings: BucketSettings(location: "EU", storageClass: .standard))
+        // A location the built-in price table has, so that costing runs in full.
+        buckets[name] == nil ? nil : BucketInfo(name: name, settings: BucketSettings(location: "EUROPE-WEST1", storageClass: .standard))
     }
     func listObjects(_ bucket: String, _ options: ListOptions) -> ObjectPages {
         let all = buckets[bucket] ?? []

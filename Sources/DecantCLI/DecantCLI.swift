@@ -7,7 +7,7 @@ public enum DecantCLI {
     /// Every subcommand, in the order `decant --help` lists them.
     public static let commands: [Command] = [
         ValidateCommand.command, PlanCommand.command, ApplyCommand.command, RollbackCommand.command, ShowCommand.command,
-        StateCommand.command, StoreCommand.command, AnalyzeCommand.command, ConvertCommand.command, VersionCommand.command,
+        StateCommand.command, StoreCommand.command, AnalyzeCommand.command, ConvertCommand.command, PricesCommand.command, VersionCommand.command,
     ]
 
     static let globalHelp = """

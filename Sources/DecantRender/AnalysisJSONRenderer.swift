@@ -30,6 +30,8 @@ struct JSONAnalysis: Encodable {
     var missing: [Missing]
     var unresolved: [Reference]
     var phases: [Phase]
+    var location: String?
+    var priceTable: CostJSON.PriceTableJSON?
 
     struct Thresholds: Encodable { var hotDays: Int; var coldDays: Int }
     struct Code: Encodable { var root: String; var filesScanned: Int; var sourceRefs: [String] }
@@ -78,6 +80,8 @@ struct JSONAnalysis: Encodable {
         var tierTitle: String
         var reasons: [String]
         var suggested: Suggestion
+        /// What moving it to the suggestion costs and saves (absent when not costed).
+        var cost: CostJSON?
     }
     struct Missing: Encodable { var path: String; var references: [Reference] }
     struct Phase: Encodable { var phase: Int; var title: String; var folders: [String] }
@@ -102,11 +106,14 @@ struct JSONAnalysis: Encodable {
                 reasons: f.reasons,
                 suggested: Suggestion(bucket: "\(f.useCase)-bucket-\(a.environment)", storageClass: s.storageClass.rawValue,
                                       lifecyclePolicy: s.policy,
-                                      lifecycle: s.rules.map { Suggestion.Transition(storageClass: $0.storageClass.rawValue, ageDays: $0.ageDays) }))
+                                      lifecycle: s.rules.map { Suggestion.Transition(storageClass: $0.storageClass.rawValue, ageDays: $0.ageDays) }),
+                cost: f.cost.map { CostJSON(cost: $0) })
         }
         unreferenced = a.code == nil ? [] : a.unreferenced.map(\.path)
         missing = a.missing.map { Missing(path: $0.path, references: $0.references.map(Reference.init)) }
         unresolved = a.unresolved.map(Reference.init)
+        location = a.location
+        priceTable = a.prices.map(CostJSON.PriceTableJSON.init)
         phases = a.phases.map { Phase(phase: $0.tier.rawValue, title: $0.tier.phaseTitle, folders: $0.folders.map(\.path)) }
     }
 }

@@ -66,6 +66,7 @@ public struct AnalysisMarkdownRenderer: Sendable {
                        + (f.sharedFiles.isEmpty ? "" : ", \(f.sharedFiles.count) shared file(s)"))
             out.append("- **Priority**: \(f.tier.title)")
             for reason in f.reasons { out.append("  - \(reason)") }
+            if let line = costLine(f) { out.append("- **Cost**: " + line) }
         }
 
         out.append("")
@@ -112,14 +113,17 @@ public struct AnalysisMarkdownRenderer: Sendable {
 
         out.append("")
         out.append("## Migration Priority Ranking")
-        out.append("*Prioritized by isolation + temperature: cold and isolated first, hot with external dependencies last*")
+        out.append("*Prioritized by isolation + temperature: cold and isolated first, hot with external dependencies last; "
+                   + "within a tier, by what the move saves over its first year*")
+        if let prices = a.prices { out.append("*Savings at \(CostFormat.prices(prices)), in the bucket's location\(a.location.map { " (\($0))" } ?? ""), sources deleted once copied*") }
         var rank = 0
         for (tier, members) in a.phases {
             out.append("")
             out.append("### **\(tier.title)**")
             for f in members {
                 rank += 1
-                out.append("\(rank). **\(f.path)** - \(f.reasons.last ?? "")")
+                let saving = f.cost.flatMap(savingText).map { " (\($0))" } ?? ""
+                out.append("\(rank). **\(f.path)** - \(f.reasons.last ?? "")\(saving)")
             }
         }
 
@@ -149,6 +153,24 @@ public struct AnalysisMarkdownRenderer: Sendable {
     }
 
     private func day(_ date: Date?) -> String { date.map(Format.date) ?? "-" }
+
+    /// `saves $12.40/month, $140.10 over the first year net`.
+    private func savingText(_ c: MigrationCost) -> String? {
+        guard let saving = c.monthlySaving12m, let net = c.netSaving12m else { return nil }
+        let verb = saving >= 0 ? "saves" : "costs"
+        return "\(verb) \(Money.string(abs(saving), c.currency))/month at 12 months; first year, net of the move: "
+            + "\(net >= 0 ? "+" : "-")\(Money.string(abs(net), c.currency))"
+    }
+
+    private func costLine(_ f: FolderUsage) -> String? {
+        guard let c = f.cost else { return nil }
+        guard c.monthlyBefore != nil else { return c.notes.first ?? "not costed" }
+        let s = f.temperature.suggestedStorage
+        var line = "moved to \(s.storageClass.rawValue) (\(s.summary)): " + CostFormat.atRest(c) + "; one-time " + CostFormat.money(c.oneTime, c.currency)
+        if let saving = savingText(c) { line += "; \(saving)" }
+        for w in c.warnings { line += "; ⚠️ \(w)" }
+        return line
+    }
 
     /// Backticks inside inline code would end it.
     private func code(_ s: String) -> String { s.isEmpty ? "(bucket root)" : s.replacingOccurrences(of: "`", with: "'") }

@@ -39,6 +39,8 @@ struct JSONPlan: Encodable {
     var actions: [ActionJSON]
     /// Only on plans made by `decant rollback`.
     var rollback: RollbackJSON?
+    /// What applying the plan costs and saves, and the prices used (absent on rollback plans).
+    var cost: CostJSON?
 
     struct State: Encodable { var lineage: String?; var serial: Int64 }
     struct Selection: Encodable { var targets: [String]; var phase: Int? }
@@ -83,6 +85,7 @@ struct JSONPlan: Encodable {
         var conflictSamples: [Mapping]
         var dataMovement: String
         var references: [Reference]
+        var cost: CostJSON?
         struct Kept: Encodable { var reason: String; var objects: Int; var bytes: Int64; var eligibleFrom: Date? }
     }
     struct Mapping: Encodable { var source: String; var target: String; var size: Int64 }
@@ -160,7 +163,8 @@ struct JSONPlan: Encodable {
                 onlyInTarget: Count(m.targetOnly),
                 samples: m.samples.map { Mapping(source: $0.source, target: $0.target, size: $0.size) },
                 conflictSamples: m.conflictSamples.map { Mapping(source: $0.source, target: $0.target, size: $0.size) },
-                dataMovement: Format.movement(m.movement), references: m.references.map(Reference.init))
+                dataMovement: Format.movement(m.movement), references: m.references.map(Reference.init),
+                cost: m.cost.map { CostJSON(cost: $0) })
         }
         code = plan.code.map { c in
             Code(filesScanned: c.filesScanned,
@@ -170,6 +174,7 @@ struct JSONPlan: Encodable {
         }
         leftovers = plan.leftovers.flatMap { $0.note == nil ? $0.entries.map { Leftover(bucket: $0.bucket, prefix: $0.prefix, objects: $0.tally.objects, bytes: $0.tally.bytes) } : nil }
         rollback = plan.rollback.map { RollbackJSON($0, hasChanges: plan.hasChanges) }
+        cost = plan.cost.map { CostJSON(cost: $0.total, prices: $0.prices, planNotes: $0.notes) }
         actions = plan.graph.actions.map { a in
             let items = a.objects
             return ActionJSON(

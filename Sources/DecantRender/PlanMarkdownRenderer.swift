@@ -66,6 +66,7 @@ public struct PlanMarkdownRenderer: Sendable {
             }
             for m in plan.migrations { out += details(m) }
         }
+        out += costSection(plan)
 
         if let code = plan.code {
             out.append("")
@@ -137,6 +138,7 @@ public struct PlanMarkdownRenderer: Sendable {
         }
         for e in m.excluded { out.append("- left out: \(Format.tally(e.tally)), \(e.reason)") }
         if !m.targetOnly.isZero { out.append("- only in the target: \(Format.tally(m.targetOnly))") }
+        out += costDetails(m)
         if !m.samples.isEmpty {
             out.append("")
             out.append("| Source | Target | Size |")

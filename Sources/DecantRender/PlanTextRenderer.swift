@@ -39,6 +39,7 @@ public struct PlanTextRenderer: Sendable {
             out.append(st.bold("Migrations"))
             for migration in plan.migrations { out += renderMigration(migration, st) }
         }
+        if let cost = plan.cost { out += renderPlanCost(cost, st) }
         if let code = plan.code { out += renderCode(code, st) }
         if let leftovers = plan.leftovers { out += renderLeftovers(leftovers, st) }
         if !plan.diagnostics.isEmpty {
@@ -108,6 +109,7 @@ public struct PlanTextRenderer: Sendable {
         if m.copy.isZero, m.overwrite.isZero, m.adopt.isZero, m.inSync.isZero, m.conflicts.isZero, m.blockers.isEmpty {
             out.append("      no objects selected under \(m.source.url)")
         }
+        if let cost = m.cost { out += renderCost(cost, st) }
         if !m.samples.isEmpty {
             out.append("      samples:")
             for s in m.samples { out.append("        \(s.source) → \(s.target)") }

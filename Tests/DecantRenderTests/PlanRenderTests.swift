@@ -22,6 +22,19 @@ import Testing
         m.references = [CodeReference(path: "orchestration/dags/jobs/administration/bigquery_archive_partition.py", line: 42, column: 9,
                                       form: .constant, direction: .write, bucketText: "{DATA_GCS_BUCKET_NAME}", objectPath: "historization/",
                                       migration: "historization", excerpt: "f\"gs://{DATA_GCS_BUCKET_NAME}/historization/{folder}\"")]
+        m.cost = MigrationCost(
+            currency: "USD", pricesAsOf: "2025-01", monthlyBefore: 0.08, monthlyAfter: 0.016, monthlyAfter1m: 0.016,
+            monthlyAfter3m: 0.016, monthlyAfter12m: 0.016, oneTime: 0.05384,
+            oneTimeParts: OneTimeCost(classA: 0.02408, copies: 1204, retrieval: 0, earlyDeletion: 0.02976, network: 0),
+            lifecycle12m: 0, breakEvenMonths: 1, netSaving12m: 0.714,
+            earlyDeletion: EarlyDeletion(objects: 12, bytes: 3_221_225_472, charge: 0.02976, freeFrom: CalendarDay("2026-12-08")!,
+                                         classes: [.init(storageClass: .nearline, minimumDays: 30, objects: 12, bytes: 3_221_225_472,
+                                                         charge: 0.02976, youngestDays: 12)],
+                                         samples: [YoungRemoval(name: "historization/tracking/t/2026-11-12.parquet", storageClass: .nearline,
+                                                                ageDays: 12, size: 268_435_456)]),
+            ageAlternative: AgeAlternative(preserveAge: true, monthlyAfter: 0.016, monthlyAfter12m: 0.016, breakEvenMonths: 1),
+            warnings: ["deleting 12 source object(s) (3.0 GiB) before their class's minimum storage duration costs $0.03 in early-deletion charges"],
+            notes: [])
         var q = MigrationPlan(key: "qpi_exports", phase: 4, description: nil,
                               source: BucketPath(bucket: "data-bucket-dev", prefix: "QPI_exports/"),
                               target: BucketPath(bucket: "qpi-import-bucket-dev", prefix: "imports/"), movement: .unknown("location of qpi-import-bucket-dev unknown"))
@@ -45,7 +58,7 @@ import Testing
             Action(id: ActionID("rewrite_code", edit.path), kind: .rewriteCode, migration: "historization", reason: "refs",
                    dependsOn: [ActionID("copy", "historization", "0001")], payload: .code(withPatch)),
         ]
-        return PlannedChanges(
+        var plan = PlannedChanges(
             environment: "dev", generatedAt: now, decantVersion: "0.0.0-test", inputDigest: "3f2a9c1e00aa11bb22cc", stateLineage: "9c1e0000-aaaa",
             stateSerial: 4,
             buckets: [
@@ -63,6 +76,19 @@ import Testing
                                                         excerpt: "bucket=DATA_GCS_BUCKET_NAME", unrewritableReason: "the path is built at run time")]),
             diagnostics: [.warning("qpi_exports is blocked: 2 target object(s) differ from their source")],
             graph: try ActionGraph(actions))
+        q.cost = MigrationCost(currency: "USD", pricesAsOf: "2025-01",
+                               oneTimeParts: OneTimeCost(classA: nil, copies: 0, retrieval: nil, earlyDeletion: nil, network: nil),
+                               notes: ["no prices for US in the table"])
+        plan.migrations[1].cost = q.cost
+        var total = m.cost!
+        total.earlyDeletion = nil
+        total.ageAlternative = nil
+        total.warnings = []
+        plan.cost = PlanCost(prices: PriceSummary(table: "Google Cloud Storage list prices (decant built-in)", origin: "built-in",
+                                                  currency: "USD", asOf: "2025-01", source: "list prices, not verified online",
+                                                  adjustments: ["15% discount"]),
+                             total: total, notes: ["qpi_exports is not in the total: it is blocked"])
+        return plan
     }
 
     func check(_ rendered: String, golden name: String) throws {

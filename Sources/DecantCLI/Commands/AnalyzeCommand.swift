@@ -66,6 +66,7 @@ enum AnalyzeCommand {
         thresholds.coldDays = try number(arguments, "cold-days", default: thresholds.coldDays, minimum: 0)
         let depth = try number(arguments, "depth", default: 1, minimum: 1)
         var options = AnalysisOptions(environment: plan.environment, bucket: bucket, depth: depth, thresholds: thresholds)
+        options.pricing = try workspace.pricing(for: plan)
 
         let codeRoot: String?
         if let given = arguments.value("code") { codeRoot = workspace.context.resolve(given) } else {

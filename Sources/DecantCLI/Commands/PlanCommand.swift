@@ -50,7 +50,8 @@ enum PlanCommand {
     /// Plans with the options every planning command shares (plan, apply).
     static func makePlan(_ plan: Plan, loadDiagnostics: [Diagnostic], store: any ObjectStore, state: StateStore?,
                          workspace: Workspace, arguments: ParsedArguments) async throws -> PlannedChanges {
-        let options = try planOptions(arguments)
+        var options = try planOptions(arguments)
+        options.pricing = try workspace.pricing(for: plan)
         let code = try await CodeStep.findings(plan, workspace: workspace)
         var (changes, statistics) = try await Planner(store: store, state: state, clock: workspace.clock, code: code)
             .planMeasured(plan, options: options)

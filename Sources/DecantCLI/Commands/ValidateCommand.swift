@@ -25,10 +25,19 @@ enum ValidateCommand {
         }
         var bucketKeys = Set<String>()
         var migrationKeys = Set<String>()
+        var prices: [Diagnostic] = []
         for environment in environments {
             guard let plan = PlanLoader.load(directory: directory, environment: environment).plan else { continue }
             bucketKeys.formUnion(plan.buckets.map(\.key))
             migrationKeys.formUnion(plan.migrations.map(\.key))
+            // Environments usually share one table: each mistake once.
+            prices += PricingLoader.pricing(plan.pricing, resolve: context.resolve).diagnostics.filter { !prices.contains($0) }
+        }
+        PlanOutput.printDiagnostics(prices, context: context)
+        let priceErrors = prices.errors.count
+        guard priceErrors == 0 else {
+            context.console.err("\(given) is not valid: \(priceErrors) error\(priceErrors == 1 ? "" : "s") in the price table\n")
+            return ExitCode.failure
         }
         let shown = given.hasSuffix("/") ? given : given + "/"
         context.console.out("\(shown) is valid for \(environments.joined(separator: ", ")): "

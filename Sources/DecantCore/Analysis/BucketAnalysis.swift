@@ -24,6 +24,10 @@ public struct BucketAnalysis: Hashable, Sendable, Codable {
     public var missing: [MissingFolder]
     /// References that name the bucket without a usable path (a person should look).
     public var unresolved: [CodeReference]
+    /// The bucket's location (the scaffold creates the dedicated buckets there).
+    public var location: String?
+    /// The prices the folders were costed with; nil when not costed.
+    public var prices: PriceSummary?
 
     public init(environment: String, bucket: String, now: Date, thresholds: TemperatureThresholds, depth: Int,
                 folders: [FolderUsage], containers: [String] = [], rootObjects: FolderStats = FolderStats(),

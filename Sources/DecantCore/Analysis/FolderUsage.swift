@@ -32,6 +32,9 @@ public struct FolderUsage: Hashable, Sendable, Codable {
     public var reasons: [String]
     /// The dedicated bucket it would move to (`{use-case}-bucket-{env}`), without the environment suffix.
     public var useCase: String
+    /// What moving it to its suggested class and lifecycle costs and saves (same
+    /// location, sources deleted once copied); nil when not costed.
+    public var cost: MigrationCost?
 
     public init(path: String, directObjectsOnly: Bool = false, stats: FolderStats, temperature: Temperature,
                 writers: [String] = [], readers: [String] = [], mentions: [String] = [], references: [CodeReference] = [],

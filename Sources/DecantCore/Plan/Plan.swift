@@ -13,10 +13,12 @@ public struct Plan: Hashable, Sendable, Codable {
     /// SHA-256 over the plan files' paths and bytes: a saved plan made from other
     /// inputs is stale.
     public var inputDigest: String
+    /// `pricing:`: the price table and the company's terms; nil: the built-in list prices.
+    public var pricing: PricingConfig?
 
     public init(environment: String, variables: [String: String] = [:], storage: StorageConfig,
                 state: StateConfig, code: CodeConfig? = nil, buckets: [BucketSpec] = [],
-                migrations: [Migration] = [], inputDigest: String = "") {
+                migrations: [Migration] = [], inputDigest: String = "", pricing: PricingConfig? = nil) {
         self.environment = environment
         self.variables = variables
         self.storage = storage
@@ -25,6 +27,7 @@ public struct Plan: Hashable, Sendable, Codable {
         self.buckets = buckets.sorted { $0.key < $1.key }
         self.migrations = migrations.sorted { ($0.phase, $0.key) < ($1.phase, $1.key) }
         self.inputDigest = inputDigest
+        self.pricing = pricing
     }
 
     public func bucket(key: String) -> BucketSpec? { buckets.first { $0.key == key } }

@@ -22,6 +22,8 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
     /// Set on a plan built by `decant rollback` from the ledger: what it undoes,
     /// and what it must leave for a person. Nil on every plan `decant plan` makes.
     public var rollback: RollbackReport?
+    /// What applying this plan costs and saves, with the prices it used; nil on rollback plans.
+    public var cost: PlanCost?
 
     public init(environment: String, generatedAt: Date, decantVersion: String = DecantVersion.current, inputDigest: String,
                 stateLineage: String?, stateSerial: Int64, selection: Selection = Selection(), buckets: [BucketPlan] = [],
@@ -162,6 +164,8 @@ public struct MigrationPlan: Hashable, Sendable, Codable {
     public var warnings: [String] = []
     /// Code that names this migration's source location.
     public var references: [CodeReference] = []
+    /// What the move costs and saves.
+    public var cost: MigrationCost?
 
     public init(key: String, phase: Int, description: String?, source: BucketPath, target: BucketPath,
                 movement: DataMovement) {

@@ -17,6 +17,8 @@ public struct AnalysisOptions: Sendable {
     public var parallelism: Int
     /// How the report names the code root (the path as the user gave it); default: `code.root`.
     public var codeLabel: String?
+    /// The prices to cost each folder's move with; nil: no costs, tiers ordered as before.
+    public var pricing: Pricing?
 
     public init(environment: String, bucket: String, depth: Int = 1, thresholds: TemperatureThresholds = .standard,
                 code: CodeScanOptions? = nil, parallelism: Int = 8, codeLabel: String? = nil) {
@@ -47,7 +49,7 @@ public struct BucketAnalyzer: Sendable {
         guard options.thresholds.hotDays >= 0, options.thresholds.coldDays >= options.thresholds.hotDays else {
             throw AnalysisError.invalidThresholds(hotDays: options.thresholds.hotDays, coldDays: options.thresholds.coldDays)
         }
-        guard try await store.getBucket(options.bucket) != nil else { throw AnalysisError.bucketNotFound(options.bucket) }
+        guard let bucketInfo = try await store.getBucket(options.bucket) else { throw AnalysisError.bucketNotFound(options.bucket) }
         let now = clock.now()
 
         // The code first: it decides which folders are containers of use cases.
@@ -86,16 +88,23 @@ public struct BucketAnalyzer: Sendable {
                 let others = (foldersOfFile[file] ?? []).subtracting([unit.path]).sorted()
                 return others.isEmpty ? nil : SharedFile(path: file, otherFolders: others)
             }
-            return prioritizer.usage(path: unit.path, directObjectsOnly: unit.directObjectsOnly, stats: unit.stats,
-                                     references: refs, sharedFiles: shared, useCase: names[unit.path] ?? "folder")
+            var usage = prioritizer.usage(path: unit.path, directObjectsOnly: unit.directObjectsOnly, stats: unit.stats,
+                                          references: refs, sharedFiles: shared, useCase: names[unit.path] ?? "folder")
+            if let pricing = options.pricing {
+                usage.cost = FolderCosting.cost(unit.ages, temperature: usage.temperature, bucket: bucketInfo, pricing: pricing, now: now)
+            }
+            return usage
         }
         folders.sort(by: Prioritizer.priorityOrder)
-        return BucketAnalysis(
+        var analysis = BucketAnalysis(
             environment: options.environment, bucket: options.bucket, now: now, thresholds: options.thresholds,
             depth: options.depth, folders: folders, containers: found.containers, rootObjects: found.root,
             code: scan.map { CodeSummary(root: options.codeLabel ?? options.code?.root ?? "", filesScanned: $0.filesScanned, sourceRefs: $0.options.sourceRefs) },
             missing: missing.keys.sorted().map { MissingFolder(path: $0, references: (missing[$0] ?? []).sorted(by: Self.referenceOrder)) },
             unresolved: scan?.unresolved ?? [])
+        analysis.location = bucketInfo.settings.location
+        analysis.prices = options.pricing?.summary
+        return analysis
     }
 
     static func referenceOrder(_ a: CodeReference, _ b: CodeReference) -> Bool {

@@ -2,8 +2,9 @@ import DecantCore
 import DecantStorage
 
 /// Finds the folders of a bucket worth analysing and counts what they hold,
-/// streaming every listing: nothing but one `FolderStats` per folder (and the
-/// child names of the folders it splits) is kept, whatever the object count.
+/// streaming every listing: nothing but one `FolderStats` and one histogram of
+/// bytes by class and day per folder (and the child names of the folders it
+/// splits) is kept, whatever the object count.
 ///
 /// Folders above `minimumDepth` are always split into their subfolders. Below it,
 /// a folder is split only when the code names its subfolders one by one and never
@@ -23,6 +24,8 @@ struct FolderDiscovery {
         var path: String
         var directObjectsOnly: Bool
         var stats: FolderStats
+        /// Bytes by class, creation day and `customTime` day: what moving it would cost.
+        var ages = DayHistogram()
     }
 
     struct Result: Sendable {
@@ -39,12 +42,12 @@ struct FolderDiscovery {
         var queue: [(prefix: String, depth: Int)] = [("", 0)]
         while !queue.isEmpty {
             let (prefix, depth) = queue.removeFirst()
-            let (direct, children) = try await level(prefix)
+            let (direct, directAges, children) = try await level(prefix)
             if prefix.isEmpty {
                 root = direct
             } else if children.isEmpty {
                 // No subfolder: what is directly in it is all of it.
-                units.append(Unit(path: prefix, directObjectsOnly: false, stats: direct))
+                units.append(Unit(path: prefix, directObjectsOnly: false, stats: direct, ages: directAges))
                 continue
             } else if depth >= minimumDepth, !paths.splits(prefix, children: children) {
                 // Listed to look at its children, but it stays whole: count it all below.
@@ -52,7 +55,7 @@ struct FolderDiscovery {
                 continue
             } else {
                 containers.append(prefix)
-                if direct.objects > 0 { units.append(Unit(path: prefix, directObjectsOnly: true, stats: direct)) }
+                if direct.objects > 0 { units.append(Unit(path: prefix, directObjectsOnly: true, stats: direct, ages: directAges)) }
             }
             for child in children {
                 let childDepth = depth + 1
@@ -64,36 +67,44 @@ struct FolderDiscovery {
             }
         }
         let counted = try await count(leaves)
-        units += zip(leaves, counted).map { Unit(path: $0, directObjectsOnly: false, stats: $1) }
+        units += zip(leaves, counted).map { Unit(path: $0, directObjectsOnly: false, stats: $1.0, ages: $1.1) }
         units.sort { $0.path < $1.path }
         return Result(units: units, containers: containers.sorted(), root: root)
     }
 
     /// The objects directly under `prefix` and its subfolders, one delimiter listing.
-    private func level(_ prefix: String) async throws -> (FolderStats, [String]) {
+    private func level(_ prefix: String) async throws -> (FolderStats, DayHistogram, [String]) {
         var direct = FolderStats()
+        var ages = DayHistogram()
         var children = Set<String>()
         for try await page in store.listObjects(bucket, ListOptions(prefix: prefix, delimiter: "/")) {
-            for object in page.objects { direct.add(object) }
+            for object in page.objects {
+                direct.add(object)
+                ages.add(object)
+            }
             children.formUnion(page.prefixes)
         }
-        return (direct, children.sorted())
+        return (direct, ages, children.sorted())
     }
 
     /// Every object under each prefix, folders side by side with a bounded width.
-    private func count(_ prefixes: [String]) async throws -> [FolderStats] {
+    private func count(_ prefixes: [String]) async throws -> [(FolderStats, DayHistogram)] {
         let store = self.store, bucket = self.bucket
-        return try await withThrowingTaskGroup(of: (Int, FolderStats).self) { group in
-            var results = [FolderStats](repeating: FolderStats(), count: prefixes.count)
+        return try await withThrowingTaskGroup(of: (Int, (FolderStats, DayHistogram)).self) { group in
+            var results = [(FolderStats, DayHistogram)](repeating: (FolderStats(), DayHistogram()), count: prefixes.count)
             var next = 0
             func add(_ index: Int) {
                 let prefix = prefixes[index]
                 group.addTask {
                     var stats = FolderStats()
+                    var ages = DayHistogram()
                     for try await page in store.listObjects(bucket, ListOptions(prefix: prefix)) {
-                        for object in page.objects { stats.add(object) }
+                        for object in page.objects {
+                            stats.add(object)
+                            ages.add(object)
+                        }
                     }
-                    return (index, stats)
+                    return (index, (stats, ages))
                 }
             }
             while next < min(max(parallelism, 1), prefixes.count) { add(next); next += 1 }
@@ -103,5 +114,13 @@ struct FolderDiscovery {
             }
             return results
         }
+    }
+}
+
+extension DayHistogram {
+    /// One object of a folder: its class, creation day and `customTime` day.
+    mutating func add(_ object: ObjectRecord) {
+        add(storageClass: object.storageClass, day: Self.day(object.timeCreated ?? object.updated),
+            secondDay: Self.day(object.customTime), size: object.size)
     }
 }

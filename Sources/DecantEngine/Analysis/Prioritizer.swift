@@ -71,13 +71,16 @@ struct Prioritizer {
                            useCase: useCase)
     }
 
-    /// Tier first, then the folders with fewer parties to coordinate: hot data
-    /// an external system writes after the rest ("hot with external writers
-    /// last"), fewer code files before more.
+    /// Tier first, then hot data an external system writes after the rest ("hot
+    /// with external writers last"), then by money (what the move saves over its
+    /// first year, net of its one-time cost), then fewer code files before more.
     static func priorityOrder(_ a: FolderUsage, _ b: FolderUsage) -> Bool {
         func external(_ f: FolderUsage) -> Int { f.externalWriter && f.temperature == .hot ? 1 : 0 }
-        let ka = (a.tier.rawValue, external(a), a.files.count), kb = (b.tier.rawValue, external(b), b.files.count)
+        let ka = (a.tier.rawValue, external(a)), kb = (b.tier.rawValue, external(b))
         if ka != kb { return ka < kb }
+        let sa = a.cost?.netSaving12m ?? 0, sb = b.cost?.netSaving12m ?? 0
+        if sa != sb { return sa > sb }
+        if a.files.count != b.files.count { return a.files.count < b.files.count }
         return a.path < b.path
     }
 

@@ -21,6 +21,8 @@ struct MigrationOutcome: Sendable {
     var listingTime: Duration = .zero
     /// Wall time this migration spent reading the ledger.
     var ledgerTime: Duration = .zero
+    /// What the move's cost is computed from (when the plan is costed).
+    var cost: CostTally?
 }
 
 /// Diffs one migration: merges the sorted source listing, the sorted target
@@ -36,6 +38,8 @@ struct MigrationDiffer {
     /// Code still names this migration's source location.
     let referencedByCode: Bool
     let allowReferences: Bool
+    /// Collects what the cost model needs; nil when the plan is not costed.
+    var cost: CostTally? = nil
 
     static let sampleCount = 5
 
@@ -49,7 +53,7 @@ struct MigrationDiffer {
             outcome.report.warnings.append("only partitions \(bounds.lowerBound)..\(bounds.upperBound) were listed "
                 + "(\(migration.source.prefix)\(window.lower)…); partitions outside the range stay in the source and are not counted")
         }
-        var totals = Accumulator(migration: migration, now: now, today: CalendarDay(now))
+        var totals = Accumulator(migration: migration, now: now, today: CalendarDay(now), cost: cost)
         let window = PartitionWindow.relativeBounds(migration, today: CalendarDay(now))
         for group in RenameGroup.groups(for: migration) {
             let sourceSpace = KeySpace(bucket: migration.source.bucket, base: group.sourceBase, excluded: group.sourceExcluded,
@@ -112,11 +116,13 @@ private struct Accumulator {
     var excluded: [MigrationSelector.Exclusion: Tally] = [:]
     var held: [String: (Tally, Date?)] = [:]
     var collisions: [Collision] = []
+    var cost: CostTally?
 
-    init(migration: Migration, now: Date, today: CalendarDay) {
+    init(migration: Migration, now: Date, today: CalendarDay, cost: CostTally?) {
         self.migration = migration
         self.selector = MigrationSelector(migration, today: today)
         self.now = now
+        self.cost = cost
     }
 
     mutating func source(_ s: ObjectRecord, target t: ObjectRecord?, group: RenameGroup, history: [LedgerEntry],
@@ -146,6 +152,7 @@ private struct Accumulator {
                        storageClass: migration.storageClass)
         }
         guard let t else {
+            cost?.copy(s, targetName: targetName)
             copy.add(s.size)
             if copySamples.count < MigrationDiffer.sampleCount { copySamples.append(mapping) }
             let planned = item(targetGeneration: nil)
@@ -160,6 +167,7 @@ private struct Accumulator {
                     && (row.verification?.level ?? .count) >= migration.verify && row.isVerified
             }
             if let recorded {
+                cost?.present(source: s, target: t)
                 inSync.add(s.size)
                 if syncSamples.count < MigrationDiffer.sampleCount { syncSamples.append(mapping) }
                 // Most objects of a large plan are in sync: build their item only when cleanup may need it.
@@ -168,11 +176,13 @@ private struct Accumulator {
                                      verifiedAt: recorded.isChecksumVerified ? recorded.verification?.at : nil, differ: differ)
                 }
             } else if migration.overwrite == .always {
+                cost?.copy(s, targetName: targetName)
                 overwrite.add(s.size)
                 let planned = item(targetGeneration: t.generation)
                 copies.append(planned)
                 considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
             } else {
+                cost?.present(source: s, target: t)
                 adopt.add(s.size)
                 var planned = item(targetGeneration: t.generation)
                 planned.adopt = true
@@ -186,6 +196,7 @@ private struct Accumulator {
             conflicts.add(s.size)
             if conflictSamples.count < MigrationDiffer.sampleCount { conflictSamples.append(mapping) }
         case .different, .always:
+            cost?.copy(s, targetName: targetName)
             overwrite.add(s.size)
             let planned = item(targetGeneration: t.generation)
             copies.append(planned)
@@ -203,7 +214,9 @@ private struct Accumulator {
     mutating func considerDeletion(_ s: ObjectRecord, relative: String, planned: ObjectItem, verifiedAt: Date?,
                                    differ: MigrationDiffer) {
         guard let cleanup = migration.cleanup, cleanup.deleteSource else { return }
+        // A hold without an end (code references) is costed as if it ended with the validation period.
         func hold(_ reason: String, until: Date?) {
+            cost?.remove(s, on: until ?? now.addingTimeInterval(TimeInterval(cleanup.after.seconds)))
             var entry = held[reason] ?? (Tally(), nil)
             entry.0.add(s.size)
             if let until { entry.1 = min(entry.1 ?? until, until) }
@@ -231,9 +244,11 @@ private struct Accumulator {
             if eligible > now {
                 hold("validation period \(cleanup.after) after the verified copy", until: eligible)
             } else {
+                cost?.remove(s, on: now)
                 deletions.append(planned)
             }
         } else if after == 0 {
+            cost?.remove(s, on: now)
             deletionsAfterVerify.append(planned)
         } else {
             hold("validation period \(cleanup.after) starts when the copy is verified", until: now.addingTimeInterval(after))
@@ -281,6 +296,7 @@ private struct Accumulator {
             MigrationPlan.HeldDeletion(reason: $0.key, tally: $0.value.0, eligibleFrom: $0.value.1)
         }
         outcome.unsafeNames = unsafe
+        outcome.cost = cost
         outcome.report = report
     }
 }

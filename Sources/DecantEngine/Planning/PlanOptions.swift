@@ -15,15 +15,18 @@ public struct PlanOptions: Sendable {
     public var listingWidth: Int
     /// Compute what stays behind in source buckets (needs a listing of everything else).
     public var computeLeftovers: Bool
+    /// The prices to cost the plan with; nil plans without costs.
+    public var pricing: Pricing?
 
     public init(targets: [String] = [], phase: Int? = nil, maxDelete: Int = 1000, allowReferences: Bool = false,
-                listingWidth: Int = 8, computeLeftovers: Bool = true) {
+                listingWidth: Int = 8, computeLeftovers: Bool = true, pricing: Pricing? = nil) {
         self.targets = targets
         self.phase = phase
         self.maxDelete = maxDelete
         self.allowReferences = allowReferences
         self.listingWidth = listingWidth
         self.computeLeftovers = computeLeftovers
+        self.pricing = pricing
     }
 }
 

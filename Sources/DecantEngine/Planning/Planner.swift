@@ -98,11 +98,15 @@ public struct Planner: Sendable {
                                         listing: outcomes.reduce(Duration.zero) { $0 + $1.listingTime },
                                         ledger: outcomes.reduce(Duration.zero) { $0 + $1.ledgerTime },
                                         graph: ContinuousClock.now - graphStart, total: ContinuousClock.now - stopwatch)
-        let changes = PlannedChanges(
+        var changes = PlannedChanges(
             environment: plan.environment, generatedAt: now, inputDigest: plan.inputDigest,
             stateLineage: state?.lineage, stateSerial: try await state?.currentSerial ?? 0,
             selection: .init(targets: options.targets, phase: options.phase), buckets: bucketPlans,
             migrations: outcomes.map(\.report), leftovers: leftovers, code: codePlan, diagnostics: diagnostics, graph: graph)
+        if let pricing = options.pricing {
+            CostPlanning.cost(&changes, migrations: selection.migrations, outcomes: outcomes, plan: plan, observed: observed,
+                              pricing: pricing, now: now)
+        }
         return (changes, statistics)
     }
 
@@ -207,10 +211,11 @@ public struct Planner: Sendable {
             func start(_ index: Int) {
                 let migration = migrations[index]
                 let targetInfo = observed[migration.target.bucket] ?? nil
-                let differ = MigrationDiffer(
+                var differ = MigrationDiffer(
                     migration: migration, store: store, state: state, now: now, targetExists: targetInfo != nil,
                     targetSpec: plan.bucket(named: migration.target.bucket),
                     referencedByCode: referenced.contains(migration.key), allowReferences: options.allowReferences)
+                differ.cost = options.pricing.map { CostPlanning.setup(migration, plan: plan, observed: observed, pricing: $0, now: now).tally }
                 let movement = Self.movement(migration, source: observed[migration.source.bucket] ?? nil, target: targetInfo,
                                              targetSpec: plan.bucket(named: migration.target.bucket))
                 group.addTask {

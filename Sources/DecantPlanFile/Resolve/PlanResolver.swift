@@ -25,6 +25,7 @@ struct PlanResolver {
         let storage = settings.storage()
         let state = settings.state()
         let code = settings.code()
+        let pricing = settings.pricing()
 
         let policies = LifecycleResolver(reader: reader).policies(document)
         let bucketResolver = BucketResolver(reader: reader, environment: environment, declaredEnvironments: declared,
@@ -54,6 +55,7 @@ struct PlanResolver {
 
         guard let storage, let state, bag.items.errors.count == errorsBefore else { return nil }
         return Plan(environment: environment, variables: env.variables, storage: storage, state: state, code: code,
-                    buckets: buckets.map(\.spec), migrations: migrations.map(\.migration), inputDigest: inputDigest)
+                    buckets: buckets.map(\.spec), migrations: migrations.map(\.migration), inputDigest: inputDigest,
+                    pricing: pricing)
     }
 }

@@ -181,6 +181,8 @@ public enum PlanScaffold {
             for f in folders {
                 let s = f.temperature.suggestedStorage
                 emit("  \(YAMLWriter.scalar(f.useCase)):")
+                if let saving = saving(f) { emit("    # \(saving)") }
+                if let location = analysis.location { emit("    location: \(YAMLWriter.scalar(location))") }
                 emit("    storage_class: \(s.storageClass.rawValue)")
                 emit("    lifecycle: \(s.policy)")
                 if s.needsPreservedAge {
@@ -216,6 +218,14 @@ public enum PlanScaffold {
                 emit("# Not scaffolded: the objects directly in " + left.map { "`\($0.path)`" }.joined(separator: ", ")
                      + " (a migration of a folder would overlap those of its subfolders).")
             }
+        }
+
+        /// The suggestion's money, as `decant analyze` costed it.
+        func saving(_ f: FolderUsage) -> String? {
+            guard let c = f.cost, let before = c.monthlyBefore, let after = c.monthlyAfter12m, let net = c.netSaving12m else { return nil }
+            let prices = analysis.prices.map { " (\($0.table), as of \($0.asOf))" } ?? ""
+            return "\(Money.string(before, c.currency))/month today, \(Money.string(after, c.currency))/month here after 12 months; "
+                + "first year net of the move's one-time cost: \(net >= 0 ? "saves" : "costs") \(Money.string(abs(net), c.currency))\(prices)"
         }
 
         func description(_ f: FolderUsage) -> String {
