@@ -140,7 +140,7 @@ extension StateStore {
             sql += " AND source_name >= ?"
             bindings.append(prefix)
         }
-        if let upper = PrefixRange.upperBound(of: prefix) {
+        if let upper = ByteOrder.successor(ofPrefix: prefix) {
             sql += " AND source_name < ?"
             bindings.append(upper)
         }

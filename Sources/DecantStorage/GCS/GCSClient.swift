@@ -1,3 +1,4 @@
+import DecantCore
 import Foundation
 
 /// One JSON API call, and what retrying it needs to know.

@@ -1,3 +1,4 @@
+import DecantCore
 import Foundation
 
 /// One HTTP request. Its description never shows header values that carry
