@@ -73,35 +73,16 @@ struct Workspace {
         }
     }
 
-    /// Where the state lives, for messages.
-    func stateLocation(_ plan: Plan) -> String {
-        switch plan.state {
-        case .local(let path): return context.resolve(path)
-        case let .gcs(bucket, prefix): return "gs://\(bucket)/\(prefix.isEmpty ? "" : prefix + "/")\(environment).db"
-        }
+    /// Where the state lives, for messages (the backend names it, as every command does).
+    func stateLocation(_ plan: Plan, store: any ObjectStore) -> String {
+        backend(for: plan, store: store).location(environment: environment)
     }
 
     /// The state for reading, without taking the lock (plan, show, history): nil
-    /// for an environment never applied. A remote state is read from a snapshot.
+    /// for an environment never applied. A remote state is read from a private
+    /// snapshot, removed when the store is closed.
     func readState(_ plan: Plan, store: any ObjectStore) async throws -> StateStore? {
-        switch plan.state {
-        case .local(let path):
-            let resolved = context.resolve(path)
-            guard FileManager.default.fileExists(atPath: resolved) else { return nil }
-            return try StateStore.open(path: resolved, clock: clock)
-        case let .gcs(bucket, prefix):
-            let name = (prefix.isEmpty ? "" : prefix + "/") + "\(environment).db"
-            let data: Data
-            do {
-                (data, _) = try await store.download(bucket, name, generation: nil)
-            } catch StoreError.notFound {
-                return nil
-            }
-            let snapshot = FileManager.default.temporaryDirectory.appendingPathComponent("decant-state-\(UUID().uuidString).db").path
-            try data.write(to: URL(fileURLWithPath: snapshot))
-            chmod(snapshot, 0o600)
-            return try StateStore.open(path: snapshot, clock: clock)
-        }
+        try await backend(for: plan, store: store).openForReading(environment: environment, clock: clock)
     }
 
     /// Runs `body` holding the state lock, with a `persist` that makes the state
@@ -117,7 +98,7 @@ struct Workspace {
         let lease = try await backend.acquire(environment: environment, holder: holder)
         let state: StateStore
         do {
-            state = try StateStore.open(path: lease.databasePath, clock: clock)
+            state = try StateStore.open(path: lease.databasePath, clock: clock, location: lease.location)
         } catch {
             try? await backend.release(lease)
             throw error

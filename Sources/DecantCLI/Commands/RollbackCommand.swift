@@ -42,7 +42,7 @@ enum RollbackCommand {
         }
         let request = try Request(arguments)
         if request.planOnly {
-            guard let state = try await workspace.readState(plan, store: store) else { return nothingRecorded(workspace, plan) }
+            guard let state = try await workspace.readState(plan, store: store) else { return nothingRecorded(workspace, plan, store) }
             let outcome = try await makePlan(request, plan: plan, state: state, store: store, workspace: workspace)
             await state.close()
             guard let changes = outcome else { return nothingLeft(context) }
@@ -54,7 +54,7 @@ enum RollbackCommand {
             return ExitCode.success
         }
         // Never create a state only to find nothing in it.
-        guard try await hasState(workspace, plan, store) else { return nothingRecorded(workspace, plan) }
+        guard try await hasState(workspace, plan, store) else { return nothingRecorded(workspace, plan, store) }
         return try await workspace.withLockedState(plan, store: store, operation: "rollback") { state, persist in
             guard let changes = try await makePlan(request, plan: plan, state: state, store: store, workspace: workspace) else {
                 return nothingLeft(context)
@@ -167,8 +167,8 @@ enum RollbackCommand {
         return true
     }
 
-    static func nothingRecorded(_ workspace: Workspace, _ plan: Plan) -> Int32 {
-        workspace.context.console.err("Nothing to roll back: \(workspace.environment) has no state yet (\(workspace.stateLocation(plan))).\n")
+    static func nothingRecorded(_ workspace: Workspace, _ plan: Plan, _ store: any ObjectStore) -> Int32 {
+        workspace.context.console.err("Nothing to roll back: \(workspace.environment) has no state yet (\(workspace.stateLocation(plan, store: store))).\n")
         return ExitCode.success
     }
 

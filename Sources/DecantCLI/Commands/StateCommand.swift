@@ -1,6 +1,7 @@
 import DecantCore
 import DecantRender
 import DecantState
+import DecantStorage
 import Foundation
 
 /// `decant state list|show|history|unlock`: read the record of what decant did.
@@ -27,35 +28,46 @@ enum StateCommand {
             guard arguments.positionals.count == 2 else { throw CommandError("usage: decant state unlock --env ENV LOCK_ID") }
             let backend = workspace.backend(for: plan, store: store)
             try await backend.unlock(environment: workspace.environment, id: arguments.positionals[1])
-            context.console.out("Removed lock \(arguments.positionals[1]) of \(workspace.stateLocation(plan)).\n")
+            context.console.out("Removed lock \(arguments.positionals[1]) of \(workspace.stateLocation(plan, store: store)).\n")
             return ExitCode.success
         }
         guard arguments.positionals.count == 1 else { throw CommandError("decant state \(sub) takes no other argument") }
         guard let state = try await workspace.readState(plan, store: store) else {
-            context.console.out(json ? "{\"serial\":0}\n" : "No state yet for \(workspace.environment) (\(workspace.stateLocation(plan))): nothing was applied.\n")
+            context.console.out(json ? "{\"serial\":0}\n" : "No state yet for \(workspace.environment) (\(workspace.stateLocation(plan, store: store))): nothing was applied.\n")
             return ExitCode.success
         }
-        defer { Task { await state.close() } }
         let out: String
+        do {
+            out = try await view(sub, state: state, plan: plan, store: store, workspace: workspace, json: json)
+        } catch {
+            await state.close()
+            throw error
+        }
+        await state.close()
+        context.console.out(out)
+        return ExitCode.success
+    }
+
+    /// One of `list`, `show`, `history`, rendered.
+    static func view(_ sub: String, state: StateStore, plan: Plan, store: any ObjectStore, workspace: Workspace,
+                     json: Bool) async throws -> String {
         switch sub {
-        case "history": out = json ? try encode(try await state.history()) : StateViews.history(try await state.history())
+        case "history": return json ? try encode(try await state.history()) : StateViews.history(try await state.history())
         case "list":
             let buckets = try await state.createdBuckets()
             let changes = try await state.bucketChanges(includeRestored: false)
             let migrations = try await state.migrationTotals()
             let edits = try await state.codeEdits(includeReverted: false)
-            out = json ? try encode(StateList(createdBuckets: buckets, bucketChanges: changes, migrations: migrations, codeEdits: edits.map(\.edit.path)))
+            return json ? try encode(StateList(createdBuckets: buckets, bucketChanges: changes, migrations: migrations, codeEdits: edits.map(\.edit.path)))
                 : StateViews.list(buckets: buckets, changes: changes, migrations: migrations, edits: edits)
         case "show":
             let stats = try await state.stats()
             let lock = try await workspace.backend(for: plan, store: store).currentLock(environment: workspace.environment)
-            out = json ? try encode(StateShow(location: workspace.stateLocation(plan), stats: stats, lock: lock))
-                : StateViews.show(location: workspace.stateLocation(plan), stats: stats, lock: lock)
+            return json ? try encode(StateShow(location: workspace.stateLocation(plan, store: store), stats: stats, lock: lock))
+                : StateViews.show(location: workspace.stateLocation(plan, store: store), stats: stats, lock: lock)
         default:
             throw CommandError("unknown state subcommand '\(sub)'; use list, show, history or unlock")
         }
-        context.console.out(out)
-        return ExitCode.success
     }
 
     struct StateList: Encodable {
@@ -128,7 +140,7 @@ enum StateViews {
         state        \(location)
         lineage      \(stats.lineage)
         serial       \(stats.serial) (schema \(stats.schemaVersion), \(stats.runs) run(s))
-        copies       \(stats.currentCopies) current, \(stats.verifiedCopies) verified, \(stats.adoptedCopies) adopted, \(ByteFormat.string(stats.bytesCopied))
+        copies       \(stats.currentCopies) current (\(ByteFormat.string(stats.currentBytes))), \(stats.verifiedCopies) verified, \(stats.adoptedCopies) adopted (\(ByteFormat.string(stats.adoptedBytes)))
         deletions    \(stats.deletedSources) source(s) deleted, \(stats.restoredSources) restored
         buckets      \(stats.liveCreatedBuckets) created by decant, \(stats.bucketChanges) change(s)
         code edits   \(stats.codeEdits)

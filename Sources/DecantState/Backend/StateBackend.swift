@@ -22,6 +22,14 @@ public protocol StateBackend: Sendable {
 
     /// `decant state unlock --env ENV ID`: removes the lock only if its id is `id`.
     func unlock(environment: String, id: String) async throws(StateError)
+
+    /// Where the state of `environment` lives, for messages (`state/dev.db`, `gs://b/p/dev.db`).
+    func location(environment: String) -> String
+
+    /// The state of `environment` for reading without the lock (plan, `state`,
+    /// rollback's plan): nil when there is none. A remote state is read from a
+    /// private copy that is removed when the store closes; close it.
+    func openForReading(environment: String, clock: any Clock) async throws(StateError) -> StateStore?
 }
 
 /// What a lock says about its holder: never a credential, only who, where and why.

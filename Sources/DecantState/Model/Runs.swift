@@ -123,7 +123,10 @@ public struct StateStats: Hashable, Sendable, Codable {
     public var currentCopies: Int
     public var verifiedCopies: Int
     public var adoptedCopies: Int
-    public var bytesCopied: Int64
+    /// Bytes of the `currentCopies` (adopted ones included, as `state list` counts them).
+    public var currentBytes: Int64
+    /// Bytes of the `adoptedCopies`.
+    public var adoptedBytes: Int64
     public var deletedSources: Int
     public var restoredSources: Int
     public var liveCreatedBuckets: Int
