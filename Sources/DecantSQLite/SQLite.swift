@@ -20,8 +20,8 @@ public struct SQLiteError: Error, Equatable, LocalizedError {
     public var isNotADatabase: Bool { code == SQLITE_NOTADB }
     /// The database file is damaged.
     public var isCorrupt: Bool { code == SQLITE_CORRUPT }
-    /// The disk (or the process's file size limit) is full.
-    public var isDiskFull: Bool { code == SQLITE_FULL || (code == SQLITE_IOERR && message.contains("disk")) }
+    /// The disk is full.
+    public var isDiskFull: Bool { code == SQLITE_FULL }
     /// Reading or writing the file failed below SQLite (the disk, permissions).
     public var isIOError: Bool { code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_READONLY }
 }

@@ -68,7 +68,8 @@ public enum StateError: Error, Equatable, Sendable, LocalizedError {
             } else if error.isCorrupt || error.isNotADatabase {
                 text += ". The state file is damaged: " + Self.restoreAdvice
             } else if error.isIOError {
-                text += ". The state file cannot be read or written: check the disk, the file's permissions and its folder"
+                text += ". The state file cannot be read or written: check the disk (is it full?), the file's permissions "
+                    + "and its folder, then run the command again"
             }
             return text
         case .closed(let path):

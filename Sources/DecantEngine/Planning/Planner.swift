@@ -53,6 +53,7 @@ public struct Planner: Sendable {
         for (index, migration) in selection.migrations.enumerated() {
             diagnostics += migrationDiagnostics(migration, outcome: outcomes[index], plan: plan, observed: observed)
             outcomes[index].report.references = (code?.references ?? []).filter { $0.migration == migration.key }
+            if let note = try await interruptedCopies(outcomes[index].adoptions) { outcomes[index].report.warnings.append(note) }
         }
 
         // What stays behind.
@@ -104,6 +105,26 @@ public struct Planner: Sendable {
             selection: .init(targets: options.targets, phase: options.phase), buckets: bucketPlans,
             migrations: outcomes.map(\.report), leftovers: leftovers, code: codePlan, diagnostics: diagnostics, graph: graph)
         return (changes, statistics)
+    }
+
+    /// Of the objects to adopt, those an interrupted run of decant copied (an open
+    /// copy intent): apply records them as decant's copies, not as adopted.
+    func interruptedCopies(_ adoptions: [ObjectItem]) async throws -> String? {
+        guard let state, !adoptions.isEmpty else { return nil }
+        let intents = try await state.openCopyIntents(targets: adoptions.compactMap(\.target))
+        guard !intents.isEmpty else { return nil }
+        var serials: Set<Int64> = []
+        let ours = adoptions.filter { item in
+            guard let target = item.target,
+                  let intent = intents[StateStore.intentKey(target.bucket, target.name)]?.first(where: { $0.wrote(target, from: item.source) })
+            else { return false }
+            serials.insert(intent.serial)
+            return true
+        }
+        guard !ours.isEmpty else { return nil }
+        return "\(ours.count) of the objects to adopt were copied by an interrupted run of decant (serial "
+            + serials.sorted().map(String.init).joined(separator: ", ")
+            + "): apply records them as decant's copies, which a rollback removes"
     }
 
     // MARK: - Selection
