@@ -13,6 +13,8 @@ struct Workspace {
     let plansDirectory: String
     let environment: String
     let clock: any Clock
+    /// `--now` beside the real clock (and `--allow-future-now`); nil without `--now`.
+    let pinnedNow: PinnedNow?
 
     /// The common options: `--plans DIR`, `--env ENV`, `--now DATE`.
     init(_ arguments: ParsedArguments, _ context: CommandContext) throws {
@@ -27,8 +29,10 @@ struct Workspace {
                 throw CommandError("--now \(now) is neither a date (2026-11-20) nor an RFC 3339 time (2026-11-20T10:00:00Z)")
             }
             clock = fixed
+            pinnedNow = PinnedNow(at: fixed.instant, realClock: Date(), allowsFutureDeletions: arguments.flag("allow-future-now"))
         } else {
             clock = SystemClock()
+            pinnedNow = nil
         }
     }
 

@@ -13,6 +13,7 @@ enum PlanCommand {
         OptionSpec("max-delete", value: "N", help: "Refuse a plan that deletes more source objects than this (default 1000)."),
         .flag("allow-references", help: "Delete sources even though code still references them (stated loudly in the plan)."),
         .flag("no-leftovers", help: "Do not list what no migration covers (saves listing the rest of the source buckets)."),
+        .flag("allow-future-now", help: "Let a --now later than the real clock decide deletions (validation periods, retention); recorded in the state history."),
     ]
 
     static let command = Command(CommandSpec(
@@ -50,7 +51,8 @@ enum PlanCommand {
     /// Plans with the options every planning command shares (plan, apply).
     static func makePlan(_ plan: Plan, loadDiagnostics: [Diagnostic], store: any ObjectStore, state: StateStore?,
                          workspace: Workspace, arguments: ParsedArguments) async throws -> PlannedChanges {
-        let options = try planOptions(arguments)
+        var options = try planOptions(arguments)
+        options.pinnedNow = workspace.pinnedNow
         let code = try await CodeStep.findings(plan, workspace: workspace)
         var (changes, statistics) = try await Planner(store: store, state: state, clock: workspace.clock, code: code)
             .planMeasured(plan, options: options)

@@ -107,7 +107,9 @@ enum RollbackCommand {
         // Batches as the plan files size them for apply (a migration no longer in them gets the default).
         let sizes = Dictionary(plan.migrations.map { ($0.key, $0.batchSize) }, uniquingKeysWith: { a, _ in a })
         let options = RollbackOptions(batchSizes: sizes, codeRoot: plan.code.map { workspace.context.resolve($0.root) })
-        return try await planner.plan(to: target, environment: plan.environment, options: options)
+        var changes = try await planner.plan(to: target, environment: plan.environment, options: options)
+        changes.pinnedNow = workspace.pinnedNow
+        return changes
     }
 
     static func applySaved(_ file: String, plan: Plan, store: any ObjectStore, workspace: Workspace,

@@ -118,6 +118,10 @@ enum StateViews {
             var line = did.isEmpty ? "nothing changed" : did.joined(separator: ", ")
             if let target = run.rollbackTo { line = "rolled back to serial \(target): " + line }
             out += "        " + line + "\n"
+            if let pinned = run.pinnedNow {
+                out += "        clock pinned by --now to \(RFC3339.format(pinned))"
+                    + (run.deletesByPinnedNow ? ", ahead of the real clock: sources deleted by it (--allow-future-now)\n" : "\n")
+            }
         }
         out += "\nUndo everything after a serial with `decant rollback --env ENV --to SERIAL`.\n"
         return out

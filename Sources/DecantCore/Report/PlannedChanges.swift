@@ -22,6 +22,8 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
     /// Set on a plan built by `decant rollback` from the ledger: what it undoes,
     /// and what it must leave for a person. Nil on every plan `decant plan` makes.
     public var rollback: RollbackReport?
+    /// `--now`, when the plan was made with a pinned clock (recorded with the run).
+    public var pinnedNow: PinnedNow?
 
     public init(environment: String, generatedAt: Date, decantVersion: String = DecantVersion.current, inputDigest: String,
                 stateLineage: String?, stateSerial: Int64, selection: Selection = Selection(), buckets: [BucketPlan] = [],

@@ -69,8 +69,10 @@ public struct Applier: Sendable {
         let startedAt = clock.now()
         let stopwatch = ContinuousClock.now
         try await reconcilePendingDeletions()
-        let serial = try await state.beginRun(kind: kind, planDigest: changes.inputDigest, inputDigest: changes.inputDigest,
-                                              summary: Self.summary(changes), rollbackTo: rollbackTo)
+        let serial = try await state.beginRun(RunStart(
+            kind: kind, planDigest: changes.inputDigest, inputDigest: changes.inputDigest, summary: Self.summary(changes),
+            rollbackTo: rollbackTo, pinnedNow: changes.pinnedNow?.at,
+            deletesByPinnedNow: deleting > 0 && changes.pinnedNow?.decidesFutureDeletions == true))
         // Progress counts each object once: its copy (or its adoption), its deletion.
         let counted = changes.graph.actions.flatMap { a -> [ObjectItem] in
             a.kind == .verify ? a.objects.filter(\.adopt) : a.objects

@@ -15,6 +15,9 @@ public struct PlanOptions: Sendable {
     public var listingWidth: Int
     /// Compute what stays behind in source buckets (needs a listing of everything else).
     public var computeLeftovers: Bool
+    /// `--now` and the real clock (the planner's clock is the pinned one): ahead of
+    /// the real clock, deletions are judged by the real clock unless it allows otherwise.
+    public var pinnedNow: PinnedNow?
 
     public init(targets: [String] = [], phase: Int? = nil, maxDelete: Int = 1000, allowReferences: Bool = false,
                 listingWidth: Int = 8, computeLeftovers: Bool = true) {

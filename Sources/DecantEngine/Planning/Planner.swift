@@ -49,7 +49,9 @@ public struct Planner: Sendable {
         // Migrations, a few at a time, kept in plan order.
         let referenced = Set((code?.references ?? []).compactMap(\.migration))
         var outcomes = try await diffMigrations(selection.migrations, plan: plan, observed: observed, now: now,
+                                                deletionNow: options.pinnedNow?.deletionTime ?? now,
                                                 referenced: referenced, options: options)
+        diagnostics += Self.pinnedNowWarnings(options.pinnedNow, cleanups: selection.migrations.contains { $0.cleanup?.deleteSource == true })
         for (index, migration) in selection.migrations.enumerated() {
             diagnostics += migrationDiagnostics(migration, outcome: outcomes[index], plan: plan, observed: observed)
             outcomes[index].report.references = (code?.references ?? []).filter { $0.migration == migration.key }
@@ -104,7 +106,21 @@ public struct Planner: Sendable {
             stateLineage: state?.lineage, stateSerial: try await state?.currentSerial ?? 0,
             selection: .init(targets: options.targets, phase: options.phase), buckets: bucketPlans,
             migrations: outcomes.map(\.report), leftovers: leftovers, code: codePlan, diagnostics: diagnostics, graph: graph)
-        return (changes, statistics)
+        var pinned = changes
+        pinned.pinnedNow = options.pinnedNow
+        return (pinned, statistics)
+    }
+
+    /// What a reviewer must know when `--now` is ahead of the real clock.
+    static func pinnedNowWarnings(_ pinned: PinnedNow?, cleanups: Bool) -> [Diagnostic] {
+        guard let pinned, pinned.isAhead, cleanups else { return [] }
+        let at = RFC3339.format(pinned.at), real = RFC3339.format(pinned.realClock)
+        if pinned.allowsFutureDeletions {
+            return [.warning("--allow-future-now: validation periods and retention are judged at --now \(at), ahead of the real clock (\(real)); "
+                             + "sources are deleted that the real clock still holds, and the state history records it")]
+        }
+        return [.warning("--now \(at) is ahead of the real clock (\(real)): validation periods and retention are judged by the real clock",
+                         hint: "--now is for reproducible plans; pass --allow-future-now to let it decide deletions (the state history records it)")]
     }
 
     /// Of the objects to adopt, those an interrupted run of decant copied (an open
@@ -220,7 +236,7 @@ public struct Planner: Sendable {
 
     // MARK: - Migrations
 
-    func diffMigrations(_ migrations: [Migration], plan: Plan, observed: [String: BucketInfo?], now: Date,
+    func diffMigrations(_ migrations: [Migration], plan: Plan, observed: [String: BucketInfo?], now: Date, deletionNow: Date,
                         referenced: Set<String>, options: PlanOptions) async throws -> [MigrationOutcome] {
         try await withThrowingTaskGroup(of: (Int, MigrationOutcome).self) { group in
             var results = [MigrationOutcome?](repeating: nil, count: migrations.count)
@@ -229,7 +245,7 @@ public struct Planner: Sendable {
                 let migration = migrations[index]
                 let targetInfo = observed[migration.target.bucket] ?? nil
                 let differ = MigrationDiffer(
-                    migration: migration, store: store, state: state, now: now, targetExists: targetInfo != nil,
+                    migration: migration, store: store, state: state, now: now, deletionNow: deletionNow, targetExists: targetInfo != nil,
                     targetSpec: plan.bucket(named: migration.target.bucket),
                     referencedByCode: referenced.contains(migration.key), allowReferences: options.allowReferences)
                 let movement = Self.movement(migration, source: observed[migration.source.bucket] ?? nil, target: targetInfo,

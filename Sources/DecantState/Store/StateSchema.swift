@@ -10,7 +10,15 @@ public enum StateSchema {
         (2, v2Ledger),
         (3, v3PendingDeletions),
         (4, v4CopyIntents),
+        (5, v5PinnedClock),
     ]
+
+    /// A run made with `--now` records the pinned instant, and whether deletions were
+    /// decided by it while it was ahead of the real clock (`--allow-future-now`).
+    static let v5PinnedClock = """
+        ALTER TABLE runs ADD COLUMN pinned_now_ms INTEGER;
+        ALTER TABLE runs ADD COLUMN deletes_by_pinned_now INTEGER NOT NULL DEFAULT 0 CHECK (deletes_by_pinned_now IN (0, 1));
+        """
 
     /// Every object copy is recorded before its call and dropped once the ledger
     /// holds the copy (invariant 5): what a run cut short wrote stays decant's.
