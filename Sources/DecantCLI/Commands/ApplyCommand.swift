@@ -29,10 +29,11 @@ enum ApplyCommand {
         are checked and recorded, nothing is copied twice, nothing is deleted without a verified copy.
         """
     )) { arguments, context in
+        if let file = arguments.positionals.first { try refuseFlagsFixedBy(file, arguments, command: "apply") }
         let workspace = try Workspace(arguments, context)
         let (plan, loadDiagnostics) = try workspace.loadPlan()
         let store = try workspace.store(for: plan)
-        let options = try applyOptions(arguments, plan: plan, workspace: workspace)
+        var options = try applyOptions(arguments, plan: plan, workspace: workspace)
         let console = context.console
         let color = console.useColor && !arguments.flag("no-color")
         return try await workspace.withLockedState(plan, store: store, operation: "apply") { state, persist in
@@ -48,6 +49,8 @@ enum ApplyCommand {
                     throw CommandError("\(file) was planned for \(saved.changes.environment), not \(plan.environment)")
                 }
                 changes = saved.changes
+                // The limit the plan was reviewed under, unless apply is given another.
+                if arguments.value("max-delete") == nil, let reviewed = changes.maxDelete { options.maxDelete = reviewed }
             } else {
                 changes = try await PlanCommand.makePlan(plan, loadDiagnostics: loadDiagnostics, store: store, state: state,
                                                          workspace: workspace, arguments: arguments)
@@ -70,6 +73,20 @@ enum ApplyCommand {
             if !arguments.flag("json") { console.out(ApplyReport.render(result, color: color)) }
             return result.status == .succeeded ? ExitCode.success : ExitCode.failure
         }
+    }
+
+    /// Planning options that a saved plan fixed when it was made: given with the
+    /// file, they would change what was reviewed, so they are refused rather than
+    /// ignored. (`--max-delete` is not among them: it is a limit apply enforces.)
+    static let fixedBySavedPlan = ["target", "phase", "allow-references", "no-leftovers", "allow-future-now"]
+
+    static func refuseFlagsFixedBy(_ file: String, _ arguments: ParsedArguments, command: String) throws {
+        let given = fixedBySavedPlan.filter { arguments.values[$0] != nil || arguments.flag($0) }.map { "--\($0)" }
+        guard !given.isEmpty else { return }
+        throw CommandError("\(given.joined(separator: ", ")) would change what the saved plan \(file) does; nothing was applied. "
+                           + "A saved plan is applied exactly as it was reviewed: these options were fixed when it was made. "
+                           + "Make a new plan with them (`decant plan --env ENV \(given.joined(separator: " ")) ... --out FILE`), "
+                           + "or `decant \(command) --env ENV \(file)` without them")
     }
 
     static func applyOptions(_ arguments: ParsedArguments, plan: Plan, workspace: Workspace) throws -> ApplyOptions {

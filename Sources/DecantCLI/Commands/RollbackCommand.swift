@@ -38,6 +38,13 @@ enum RollbackCommand {
             guard arguments.value("to") == nil, !arguments.flag("last") else {
                 throw CommandError("give either a saved rollback plan or --to/--last, not both")
             }
+            // Options that only show a plan would be ignored by a run of a saved one.
+            let showing = ["plan-only", "out", "format", "list-objects"].filter { arguments.values[$0] != nil || arguments.flag($0) }
+            guard showing.isEmpty else {
+                throw CommandError("\(showing.map { "--\($0)" }.joined(separator: ", ")) would only show a plan, but \(file) is a saved "
+                                   + "rollback plan that `decant rollback --env ENV \(file)` runs; nothing was rolled back. "
+                                   + "Show it with `decant show \(file)`")
+            }
             return try await applySaved(file, plan: plan, store: store, workspace: workspace, arguments: arguments)
         }
         let request = try Request(arguments)

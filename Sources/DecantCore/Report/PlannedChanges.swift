@@ -24,6 +24,9 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
     public var rollback: RollbackReport?
     /// `--now`, when the plan was made with a pinned clock (recorded with the run).
     public var pinnedNow: PinnedNow?
+    /// The `--max-delete` the plan was made under: a saved plan is applied under it
+    /// unless `apply` is given another.
+    public var maxDelete: Int?
 
     public init(environment: String, generatedAt: Date, decantVersion: String = DecantVersion.current, inputDigest: String,
                 stateLineage: String?, stateSerial: Int64, selection: Selection = Selection(), buckets: [BucketPlan] = [],

@@ -106,9 +106,10 @@ public struct Planner: Sendable {
             stateLineage: state?.lineage, stateSerial: try await state?.currentSerial ?? 0,
             selection: .init(targets: options.targets, phase: options.phase), buckets: bucketPlans,
             migrations: outcomes.map(\.report), leftovers: leftovers, code: codePlan, diagnostics: diagnostics, graph: graph)
-        var pinned = changes
-        pinned.pinnedNow = options.pinnedNow
-        return (pinned, statistics)
+        var made = changes
+        made.pinnedNow = options.pinnedNow
+        made.maxDelete = options.maxDelete
+        return (made, statistics)
     }
 
     /// What a reviewer must know when `--now` is ahead of the real clock.
