@@ -60,8 +60,9 @@ struct Workspace {
             return LocalStore(root: context.resolve(root), options: LocalStore.Options(clock: clock))
         case let .gcs(project, endpoint, emulator):
             let profile = emulator.flatMap(GCSProfile.init(rawValue:)) ?? .gcs
+            let log = RetryLog(console: context.console)
             return try GCSStore.fromEnvironment(endpoint: endpoint, project: project, profile: profile,
-                                                environment: context.console.environment)
+                                                environment: context.console.environment, observer: log.handle)
         }
     }
 
@@ -114,9 +115,13 @@ struct Workspace {
             try await backend.release(lease)
             return value
         } catch {
-            try? await keepOrDiscard(lease, state: state, backend: backend)
-            try? await backend.release(lease)
-            throw error
+            // The run's error comes first; a state that could not be saved where it
+            // lives (the same dead endpoint) is said too, with where its records are.
+            var also: [String] = []
+            do { try await keepOrDiscard(lease, state: state, backend: backend) } catch let saving { also.append(DecantCLI.describe(saving)) }
+            do { try await backend.release(lease) } catch let releasing { also.append(DecantCLI.describe(releasing)) }
+            guard !also.isEmpty else { throw error }
+            throw CommandError(([DecantCLI.describe(error)] + also).joined(separator: "\nerror: "))
         }
     }
 

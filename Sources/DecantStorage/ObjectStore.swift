@@ -40,6 +40,14 @@ public protocol ObjectStore: Sendable {
 
     /// Reads an object's bytes and metadata (the live generation, or a given one).
     func download(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> (Data, ObjectRecord)
+
+    /// Set once the store's endpoint is judged down (`EndpointHealth`): every call
+    /// fails from then on, and a run stops starting work. Nil for a local store.
+    var unavailable: StoreError? { get }
+}
+
+extension ObjectStore {
+    public var unavailable: StoreError? { nil }
 }
 
 /// Listing options (GCS.md §Objects).
@@ -206,6 +214,8 @@ public enum StoreError: Error, Hashable, Sendable, LocalizedError {
     case transient(bucket: String?, object: String?, detail: String)
     case permissionDenied(bucket: String?, object: String?, detail: String)
     case invalid(bucket: String?, object: String?, detail: String)
+    /// The endpoint stopped answering (EndpointHealth): every call fails at once from then on.
+    case unavailable(endpoint: String, detail: String)
 
     public var errorDescription: String? {
         func at(_ b: String?, _ o: String?) -> String {
@@ -223,6 +233,17 @@ public enum StoreError: Error, Hashable, Sendable, LocalizedError {
         case let .transient(b, o, d): return "\(at(b, o)): temporary failure (\(d))"
         case let .permissionDenied(b, o, d): return "\(at(b, o)): permission denied (\(d))"
         case let .invalid(b, o, d): return "\(at(b, o)): invalid request (\(d))"
+        case let .unavailable(endpoint, d):
+            return "the storage endpoint \(endpoint) stopped answering (\(d)); decant stopped: run the command again once it answers"
+        }
+    }
+
+    /// The call may have been carried out although it failed: no answer came
+    /// (a reset, a timeout, a dead endpoint). A refusal (412, 403, 400, 409, 429) means it was not.
+    public var mayHaveHappened: Bool {
+        switch self {
+        case .transient, .unavailable: return true
+        default: return false
         }
     }
 

@@ -76,6 +76,8 @@ public final class DecantProcess: @unchecked Sendable {
     public var pid: Int32 { process.processIdentifier }
     /// What the child wrote to stdout so far (to act on its progress as it goes).
     public var stdoutSoFar: String { Self.read(stdoutPath) }
+    /// What the child wrote to stderr so far.
+    public var stderrSoFar: String { Self.read(stderrPath) }
     public var isRunning: Bool { process.isRunning }
     /// Seconds since the child was started.
     public var elapsed: Double { Self.seconds(ContinuousClock.now - started) }

@@ -89,7 +89,10 @@ public struct Applier: Sendable {
                 if !Task.isCancelled { try? await persist() }
             }
         }
-        let outcomes = await Scheduler(graph: changes.graph, width: options.actionParallelism).run { action in
+        // A dead endpoint stops the run: nothing more is started, what is in flight fails fast and is journaled.
+        let store = self.store
+        let stop: @Sendable () -> String? = { store.unavailable.map { _ in "the storage endpoint stopped answering" } }
+        let outcomes = await Scheduler(graph: changes.graph, width: options.actionParallelism, stop: stop).run { action in
             await context.run(action)
         }
         checkpoints.cancel()
@@ -100,6 +103,13 @@ public struct Applier: Sendable {
                                  elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                                  outcomes: outcomes)
         try await state.finishRun(serial: serial, status: status, summary: Self.summary(result))
+        if let down = store.unavailable {
+            // The state may live behind the same endpoint: persisting is tried, not required, before saying so.
+            try? await persist()
+            observer.handle(.finished(result))
+            throw ApplyError.endpointUnavailable(kind, serial: serial, detail: down.errorDescription ?? "the endpoint stopped answering",
+                                                 unfinished: result.failed.count + result.skipped.count)
+        }
         try await persist()
         observer.handle(.finished(result))
         return result
@@ -141,6 +151,9 @@ public enum ApplyError: Error, Equatable, LocalizedError {
     case planHasErrors(Int)
     case tooManyDeletions(Int, limit: Int)
     case wrongRunKind(RunKind)
+    /// The store's endpoint stopped answering (EndpointHealth): the run stopped
+    /// starting work and journaled what was in flight.
+    case endpointUnavailable(RunKind, serial: Int64, detail: String, unfinished: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -148,6 +161,13 @@ public enum ApplyError: Error, Equatable, LocalizedError {
         case .wrongRunKind: return "a rollback plan runs only with `decant rollback`; nothing was applied"
         case .planHasErrors(let n): return "the plan has \(n) error(s); nothing was applied"
         case let .tooManyDeletions(n, limit): return "the plan deletes \(n) source objects, more than --max-delete \(limit); nothing was applied"
+        case let .endpointUnavailable(kind, serial, detail, unfinished):
+            let command = kind == .rollback ? "rollback" : "apply"
+            var endpoint = detail
+            if let cut = endpoint.range(of: "; decant stopped") { endpoint = String(endpoint[..<cut.lowerBound]) }
+            return "\(endpoint). decant started nothing more: run \(serial) stopped with \(unfinished) action(s) not done, "
+                + "recorded in the state's journal. Run \(command) again once the endpoint answers: it finishes the work "
+                + "(what was copied is recorded as decant's, nothing is copied twice)"
         }
     }
 }

@@ -245,22 +245,51 @@ struct RunContext: Sendable {
         let keys = allowed.compactMap(\.key)
         let ids = keys.isEmpty ? [] : try await state.recordDeletions(keys, serial: serial, pending: true)
         let idByKey = Dictionary(zip(keys, ids), uniquingKeysWith: { a, _ in a })
-        let results = await limiter.map(allowed.map(\.item)) { item -> String? in
+        let results = await limiter.map(allowed.map(\.item)) { item -> DeleteResult in
             do {
                 try await store.deleteObject(item.source.bucket, item.source.name, ifGenerationMatch: item.source.generation)
             } catch StoreError.notFound {
                 // Already gone (a run cut short after the delete): record it as done.
+            } catch let error as StoreError where error.mayHaveHappened {
+                return .unknown("\(item.source): \(Self.describe(error)); the next run checks whether it was deleted")
             } catch {
-                return "\(item.source): \(Self.describe(error))"
+                return .refused("\(item.source): \(Self.describe(error))")
             }
             observer.handle(.progress(objects: 1, bytes: item.content.size))
-            return nil
+            return .deleted
         }
-        let deleted = zip(allowed, results).filter { $0.1 == nil }.map { $0.0 }
-        try await state.markDeletionsDone(deleted.compactMap { $0.key.flatMap { idByKey[$0] } })
-        let failedIDs = zip(allowed, results).filter { $0.1 != nil }.compactMap { $0.0.key.flatMap { idByKey[$0] } }
-        try await state.discardPendingDeletions(failedIDs)
-        return outcome(action, errors + results, done: deleted.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.item.content.size) })
+        var done: [Int64] = [], refused: [Int64] = [], deleted = Tally()
+        for ((item, key), result) in zip(allowed, results) {
+            let id = key.flatMap { idByKey[$0] }
+            switch result {
+            case .deleted:
+                deleted = deleted + Tally(objects: 1, bytes: item.content.size)
+                if let id { done.append(id) }
+            case .refused:
+                if let id { refused.append(id) }
+            case .unknown:
+                break
+            }
+        }
+        try await state.markDeletionsDone(done)
+        // A refused delete did not happen; one whose answer was lost stays pending for the next run to check.
+        try await state.discardPendingDeletions(refused)
+        return outcome(action, errors + results.map(\.error), done: deleted)
+    }
+
+    enum DeleteResult: Sendable {
+        case deleted
+        /// The store refused: the source is still there.
+        case refused(String)
+        /// No answer: the delete may have happened (reconciled by the next run).
+        case unknown(String)
+
+        var error: String? {
+            switch self {
+            case .deleted: return nil
+            case .refused(let text), .unknown(let text): return text
+            }
+        }
     }
 
     enum DeletionCheck: Sendable {

@@ -59,6 +59,16 @@ public enum HTTPTransportError: Error, Hashable, Sendable, CustomStringConvertib
         return true
     }
 
+    /// What happened, without the details: "cannot connect", "connection lost", "timed out".
+    public var kind: String {
+        switch self {
+        case .cannotConnect: return "cannot connect"
+        case .connectionLost: return "connection lost"
+        case .timedOut: return "timed out"
+        case .other: return "no answer"
+        }
+    }
+
     public var description: String {
         switch self {
         case .cannotConnect(let detail): return "cannot connect: \(detail)"

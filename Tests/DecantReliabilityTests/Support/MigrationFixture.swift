@@ -22,7 +22,7 @@ struct MigrationFixture: Sendable {
 
     /// Unique per scenario, so emulator buckets never collide.
     let run: String
-    let storageLine: String
+    private(set) var storageLine: String
     let items: [Item]
     var sourceBucket: String { "src-\(run)" }
     var keepBucket: String { "keep-\(run)" }
@@ -60,6 +60,13 @@ struct MigrationFixture: Sendable {
                               crc32c: CRC32C.base64(data), moved: moved))
         }
         self.items = items
+    }
+
+    /// The same objects, reached through another `storage:` line (an endpoint that moved).
+    func with(storage: String) -> MigrationFixture {
+        var copy = self
+        copy.storageLine = storage
+        return copy
     }
 
     func planYAML() -> String {
