@@ -99,6 +99,9 @@ struct GCSClient: Sendable {
         var headers: [String: String] = [:]
         var token: String?
         if let tokens, !endpoint.isEmulator {
+            if let refusal = CredentialTransport.refusal(sending: "a Google access token", to: url) {
+                throw Failure(error: .permissionDenied(bucket: call.bucket, object: call.object, detail: refusal), wasSent: false)
+            }
             do throws(AuthError) {
                 token = try await tokens.accessToken().value
             } catch {

@@ -53,7 +53,12 @@ public final class GCSStore: ObjectStore {
                                        environment: [String: String] = ProcessInfo.processInfo.environment,
                                        transport: (any HTTPTransport)? = nil,
                                        observer: (@Sendable (GCSEvent) -> Void)? = nil) throws -> GCSStore {
-        let resolved = try GCSEndpoint.resolve(explicit: endpoint, environment: environment)
+        var resolved = try GCSEndpoint.resolve(explicit: endpoint, environment: environment)
+        // A plan that names its emulator (`storage.emulator`) sends it no credential, wherever it runs.
+        if profile != .gcs { resolved.isEmulator = true }
+        if !resolved.isEmulator, let refusal = CredentialTransport.refusal(sending: "Google credentials", to: resolved.baseURL) {
+            throw StoreError.invalid(bucket: nil, object: nil, detail: refusal)
+        }
         // One transport (one libcurl thread) for the storage calls and the token calls.
         let transport = transport ?? HTTPTransports.standard(environment: environment)
         let tokens = resolved.isEmulator ? nil : try GoogleCredentials.discover(environment: environment, transport: transport)
