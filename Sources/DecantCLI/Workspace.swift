@@ -90,10 +90,10 @@ struct Workspace {
         try await backend(for: plan, store: store).openForReading(environment: environment, clock: clock)
     }
 
-    /// Runs `body` holding the state lock, with a `persist` that makes the state
-    /// durable where it lives; releases the lock whatever happens.
+    /// Runs `body` holding the state lock, with what makes the state durable where
+    /// it lives and checks the lock is still held; releases the lock whatever happens.
     func withLockedState<T: Sendable>(_ plan: Plan, store: any ObjectStore, operation: String,
-                                      _ body: (StateStore, @escaping @Sendable () async throws -> Void) async throws -> T) async throws -> T {
+                                      _ body: (StateStore, StateDurability) async throws -> T) async throws -> T {
         let backend = backend(for: plan, store: store)
         if case .local(let path) = plan.state {
             try FileManager.default.createDirectory(atPath: (context.resolve(path) as NSString).deletingLastPathComponent,
@@ -108,9 +108,10 @@ struct Workspace {
             try? await backend.release(lease)
             throw error
         }
-        let persist: @Sendable () async throws -> Void = { try await backend.persist(lease, store: state) }
+        let durability = StateDurability(persist: { try await backend.persist(lease, store: state) },
+                                         checkLock: { try await backend.checkHeld(lease) })
         do {
-            let value = try await body(state, persist)
+            let value = try await body(state, durability)
             try await keepOrDiscard(lease, state: state, backend: backend)
             try await backend.release(lease)
             return value
@@ -142,4 +143,10 @@ struct Workspace {
         }
         await state.close()
     }
+}
+
+/// What a locked run needs from where its state lives (the Applier's `persist` and `checkLock`).
+struct StateDurability: Sendable {
+    var persist: @Sendable () async throws -> Void
+    var checkLock: @Sendable () async throws -> Void
 }

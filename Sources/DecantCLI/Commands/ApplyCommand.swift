@@ -27,7 +27,12 @@ enum ApplyCommand {
         Without a saved plan, apply plans first (holding the state lock), shows the plan and asks for
         confirmation. Running apply again after an interruption finishes the work: copies already made
         are checked and recorded, nothing is copied twice, nothing is deleted without a verified copy.
-        """
+        """,
+        examples: [
+            .init("Plan, review and confirm at the terminal", "decant apply --env dev"),
+            .init("Apply exactly the plan reviewed in the pull request (CI)", "decant apply --env prod prod.plan"),
+            .init("One migration, without asking, progress as JSON lines", "decant apply --env dev --target historization --auto-approve --json"),
+        ]
     )) { arguments, context in
         if let file = arguments.positionals.first { try refuseFlagsFixedBy(file, arguments, command: "apply") }
         let workspace = try Workspace(arguments, context)
@@ -36,7 +41,7 @@ enum ApplyCommand {
         var options = try applyOptions(arguments, plan: plan, workspace: workspace)
         let console = context.console
         let color = console.useColor && !arguments.flag("no-color")
-        return try await workspace.withLockedState(plan, store: store, operation: "apply") { state, persist in
+        return try await workspace.withLockedState(plan, store: store, operation: "apply") { state, durability in
             let changes: PlannedChanges
             if let file = arguments.positionals.first {
                 let saved = try SavedPlan.read(from: context.resolve(file))
@@ -68,7 +73,7 @@ enum ApplyCommand {
             let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
             let applier = Applier(store: store, state: state, clock: workspace.clock,
                                   observer: ProgressReporter(console: console, mode: mode),
-                                  writeCode: CodeStep.writer, persist: persist)
+                                  writeCode: CodeStep.writer, persist: durability.persist, checkLock: durability.checkLock)
             let result = try await applier.apply(changes, options: options)
             if !arguments.flag("json") { console.out(ApplyReport.render(result, color: color)) }
             return result.status == .succeeded ? ExitCode.success : ExitCode.failure

@@ -12,7 +12,12 @@ enum StateCommand {
         options: Workspace.options + [OptionSpec("format", value: "FORMAT", help: "text (default) or json.")],
         positionals: [PositionalSpec("SUBCOMMAND", help: "list (what is managed), show (totals and lock), history (serials), unlock (break a stale lock)."),
                       PositionalSpec("LOCK_ID", optional: true, help: "unlock: the id the lock error printed.")],
-        discussion: "Reading the state never takes the lock; unlock removes a lock only when the id matches."
+        discussion: "Reading the state never takes the lock; unlock removes a lock only when the id matches.",
+        examples: [
+            .init("What each serial did (to pick a rollback target)", "decant state history --env prod"),
+            .init("Totals, and who holds the lock", "decant state show --env prod --format json"),
+            .init("Remove the lock of a run known to be dead (the id the lock error printed)", "decant state unlock --env prod 7d1e3c2a-5b4f-4e1d-9a6b-2c8f0e4d1a3b"),
+        ]
     )) { arguments, context in
         let json: Bool
         switch arguments.value("format") ?? "text" {
@@ -115,6 +120,7 @@ enum StateViews {
             if l.bucketsDeleted > 0 { did.append("\(l.bucketsDeleted) bucket(s) deleted") }
             if r.journal.failed > 0 { did.append("\(r.journal.failed) action(s) failed") }
             if r.journal.intent > 0 { did.append("\(r.journal.intent) action(s) left unfinished") }
+            if run.summary["lock_lost"] == 1 { did.append("its lock was removed while it ran (decant state unlock): recorded as failed") }
             var line = did.isEmpty ? "nothing changed" : did.joined(separator: ", ")
             if let target = run.rollbackTo { line = "rolled back to serial \(target): " + line }
             out += "        " + line + "\n"

@@ -44,13 +44,18 @@ public struct Applier: Sendable {
     /// Makes the state durable where it lives (the GCS backend uploads it); called
     /// every `checkpointInterval` and at the end.
     public let persist: @Sendable () async throws -> Void
+    /// Throws unless this run still holds the state lock (`decant state unlock`
+    /// may have taken it): checked before a run is recorded as succeeded.
+    public let checkLock: @Sendable () async throws -> Void
 
     public init(store: any ObjectStore, state: StateStore, clock: any Clock = SystemClock(),
                 observer: any ApplyObserver = SilentObserver(), writeCode: CodeEditWriter? = nil,
-                persist: @escaping @Sendable () async throws -> Void = {}) {
+                persist: @escaping @Sendable () async throws -> Void = {},
+                checkLock: @escaping @Sendable () async throws -> Void = {}) {
         self.store = store
         self.state = state
         self.persist = persist
+        self.checkLock = checkLock
         self.clock = clock
         self.observer = observer
         self.writeCode = writeCode
@@ -96,13 +101,23 @@ public struct Applier: Sendable {
             await context.run(action)
         }
         checkpoints.cancel()
-        let failed = outcomes.contains { $0.status != .succeeded }
+        // A run whose lock someone removed (`decant state unlock`) may have raced
+        // another: it is never recorded as succeeded.
+        var lockError: (any Error)?
+        do { try await checkLock() } catch { lockError = error }
+        let failed = lockError != nil || outcomes.contains { $0.status != .succeeded }
         let status: RunStatus = failed ? .failed : .succeeded
         let elapsed = ContinuousClock.now - stopwatch
         let result = ApplyResult(serial: serial, status: status, startedAt: startedAt, finishedAt: clock.now(),
                                  elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                                  outcomes: outcomes)
-        try await state.finishRun(serial: serial, status: status, summary: Self.summary(result))
+        var summary = Self.summary(result)
+        if lockError != nil { summary["lock_lost"] = 1 }
+        try await state.finishRun(serial: serial, status: status, summary: summary)
+        if let lockError {
+            observer.handle(.finished(result))
+            throw lockError
+        }
         if let down = store.unavailable {
             // The state may live behind the same endpoint: persisting is tried, not required, before saying so.
             try? await persist()

@@ -173,6 +173,12 @@ public struct Planner: Sendable {
                     keepBuckets.insert(m.target.bucket)
                 } else if let b = buckets.first(where: { $0.key == target || $0.name == target }) {
                     keepBuckets.insert(b.name)
+                } else if let phase = options.phase, let other = plan.migrations.first(where: { $0.key == target }) {
+                    throw PlanningError.targetOutsidePhase(target, phases: [other.phase], selected: phase)
+                } else if let phase = options.phase,
+                          let bucket = plan.buckets.first(where: { $0.key == target || $0.name == target }) {
+                    let phases = Set(plan.migrations.filter { $0.target.bucket == bucket.name }.map(\.phase)).sorted()
+                    throw PlanningError.targetOutsidePhase(target, phases: phases, selected: phase)
                 } else {
                     let names = plan.migrations.map(\.key) + plan.buckets.flatMap { [$0.key, $0.name] }
                     throw PlanningError.unknownTarget(target, suggestion: Suggest.closest(to: target, among: names))

@@ -115,6 +115,11 @@ public actor GCSStateBackend: StateBackend {
         }
     }
 
+    public func checkHeld(_ lease: StateLease) async throws(StateError) {
+        guard let remote = leases[lease.lock.id] else { throw .lockLost(location: lease.location, id: lease.lock.id) }
+        try await checkLock(lease, generation: remote.lockGeneration)
+    }
+
     public func release(_ lease: StateLease) async throws(StateError) {
         guard let remote = leases.removeValue(forKey: lease.lock.id) else {
             throw .lockLost(location: lease.location, id: lease.lock.id)

@@ -55,6 +55,10 @@ public actor LocalStateBackend: StateBackend {
         try await store.checkpoint()
     }
 
+    public func checkHeld(_ lease: StateLease) throws(StateError) {
+        try checkStillHeld(lease)
+    }
+
     public func release(_ lease: StateLease) throws(StateError) {
         defer { closeDescriptor(lease.lock.id) }
         do {

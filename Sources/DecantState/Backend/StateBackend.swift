@@ -14,6 +14,10 @@ public protocol StateBackend: Sendable {
     /// for a remote backend). `store` must be the one opened at `lease.databasePath`.
     func persist(_ lease: StateLease, store: StateStore) async throws(StateError)
 
+    /// Throws `StateError.lockLost` unless this lease still holds the lock (nobody
+    /// ran `decant state unlock` on it, nobody took it since).
+    func checkHeld(_ lease: StateLease) async throws(StateError)
+
     /// Gives the lock back. Call `persist` before, and close the store.
     func release(_ lease: StateLease) async throws(StateError)
 
