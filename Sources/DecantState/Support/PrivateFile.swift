@@ -25,19 +25,6 @@ enum PrivateFile {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .io(path: path, detail: "cannot create the state copy: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var failure: Int32 = 0
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += written
-            }
-        }
-        if failure != 0 { throw .io(path: path, detail: "cannot write the state copy: \(String(cString: strerror(failure)))") }
+        try LockFile.writeAll(fd, data, path: path)
     }
 }
