@@ -21,6 +21,13 @@ import TestSupport
         try Data().write(to: URL(fileURLWithPath: state.path))
         #expect(throws: StateError.notADecantState(location: state.path, problem: "the file is empty")) { try state.open() }
         #expect(try Data(contentsOf: URL(fileURLWithPath: state.path)).isEmpty, "refusing must not write")
+
+        // A link to a state that is not there (an unmounted disk) is not a new state either.
+        try FileManager.default.removeItem(atPath: state.path)
+        try FileManager.default.createSymbolicLink(atPath: state.path, withDestinationPath: state.directory.path + "/gone/dev.db")
+        #expect(throws: StateError.notADecantState(location: state.path, problem: "it is a symbolic link to a file that does not exist")) {
+            try state.open()
+        }
     }
 
     @Test func aFileThatIsNotADecantStateIsRefusedUnchanged() throws {

@@ -57,7 +57,9 @@ enum StateFileCheck {
         return .database(error)
     }
 
+    /// The size of the file at `path` (through a symbolic link), 0 when there is none.
     static func fileSize(_ path: String) -> Int64 {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
     }
 }

@@ -44,6 +44,9 @@ public actor StateStore {
     public static func open(path: String, clock: any Clock = SystemClock(), probe: ProcessProbe = .system,
                             location: String? = nil, removeOnClose: URL? = nil) throws(StateError) -> StateStore {
         let location = location ?? path
+        if !FileManager.default.fileExists(atPath: path), (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+            throw .notADecantState(location: location, problem: "it is a symbolic link to a file that does not exist")
+        }
         if !FileManager.default.fileExists(atPath: path) {
             try create(at: path, location: location, clock: clock)
         }
