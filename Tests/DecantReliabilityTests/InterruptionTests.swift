@@ -18,10 +18,11 @@ import TestSupport
     /// The reader of stdout stops after one line, as `apply --json | head -n 1` does.
     static let closedPipe = #""$0" "$@" | head -n 1 > /dev/null; exit "${PIPESTATUS[0]}""#
 
+    /// On the local store the objects' index fills the same disk: whichever write
+    /// fails first, the apply stops with an error and the next one converges.
     @Test func aFullDiskUnderTheStateOnTheLocalStore() async throws {
         try await cutShort(Self.fullDisk, store: .local) { result, label in
             #expect(result.status == 1 && result.signal == nil, "\(label): \(result)")
-            #expect(result.output.contains("state database"), "\(label): \(result)")
         }
     }
 

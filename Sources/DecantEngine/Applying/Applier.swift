@@ -118,11 +118,11 @@ public struct Applier: Sendable {
             observer.handle(.finished(result))
             throw lockError
         }
-        if let down = store.unavailable {
+        if case let .unavailable(endpoint, reason)? = store.unavailable {
             // The state may live behind the same endpoint: persisting is tried, not required, before saying so.
             try? await persist()
             observer.handle(.finished(result))
-            throw ApplyError.endpointUnavailable(kind, serial: serial, detail: down.errorDescription ?? "the endpoint stopped answering",
+            throw ApplyError.endpointUnavailable(kind, serial: serial, endpoint: endpoint, reason: reason,
                                                  unfinished: result.failed.count + result.skipped.count)
         }
         try await persist()
@@ -168,7 +168,7 @@ public enum ApplyError: Error, Equatable, LocalizedError {
     case wrongRunKind(RunKind)
     /// The store's endpoint stopped answering (EndpointHealth): the run stopped
     /// starting work and journaled what was in flight.
-    case endpointUnavailable(RunKind, serial: Int64, detail: String, unfinished: Int)
+    case endpointUnavailable(RunKind, serial: Int64, endpoint: String, reason: String, unfinished: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -176,11 +176,10 @@ public enum ApplyError: Error, Equatable, LocalizedError {
         case .wrongRunKind: return "a rollback plan runs only with `decant rollback`; nothing was applied"
         case .planHasErrors(let n): return "the plan has \(n) error(s); nothing was applied"
         case let .tooManyDeletions(n, limit): return "the plan deletes \(n) source objects, more than --max-delete \(limit); nothing was applied"
-        case let .endpointUnavailable(kind, serial, detail, unfinished):
+        case let .endpointUnavailable(kind, serial, endpoint, reason, unfinished):
             let command = kind == .rollback ? "rollback" : "apply"
-            var endpoint = detail
-            if let cut = endpoint.range(of: "; decant stopped") { endpoint = String(endpoint[..<cut.lowerBound]) }
-            return "\(endpoint). decant started nothing more: run \(serial) stopped with \(unfinished) action(s) not done, "
+            return "the storage endpoint \(endpoint) stopped answering (\(reason)). decant started nothing more: "
+                + "run \(serial) stopped with \(unfinished) action(s) not done, "
                 + "recorded in the state's journal. Run \(command) again once the endpoint answers: it finishes the work "
                 + "(what was copied is recorded as decant's, nothing is copied twice)"
         }
