@@ -193,6 +193,8 @@ public final class SQLiteDatabase {
         }
         for migration in migrations.sorted(by: { $0.version < $1.version }) where migration.version > current {
             try transaction {
+                // Another connection may have applied it while this one waited for the lock.
+                guard try scalarInt("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", [migration.version]) == 0 else { return }
                 try execute(migration.sql)
                 try run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                         migration.version, ISO8601DateFormatter().string(from: Date()))

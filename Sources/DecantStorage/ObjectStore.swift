@@ -41,6 +41,18 @@ public protocol ObjectStore: Sendable {
     /// Reads an object's bytes and metadata (the live generation, or a given one).
     func download(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> (Data, ObjectRecord)
 
+    /// The bucket's IAM policy, conditional bindings included (GCS: version 3 requested).
+    func bucketIAMPolicy(_ bucket: String) async throws(StoreError) -> IAMPolicy
+
+    /// Replaces the bucket's IAM policy with `policy.normalized` (its version is the
+    /// one the bindings need; its own `etag` is ignored) and returns what the store
+    /// now holds, with its new etag. A role or member IAM would refuse is `invalid`. With `ifMatchEtag`, only if
+    /// the policy is still at that etag: else `preconditionFailed`, nothing changed.
+    /// GCSStore retries this call; a `preconditionFailed` "on attempt N" may be its own
+    /// first attempt having succeeded, so the caller reads the policy back and compares
+    /// grants (`IAMPolicy.grantsEqual`) before calling it a conflict.
+    func setBucketIAMPolicy(_ bucket: String, _ policy: IAMPolicy, ifMatchEtag: String?) async throws(StoreError) -> IAMPolicy
+
     /// Set once the store's endpoint is judged down (`EndpointHealth`): every call
     /// fails from then on, and a run stops starting work. Nil for a local store.
     var unavailable: StoreError? { get }
@@ -181,10 +193,17 @@ public struct StoreCapabilities: Hashable, Sendable {
     public var copyMetadata: Bool
     /// A PATCH of `labels` merges into the existing ones, and a label set to `null` is removed.
     public var labelMerge: Bool
+    /// `b/{bucket}/iam` keeps the policy set (bindings, conditions, version).
+    public var iamPolicies: Bool
+    /// The IAM etag changes with every set, and a set with a stale one is refused.
+    public var iamEtags: Bool
+    /// A new bucket's IAM policy is the one GCS gives (`IAMPolicy.newBucket`).
+    public var iamNewBucketPolicy: Bool
 
     public init(preconditions: Bool, bucketLabels: Bool, lifecycle: Bool, settingsOnCreate: Bool,
                 storageClasses: Bool, metageneration: Bool, pagination: Bool, offsets: Bool, matchGlob: Bool,
-                customTime: Bool, copyMetadata: Bool = true, labelMerge: Bool = true) {
+                customTime: Bool, copyMetadata: Bool = true, labelMerge: Bool = true, iamPolicies: Bool = true,
+                iamEtags: Bool = true, iamNewBucketPolicy: Bool = true) {
         self.preconditions = preconditions
         self.bucketLabels = bucketLabels
         self.lifecycle = lifecycle
@@ -197,6 +216,9 @@ public struct StoreCapabilities: Hashable, Sendable {
         self.customTime = customTime
         self.copyMetadata = copyMetadata
         self.labelMerge = labelMerge
+        self.iamPolicies = iamPolicies
+        self.iamEtags = iamEtags
+        self.iamNewBucketPolicy = iamNewBucketPolicy
     }
 
     /// Everything, as real GCS and LocalStore do.
@@ -216,12 +238,23 @@ public enum StoreError: Error, Hashable, Sendable, LocalizedError {
     case invalid(bucket: String?, object: String?, detail: String)
     /// The endpoint stopped answering (EndpointHealth): every call fails at once from then on.
     case unavailable(endpoint: String, detail: String)
+    /// A Storage Transfer Service job or operation (`transferJobs/…`, `transferOperations/…`)
+    /// that does not exist in the project.
+    case transferNotFound(name: String)
+    /// `transferJobs.create` with a name that is taken (by a job of any status).
+    case transferJobExists(job: String)
+    /// `transferJobs.run` while an operation of the job is still running: a job runs
+    /// one operation at a time. `operation` is that one, to watch instead.
+    case transferOperationActive(job: String, operation: String)
+    /// A job the Storage Transfer Service reference refuses (or decant does), found
+    /// before any request or answered 400 by the service.
+    case invalidTransferJob(job: String?, problems: [String])
 
     public var errorDescription: String? {
         func at(_ b: String?, _ o: String?) -> String {
             switch (b, o) {
             case let (b?, o?): return "gs://\(b)/\(o)"
-            case let (b?, nil): return "gs://\(b)"
+            case let (b?, nil) where !b.isEmpty: return "gs://\(b)"
             default: return "the store"
             }
         }
@@ -233,6 +266,12 @@ public enum StoreError: Error, Hashable, Sendable, LocalizedError {
         case let .transient(b, o, d): return "\(at(b, o)): temporary failure (\(d))"
         case let .permissionDenied(b, o, d): return "\(at(b, o)): permission denied (\(d))"
         case let .invalid(b, o, d): return "\(at(b, o)): invalid request (\(d))"
+        case let .transferNotFound(name): return "\(name) does not exist in the Storage Transfer Service project"
+        case let .transferJobExists(job): return "\(job) already exists"
+        case let .transferOperationActive(job, operation):
+            return "\(job) is still running \(operation): a job runs one operation at a time"
+        case let .invalidTransferJob(job, problems):
+            return "\(job ?? "the transfer job") is not valid: " + problems.joined(separator: "; ")
         case let .unavailable(endpoint, d):
             return "the storage endpoint \(endpoint) stopped answering (\(d)); decant stopped: run the command again once it answers"
         }

@@ -17,6 +17,15 @@ public actor MemoryObjectStore: ObjectStore {
     private struct StoredBucket {
         var info: BucketInfo
         var objects: [String: StoredObject] = [:]
+        /// Without etag; the etag is `IAMEtag.make(iamSerial)`, and the serial grows with every set.
+        var iam: IAMPolicy
+        var iamSerial: UInt64 = 1
+
+        init(info: BucketInfo) {
+            self.info = info
+            iam = IAMPolicy.newBucket(project: info.project, uniformAccess: info.settings.uniformAccess == true)
+            iam.etag = nil
+        }
     }
 
     private var buckets: [String: StoredBucket] = [:]
@@ -60,6 +69,30 @@ public actor MemoryObjectStore: ObjectStore {
         guard let bucket = buckets[name] else { throw .notFound(bucket: name, object: nil) }
         guard bucket.objects.isEmpty else { throw .conflict(bucket: name, object: nil, detail: "the bucket is not empty") }
         buckets[name] = nil
+    }
+
+    // MARK: IAM
+
+    public func bucketIAMPolicy(_ bucket: String) throws(StoreError) -> IAMPolicy {
+        guard let stored = buckets[bucket] else { throw .notFound(bucket: bucket, object: nil) }
+        var policy = stored.iam
+        policy.etag = IAMEtag.make(stored.iamSerial)
+        return policy
+    }
+
+    /// Replaces the policy if `ifMatchEtag` is still the current etag, as GCS does.
+    public func setBucketIAMPolicy(_ bucket: String, _ policy: IAMPolicy, ifMatchEtag: String?) throws(StoreError) -> IAMPolicy {
+        guard var stored = buckets[bucket] else { throw .notFound(bucket: bucket, object: nil) }
+        if let refusal = policy.refusal { throw .invalid(bucket: bucket, object: nil, detail: refusal) }
+        let current = IAMEtag.make(stored.iamSerial)
+        if let expected = ifMatchEtag, expected != current {
+            throw .preconditionFailed(bucket: bucket, object: nil, detail: "the IAM policy's etag is \(current), not \(expected)")
+        }
+        stored.iam = policy.normalized
+        stored.iam.etag = nil
+        stored.iamSerial += 1
+        buckets[bucket] = stored
+        return try bucketIAMPolicy(bucket)
     }
 
     // MARK: Objects

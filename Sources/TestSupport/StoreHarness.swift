@@ -22,7 +22,9 @@ public struct StoreHarness: Sendable {
     private let directory: TemporaryDirectory?
 
     /// Skips the calling test (visibly) when the emulator is absent and not required.
-    public static func make(_ kind: StoreKind, retry: RetryPolicy = StoreHarness.fastRetry) throws -> StoreHarness {
+    /// `profile` replaces the emulator's own (tests that check what an emulator really does).
+    public static func make(_ kind: StoreKind, retry: RetryPolicy = StoreHarness.fastRetry,
+                            profile: GCSProfile? = nil) throws -> StoreHarness {
         switch kind {
         case .local:
             let directory = try TemporaryDirectory("decant-local")
@@ -30,7 +32,7 @@ public struct StoreHarness: Sendable {
         case .fakeGCS, .gcpStorageEmulator:
             let emulator: Emulators.Kind = kind == .fakeGCS ? .fakeGCS : .gcpStorageEmulator
             let url = try Emulators.require(emulator)
-            let profile: GCSProfile = kind == .fakeGCS ? .fakeGCSServer : .gcpStorageEmulator
+            let profile: GCSProfile = profile ?? (kind == .fakeGCS ? .fakeGCSServer : .gcpStorageEmulator)
             let transport = kind == .fakeGCS ? StoreHarness.fakeGCSTransport : StoreHarness.gcpEmulatorTransport
             let store = GCSStore(endpoint: GCSEndpoint(baseURL: url, isEmulator: true), profile: profile,
                                  project: "test", tokens: nil, transport: transport, retry: retry)

@@ -111,4 +111,8 @@ final class LosingStore: ObjectStore, @unchecked Sendable {
     func download(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> (Data, ObjectRecord) {
         try await base.download(bucket, name, generation: generation)
     }
+    func bucketIAMPolicy(_ bucket: String) async throws(StoreError) -> IAMPolicy { try await base.bucketIAMPolicy(bucket) }
+    func setBucketIAMPolicy(_ bucket: String, _ policy: IAMPolicy, ifMatchEtag: String?) async throws(StoreError) -> IAMPolicy {
+        try await base.setBucketIAMPolicy(bucket, policy, ifMatchEtag: ifMatchEtag)
+    }
 }

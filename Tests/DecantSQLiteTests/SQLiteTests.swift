@@ -7,6 +7,37 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("decant-sqlite-\(UUID().uuidString).db").path
     }
 
+    /// Two processes opening one database at once both see version 1 before either
+    /// migrates: the one that gets the write lock second must find version 2 done
+    /// and skip it, not run it again (a local bucket's index is opened by every process
+    /// that uses the bucket).
+    @Test func aMigrationAppliedWhileWaitingForTheLockIsNotRunTwice() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let migrations = [(version: 1, sql: "CREATE TABLE t (a)"), (version: 2, sql: "CREATE TABLE u (a)")]
+        let first = try SQLiteDatabase(path: path)
+        try first.migrate(Array(migrations.prefix(1)))
+        /// The other process's connection, used only by the thread below once handed over.
+        final class Other: @unchecked Sendable {
+            let db: SQLiteDatabase
+            init(_ db: SQLiteDatabase) { self.db = db }
+        }
+        let other = Other(try SQLiteDatabase(path: path))
+        try other.db.execute("BEGIN IMMEDIATE")
+        try other.db.execute(migrations[1].sql)
+        try other.db.run("INSERT INTO schema_migrations (version, applied_at) VALUES (2, 'now')")
+        let committed = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.3)
+            try? other.db.execute("COMMIT")
+            committed.signal()
+        }
+        // Reads version 1 (the other commit is not visible yet), then waits for the lock.
+        #expect(try first.migrate(migrations) == 2)
+        committed.wait()
+        #expect(try first.scalarInt("SELECT COUNT(*) FROM schema_migrations WHERE version = 2") == 1)
+    }
+
     @Test func walModeMigrationsAndTransactions() throws {
         let path = tempPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -80,11 +80,14 @@ public struct BucketSpec: Hashable, Sendable, Codable {
     public var codeRef: String?
     /// The project to create the bucket in (defaults to the storage project).
     public var project: String?
+    /// Who may use the bucket (`iam:`, `iam_from_source:`); nil leaves its IAM policy alone.
+    /// Its own resource with its own etag, not one of the `settings`.
+    public var access: BucketAccess?
     public var origin: SourceLocation?
 
     public init(key: String, name: String, settings: BucketSettings = BucketSettings(), lifecyclePolicy: String? = nil,
                 preserveAge: Bool = false, codeRef: String? = nil, project: String? = nil,
-                origin: SourceLocation? = nil) {
+                access: BucketAccess? = nil, origin: SourceLocation? = nil) {
         self.key = key
         self.name = name
         self.settings = settings
@@ -92,6 +95,7 @@ public struct BucketSpec: Hashable, Sendable, Codable {
         self.preserveAge = preserveAge
         self.codeRef = codeRef
         self.project = project
+        self.access = access
         self.origin = origin
     }
 

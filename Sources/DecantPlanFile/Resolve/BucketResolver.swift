@@ -10,7 +10,7 @@ struct BucketResolver {
 
     static let keys = ["name", "location", "storage_class", "lifecycle", "labels", "versioning", "uniform_access",
                        "public_access_prevention", "retention_period", "soft_delete", "autoclass", "code_ref",
-                       "preserve_age", "project", "environments"]
+                       "preserve_age", "project", "environments"] + AccessResolver.keys
 
     /// A bucket as resolved, with what the plan-wide checks need to know about how it was written.
     struct Resolved {
@@ -18,6 +18,7 @@ struct BucketResolver {
         var lifecycleLocation: SourceLocation?
         /// `preserve_age:` was written (either way): the age warning is then not repeated.
         var preserveAgeWritten: Bool
+        var accessFromSourceLocation: SourceLocation? = nil
     }
 
     /// Letters, digits, `-` and `_`: a key is the first segment of a migration's target.
@@ -110,12 +111,16 @@ struct BucketResolver {
         let preserveAge = fields["preserve_age"].flatMap { reader.bool($0, fields.child("preserve_age")) } ?? false
         let codeRef = fields["code_ref"].flatMap { reader.string($0, fields.child("code_ref")) }
         let project = fields["project"].flatMap { reader.string($0, fields.child("project")) }
+        let access = AccessResolver(reader: reader).access(fields, bucketName: name ?? entry.name,
+                                                           publicAccessPrevention: settings.publicAccessPrevention)
 
         guard let name, !failed, bag.items.errors.count == errorsBefore else { return .failed }
         let spec = BucketSpec(key: entry.name, name: name, settings: settings, lifecyclePolicy: policyName,
-                              preserveAge: preserveAge, codeRef: codeRef, project: project, origin: entry.key.location)
+                              preserveAge: preserveAge, codeRef: codeRef, project: project, access: access,
+                              origin: entry.key.location)
         return .resolved(Resolved(spec: spec, lifecycleLocation: fields["lifecycle"]?.location,
-                                  preserveAgeWritten: fields["preserve_age"] != nil))
+                                  preserveAgeWritten: fields["preserve_age"] != nil,
+                                  accessFromSourceLocation: fields.keyLocation("iam_from_source")))
     }
 
     /// GCS labels: keys start with a lowercase letter; keys and values have at most

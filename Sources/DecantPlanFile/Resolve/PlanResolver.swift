@@ -50,6 +50,7 @@ struct PlanResolver {
         checks.uniqueBucketNames(buckets)
         checks.overlaps(migrations)
         checks.ageWarnings(buckets: buckets, migrations: migrations)
+        checks.accessSources(buckets: buckets, migrations: migrations)
 
         guard let storage, let state, bag.items.errors.count == errorsBefore else { return nil }
         return Plan(environment: environment, variables: env.variables, storage: storage, state: state, code: code,

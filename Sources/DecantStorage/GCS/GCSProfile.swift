@@ -12,16 +12,21 @@ public enum GCSProfile: String, Sendable, CaseIterable {
         case .gcs:
             return .full
         case .fakeGCSServer:
+            // No `b/{bucket}/iam` route at all: it answers 404 for a bucket that exists.
             return StoreCapabilities(preconditions: false, bucketLabels: false, lifecycle: false, settingsOnCreate: false,
                                      storageClasses: false, metageneration: false, pagination: true, offsets: true,
-                                     matchGlob: false, customTime: false)
+                                     matchGlob: false, customTime: false, iamPolicies: false, iamEtags: false,
+                                     iamNewBucketPolicy: false)
         case .gcpStorageEmulator:
             // A PATCH replaces the whole label map (keeping `null` values), a copy
             // ignores the destination's metadata, and a GET ignores `generation`
-            // (GCSStore checks the generation it gets back).
+            // (GCSStore checks the generation it gets back). `b/{bucket}/iam` stores the
+            // policy as sent, etag included: a new bucket has no bindings and etag
+            // `CAE=`, a set keeps the client's etag (`CAI=` when none) and checks none.
             return StoreCapabilities(preconditions: false, bucketLabels: true, lifecycle: true, settingsOnCreate: false,
                                      storageClasses: false, metageneration: true, pagination: false, offsets: false,
-                                     matchGlob: false, customTime: false, copyMetadata: false, labelMerge: false)
+                                     matchGlob: false, customTime: false, copyMetadata: false, labelMerge: false,
+                                     iamPolicies: true, iamEtags: false, iamNewBucketPolicy: false)
         }
     }
 }

@@ -19,7 +19,7 @@ public final class GCSStore: ObjectStore {
     public let profile: GCSProfile
     /// The project new buckets go to when `createBucket` names none.
     public let project: String?
-    private let client: GCSClient
+    let client: GCSClient
 
     public var capabilities: StoreCapabilities { profile.capabilities }
 
@@ -223,7 +223,7 @@ public final class GCSStore: ObjectStore {
 
     // MARK: - Helpers
 
-    private func decode<T: Decodable>(_ type: T.Type, _ call: GCSCall) async throws(StoreError) -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ call: GCSCall) async throws(StoreError) -> T {
         let response = try await client.execute(call)
         do {
             return try JSONDecoder().decode(T.self, from: response.body)

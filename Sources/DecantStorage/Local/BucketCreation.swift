@@ -53,5 +53,7 @@ struct BucketCreation {
             INSERT INTO bucket (id, name, project, settings, metageneration, time_created, updated, last_generation)
             VALUES (1, ?, ?, ?, 1, ?, ?, 0)
             """, info.name, info.project, settings, created, created)
+        let policy = IAMPolicy.newBucket(project: info.project, uniformAccess: info.settings.uniformAccess == true)
+        try database.run("INSERT INTO iam (id, policy, serial) VALUES (1, ?, 1)", try LocalBucket.encode(policy))
     }
 }

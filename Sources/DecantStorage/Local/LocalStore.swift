@@ -26,7 +26,7 @@ public final class LocalStore: ObjectStore {
 
     public let root: String
     public let options: Options
-    private let registry: LocalBucketRegistry
+    let registry: LocalBucketRegistry
 
     public var capabilities: StoreCapabilities { .full }
 

@@ -106,6 +106,15 @@ enum IndexSchema {
                 blob TEXT
             ) WITHOUT ROWID;
             """),
+        // The bucket's IAM policy (JSON, without etag) and the serial its etag is made
+        // from. No row: the policy the bucket was given at creation (see `LocalBucket.iamPolicy`).
+        (2, """
+            CREATE TABLE iam (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                policy TEXT NOT NULL,
+                serial INTEGER NOT NULL
+            );
+            """),
     ]
 }
 

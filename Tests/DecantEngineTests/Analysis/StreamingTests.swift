@@ -62,6 +62,8 @@ import TestSupport
         func upload(_ bucket: String, _ name: String, data: Data, ifGenerationMatch: Int64?, contentType: String?,
                     metadata: [String: String]?) async throws(StoreError) -> ObjectRecord { throw unused }
         func download(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> (Data, ObjectRecord) { throw unused }
+        func bucketIAMPolicy(_ bucket: String) async throws(StoreError) -> IAMPolicy { throw unused }
+        func setBucketIAMPolicy(_ bucket: String, _ policy: IAMPolicy, ifMatchEtag: String?) async throws(StoreError) -> IAMPolicy { throw unused }
         var unused: StoreError { .invalid(bucket: nil, object: nil, detail: "not used by the analysis") }
     }
 
