@@ -68,4 +68,19 @@ import TestSupport
         #expect(refused.stderr.contains("the saved plan is stale: it was made against state serial 0, the state is now at serial 1"), "\(refused)")
         #expect(try await Self.snapshot(fixture, workspace) == before, "a refused saved plan changed the store or the state")
     }
+
+    /// A plan reviewed with a raised `--max-delete` applies under that limit, not
+    /// under the default 1,000 (issue 14, defect 3: `--max-delete` is never dropped).
+    @Test func theMaxDeleteASavedPlanWasReviewedUnderIsKept() async throws {
+        let fixture = MigrationFixture(storage: "{ provider: local, root: store }", count: 2_100)
+        let workspace = try DecantWorkspace(label: "decant-saved-max-delete", plan: fixture.planYAML())
+        defer { workspace.remove() }
+        try await fixture.fill(LocalStore(root: workspace.storePath))
+        let saved = try await workspace.decant(["plan", "--env", "dev", "--max-delete", "5000", "--out", "big.plan"])
+        #expect(saved.status == 0, "\(saved)")
+        let applied = try await workspace.decant(["apply", "--env", "dev", "big.plan"])
+        #expect(applied.status == 0, "the reviewed --max-delete 5000 was dropped: \(applied)")
+        try await ConvergenceChecks.checkConverged(fixture, store: LocalStore(root: workspace.storePath), workspace: workspace,
+                                                   label: "a saved plan with 1,050 deletions")
+    }
 }

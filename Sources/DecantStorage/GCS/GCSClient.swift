@@ -28,7 +28,8 @@ struct GCSClient: Sendable {
     var retry: RetryPolicy
     var observer: (@Sendable (GCSEvent) -> Void)?
     /// Shared by every call of the store: a dead endpoint fails them all at once.
-    var health: EndpointHealth
+    /// Nil: each call retries on its own budget only (the transfer client, which polls).
+    var health: EndpointHealth?
 
     /// A failed attempt: the error, whether the server may have acted, its
     /// `Retry-After`, and whether the endpoint gave no HTTP answer at all.
@@ -52,12 +53,12 @@ struct GCSClient: Sendable {
         var attempt = 0
         var refreshedToken = false
         while true {
-            try health.check()
+            try health?.check()
             attempt += 1
             let failure: Failure
             do throws(Failure) {
                 let (response, token) = try await send(call)
-                if response.status != 429 && response.status < 500 { health.answered() }
+                if response.status != 429 && response.status < 500 { health?.answered() }
                 if (200..<300).contains(response.status) { return response }
                 if attempt > 1, call.doneOnRetry.contains(response.status) { return response }
                 if response.status == 401, let tokens, !refreshedToken {
@@ -77,7 +78,7 @@ struct GCSClient: Sendable {
                 failure = error
             }
             if failure.noAnswer || failure.busy,
-               let down = health.failed(connection: failure.noAnswer, detail: failure.reason) {
+               let down = health?.failed(connection: failure.noAnswer, detail: failure.reason) {
                 throw down
             }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -87,7 +88,7 @@ struct GCSClient: Sendable {
             }
             let delay = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
             observer?(.retrying(method: call.method, attempt: attempt, maxAttempts: retry.maxAttempts, delay: delay, error: failure.error))
-            await health.sleep { await retry.sleep(delay) }
+            if let health { await health.sleep { await retry.sleep(delay) } } else { await retry.sleep(delay) }
         }
     }
 

@@ -44,7 +44,7 @@ public final class GCSStore: ObjectStore {
     }
 
     /// Set once the endpoint is judged down: no call is sent from then on.
-    public var unavailable: StoreError? { client.health.unavailable }
+    public var unavailable: StoreError? { client.health?.unavailable }
 
     /// The store as a plan's `storage:` section and the environment describe it:
     /// endpoint from `endpoint` (the plan), `DECANT_GCS_ENDPOINT`, `STORAGE_EMULATOR_HOST`

@@ -32,7 +32,7 @@ public struct TransferClient: Sendable {
         self.projectId = projectId
         client = GCSClient(endpoint: GCSEndpoint(baseURL: endpoint.baseURL, isEmulator: endpoint.isTestServer),
                            transport: transport, tokens: endpoint.isTestServer ? nil : tokens, retry: retry,
-                           observer: observer, health: EndpointHealth(endpoint: Redaction.safeURL(endpoint.baseURL)))
+                           observer: observer, health: nil)
         reads = TransferPacer(perMinute: quotas.readsPerMinute, now: quotas.now, sleep: quotas.sleep)
         creates = TransferPacer(perMinute: quotas.createsPerMinute, now: quotas.now, sleep: quotas.sleep)
     }
