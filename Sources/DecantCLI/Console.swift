@@ -25,15 +25,48 @@ extension Console {
 
 /// The process's own streams.
 public struct ProcessConsole: Console {
+    private static let stdout = OutputStream(fd: STDOUT_FILENO)
+    private static let stderr = OutputStream(fd: STDERR_FILENO)
+
     public init() {}
 
-    public func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
-    public func err(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+    public func out(_ text: String) { Self.stdout.write(text) }
+    public func err(_ text: String) { Self.stderr.write(text) }
     public var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
     public var canPrompt: Bool { isatty(STDIN_FILENO) == 1 }
     public func readLine() -> String? { Swift.readLine(strippingNewline: true) }
     public var environment: [String: String] { ProcessInfo.processInfo.environment }
     public var workingDirectory: String { FileManager.default.currentDirectoryPath }
+}
+
+/// One of the process's output streams. When its reader goes away (`decant apply
+/// --json | head`), writing stops and the command carries on: output is a report
+/// of the work, never a reason to abandon it half done. (`main` ignores SIGPIPE,
+/// so the write fails with EPIPE instead of killing the process.)
+final class OutputStream: @unchecked Sendable {
+    // Safe: `closed` is read and written only under `lock`, which also keeps the
+    // lines of concurrent writers whole.
+    private let fd: Int32
+    private let lock = NSLock()
+    private var closed = false
+
+    init(fd: Int32) { self.fd = fd }
+
+    func write(_ text: String) {
+        lock.withLock {
+            guard !closed else { return }
+            var bytes = Array(text.utf8)[...]
+            while !bytes.isEmpty {
+                let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+                if written < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    closed = true  // EPIPE (the reader is gone), or a stream that cannot be written at all.
+                    return
+                }
+                bytes = bytes.dropFirst(written)
+            }
+        }
+    }
 }
 
 /// A console that records output, for tests.

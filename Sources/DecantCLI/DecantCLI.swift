@@ -18,7 +18,14 @@ public enum DecantCLI {
     Global options:
       --chdir DIR   Run as if started in DIR (plan files, state and code paths are relative to it).
       --version     Print the version.
-      --help        Show this help, or `decant COMMAND --help` for one command.
+      --help, -h    Show this help, or `decant COMMAND --help` for one command.
+
+    Examples:
+      # Review, then apply, the plan files in plans/ for dev
+      decant plan --env dev
+      decant apply --env dev
+      # Everything about one command
+      decant apply --help
     """
 
     /// Runs `decant` with `arguments` (without the program name) and returns the exit code.
@@ -26,9 +33,9 @@ public enum DecantCLI {
         var args = arguments
         var directory = console.workingDirectory
         // Global options come before the command.
-        while let first = args.first, first.hasPrefix("--") {
+        while let first = args.first, first.hasPrefix("-") {
             if first == "--version" { console.out("decant \(DecantVersion.current)\n"); return ExitCode.success }
-            if first == "--help" { console.out(usage()); return ExitCode.success }
+            if first == "--help" || first == "-h" { console.out(usage()); return ExitCode.success }
             if first == "--chdir" || first.hasPrefix("--chdir=") {
                 let value: String
                 if first == "--chdir" {
@@ -63,7 +70,7 @@ public enum DecantCLI {
             if let close = Suggest.closest(to: name, among: commands.map(\.spec.name)) { message += "; did you mean '\(close)'?" }
             return usageError(UsageError(message), console)
         }
-        if args.contains("--help") && !args.prefix(while: { $0 != "--" }).filter({ $0 == "--help" }).isEmpty {
+        if args.prefix(while: { $0 != "--" }).contains(where: { $0 == "--help" || $0 == "-h" }) {
             console.out(Help.render(command.spec))
             return ExitCode.success
         }

@@ -20,6 +20,8 @@ final class ProgressReporter: ApplyObserver, @unchecked Sendable {
     private var started = Date()
     private var lastReport = Date.distantPast
     private var lineShown = false
+    /// Error texts already printed.
+    private var reported: Set<String> = []
 
     init(console: any Console, mode: Mode, interval: TimeInterval? = nil) {
         self.console = console
@@ -48,7 +50,10 @@ final class ProgressReporter: ApplyObserver, @unchecked Sendable {
         case .actionFinished(let outcome):
             if outcome.status != .succeeded {
                 clearLine()
-                console.err("\(outcome.status == .failed ? "failed" : "skipped"): \(outcome.id) \(outcome.errors.first ?? "")\n")
+                // One cause (a dead endpoint) fails many actions: its words are printed once.
+                let error = outcome.errors.first ?? ""
+                let words = error.isEmpty || reported.insert(error).inserted ? error : "(the same error as above)"
+                console.err("\(outcome.status == .failed ? "failed" : "skipped"): \(outcome.id) \(words)\n")
             } else if mode == .log, !outcome.kind.isObjectBatch {
                 console.err("done: \(outcome.id)\n")
             }

@@ -13,6 +13,8 @@ struct Workspace {
     let plansDirectory: String
     let environment: String
     let clock: any Clock
+    /// `--now` beside the real clock (and `--allow-future-now`); nil without `--now`.
+    let pinnedNow: PinnedNow?
 
     /// The common options: `--plans DIR`, `--env ENV`, `--now DATE`.
     init(_ arguments: ParsedArguments, _ context: CommandContext) throws {
@@ -27,8 +29,10 @@ struct Workspace {
                 throw CommandError("--now \(now) is neither a date (2026-11-20) nor an RFC 3339 time (2026-11-20T10:00:00Z)")
             }
             clock = fixed
+            pinnedNow = PinnedNow(at: fixed.instant, realClock: Date(), allowsFutureDeletions: arguments.flag("allow-future-now"))
         } else {
             clock = SystemClock()
+            pinnedNow = nil
         }
     }
 
@@ -56,8 +60,9 @@ struct Workspace {
             return LocalStore(root: context.resolve(root), options: LocalStore.Options(clock: clock))
         case let .gcs(project, endpoint, emulator):
             let profile = emulator.flatMap(GCSProfile.init(rawValue:)) ?? .gcs
+            let log = RetryLog(console: context.console)
             return try GCSStore.fromEnvironment(endpoint: endpoint, project: project, profile: profile,
-                                                environment: context.console.environment)
+                                                environment: context.console.environment, observer: log.handle)
         }
     }
 
@@ -73,41 +78,22 @@ struct Workspace {
         }
     }
 
-    /// Where the state lives, for messages.
-    func stateLocation(_ plan: Plan) -> String {
-        switch plan.state {
-        case .local(let path): return context.resolve(path)
-        case let .gcs(bucket, prefix): return "gs://\(bucket)/\(prefix.isEmpty ? "" : prefix + "/")\(environment).db"
-        }
+    /// Where the state lives, for messages (the backend names it, as every command does).
+    func stateLocation(_ plan: Plan, store: any ObjectStore) -> String {
+        backend(for: plan, store: store).location(environment: environment)
     }
 
     /// The state for reading, without taking the lock (plan, show, history): nil
-    /// for an environment never applied. A remote state is read from a snapshot.
+    /// for an environment never applied. A remote state is read from a private
+    /// snapshot, removed when the store is closed.
     func readState(_ plan: Plan, store: any ObjectStore) async throws -> StateStore? {
-        switch plan.state {
-        case .local(let path):
-            let resolved = context.resolve(path)
-            guard FileManager.default.fileExists(atPath: resolved) else { return nil }
-            return try StateStore.open(path: resolved, clock: clock)
-        case let .gcs(bucket, prefix):
-            let name = (prefix.isEmpty ? "" : prefix + "/") + "\(environment).db"
-            let data: Data
-            do {
-                (data, _) = try await store.download(bucket, name, generation: nil)
-            } catch StoreError.notFound {
-                return nil
-            }
-            let snapshot = FileManager.default.temporaryDirectory.appendingPathComponent("decant-state-\(UUID().uuidString).db").path
-            try data.write(to: URL(fileURLWithPath: snapshot))
-            chmod(snapshot, 0o600)
-            return try StateStore.open(path: snapshot, clock: clock)
-        }
+        try await backend(for: plan, store: store).openForReading(environment: environment, clock: clock)
     }
 
-    /// Runs `body` holding the state lock, with a `persist` that makes the state
-    /// durable where it lives; releases the lock whatever happens.
+    /// Runs `body` holding the state lock, with what makes the state durable where
+    /// it lives and checks the lock is still held; releases the lock whatever happens.
     func withLockedState<T: Sendable>(_ plan: Plan, store: any ObjectStore, operation: String,
-                                      _ body: (StateStore, @escaping @Sendable () async throws -> Void) async throws -> T) async throws -> T {
+                                      _ body: (StateStore, StateDurability) async throws -> T) async throws -> T {
         let backend = backend(for: plan, store: store)
         if case .local(let path) = plan.state {
             try FileManager.default.createDirectory(atPath: (context.resolve(path) as NSString).deletingLastPathComponent,
@@ -117,21 +103,26 @@ struct Workspace {
         let lease = try await backend.acquire(environment: environment, holder: holder)
         let state: StateStore
         do {
-            state = try StateStore.open(path: lease.databasePath, clock: clock)
+            state = try StateStore.open(path: lease.databasePath, clock: clock, location: lease.location)
         } catch {
             try? await backend.release(lease)
             throw error
         }
-        let persist: @Sendable () async throws -> Void = { try await backend.persist(lease, store: state) }
+        let durability = StateDurability(persist: { try await backend.persist(lease, store: state) },
+                                         checkLock: { try await backend.checkHeld(lease) })
         do {
-            let value = try await body(state, persist)
+            let value = try await body(state, durability)
             try await keepOrDiscard(lease, state: state, backend: backend)
             try await backend.release(lease)
             return value
         } catch {
-            try? await keepOrDiscard(lease, state: state, backend: backend)
-            try? await backend.release(lease)
-            throw error
+            // The run's error comes first; a state that could not be saved where it
+            // lives (the same dead endpoint) is said too, with where its records are.
+            var also: [String] = []
+            do { try await keepOrDiscard(lease, state: state, backend: backend) } catch let saving { also.append(DecantCLI.describe(saving)) }
+            do { try await backend.release(lease) } catch let releasing { also.append(DecantCLI.describe(releasing)) }
+            guard !also.isEmpty else { throw error }
+            throw CommandError(([DecantCLI.describe(error)] + also).joined(separator: "\nerror: "))
         }
     }
 
@@ -152,4 +143,10 @@ struct Workspace {
         }
         await state.close()
     }
+}
+
+/// What a locked run needs from where its state lives (the Applier's `persist` and `checkLock`).
+struct StateDurability: Sendable {
+    var persist: @Sendable () async throws -> Void
+    var checkLock: @Sendable () async throws -> Void
 }

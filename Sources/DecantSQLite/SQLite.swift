@@ -16,6 +16,14 @@ public struct SQLiteError: Error, Equatable, LocalizedError {
     }
 
     public var isConstraint: Bool { code == SQLITE_CONSTRAINT }
+    /// The file is not a SQLite database.
+    public var isNotADatabase: Bool { code == SQLITE_NOTADB }
+    /// The database file is damaged.
+    public var isCorrupt: Bool { code == SQLITE_CORRUPT }
+    /// The disk is full.
+    public var isDiskFull: Bool { code == SQLITE_FULL }
+    /// Reading or writing the file failed below SQLite (the disk, permissions).
+    public var isIOError: Bool { code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_READONLY }
 }
 
 /// A value bound to or read from a statement.

@@ -11,6 +11,11 @@ public enum StateError: Error, Equatable, Sendable, LocalizedError {
     case closed(path: String)
     /// The database has no lineage or is otherwise not a decant state.
     case corrupt(path: String, detail: String)
+    /// Something is at the state's location but it is not a decant state (an empty
+    /// file, another program's file): refused rather than taken for a new state.
+    case notADecantState(location: String, problem: String)
+    /// SQLite found the state's file damaged.
+    case damaged(location: String, detail: String)
     /// No run has this serial.
     case unknownRun(serial: Int64)
     /// A write named a run that is not `running` (finished, or marked interrupted).
@@ -56,11 +61,28 @@ public enum StateError: Error, Equatable, Sendable, LocalizedError {
     public var errorDescription: String? {
         switch self {
         case .database(let error):
-            return "state database: \(error.errorDescription ?? "SQLite error")"
+            var text = "state database: \(error.errorDescription ?? "SQLite error")"
+            if error.isDiskFull {
+                text += ". The disk holding the state is full: free space, then run the command again "
+                    + "(what was done is recorded, and what was not is repaired by the next apply)"
+            } else if error.isCorrupt || error.isNotADatabase {
+                text += ". The state file is damaged: " + Self.restoreAdvice
+            } else if error.isIOError {
+                text += ". The state file cannot be read or written: check the disk (is it full?), the file's permissions "
+                    + "and its folder, then run the command again"
+            }
+            return text
         case .closed(let path):
             return "the state database \(path) is closed"
         case let .corrupt(path, detail):
-            return "\(path) is not a usable decant state: \(detail)"
+            return "\(path) is not a usable decant state: \(detail). " + Self.restoreAdvice
+        case let .notADecantState(location, problem):
+            return "\(location) is not a decant state: \(problem). decant will not start a new state over it: that "
+                + "would forget what decant did and take its copies for someone else's. If it should hold the state, "
+                + "restore it (from a backup, or an earlier generation of the object in a bucket with versioning); "
+                + "if nothing was ever applied to this environment, remove it and run again"
+        case let .damaged(location, detail):
+            return "the state \(location) is damaged (SQLite: \(detail)). " + Self.restoreAdvice
         case .unknownRun(let serial):
             return "the state has no run with serial \(serial)"
         case let .runNotRunning(serial, status):
@@ -110,6 +132,10 @@ public enum StateError: Error, Equatable, Sendable, LocalizedError {
 }
 
 extension StateError {
+    /// What to do about a state file decant cannot read.
+    static let restoreAdvice = "Restore the file from a backup (or an earlier generation of the object in a "
+        + "bucket with versioning); `sqlite3 FILE .recover` may save what is left. Nothing was changed"
+
     /// Runs `body`, turning SQLite and other errors into `StateError`.
     static func wrap<T>(_ body: () throws -> T) throws(StateError) -> T {
         do {

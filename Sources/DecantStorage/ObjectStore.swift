@@ -52,6 +52,14 @@ public protocol ObjectStore: Sendable {
     /// first attempt having succeeded, so the caller reads the policy back and compares
     /// grants (`IAMPolicy.grantsEqual`) before calling it a conflict.
     func setBucketIAMPolicy(_ bucket: String, _ policy: IAMPolicy, ifMatchEtag: String?) async throws(StoreError) -> IAMPolicy
+
+    /// Set once the store's endpoint is judged down (`EndpointHealth`): every call
+    /// fails from then on, and a run stops starting work. Nil for a local store.
+    var unavailable: StoreError? { get }
+}
+
+extension ObjectStore {
+    public var unavailable: StoreError? { nil }
 }
 
 /// Listing options (GCS.md §Objects).
@@ -228,6 +236,8 @@ public enum StoreError: Error, Hashable, Sendable, LocalizedError {
     case transient(bucket: String?, object: String?, detail: String)
     case permissionDenied(bucket: String?, object: String?, detail: String)
     case invalid(bucket: String?, object: String?, detail: String)
+    /// The endpoint stopped answering (EndpointHealth): every call fails at once from then on.
+    case unavailable(endpoint: String, detail: String)
     /// A Storage Transfer Service job or operation (`transferJobs/…`, `transferOperations/…`)
     /// that does not exist in the project.
     case transferNotFound(name: String)
@@ -262,6 +272,17 @@ public enum StoreError: Error, Hashable, Sendable, LocalizedError {
             return "\(job) is still running \(operation): a job runs one operation at a time"
         case let .invalidTransferJob(job, problems):
             return "\(job ?? "the transfer job") is not valid: " + problems.joined(separator: "; ")
+        case let .unavailable(endpoint, d):
+            return "the storage endpoint \(endpoint) stopped answering (\(d)); decant stopped: run the command again once it answers"
+        }
+    }
+
+    /// The call may have been carried out although it failed: no answer came
+    /// (a reset, a timeout, a dead endpoint). A refusal (412, 403, 400, 409, 429) means it was not.
+    public var mayHaveHappened: Bool {
+        switch self {
+        case .transient, .unavailable: return true
+        default: return false
         }
     }
 

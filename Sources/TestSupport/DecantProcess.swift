@@ -43,7 +43,11 @@ public final class DecantProcess: @unchecked Sendable {
     /// Starts `decant ARGUMENTS` in `directory`. The environment is this process's,
     /// less anything that could send decant to a real cloud or give it a credential
     /// (GCS endpoints, Google credentials), plus `environment`.
-    public init(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
+    ///
+    /// `shell`, when given, is a bash script run instead, with the decant binary as
+    /// `$0` and the arguments as `"$@"` (a pipe, a `ulimit`, a signal disposition);
+    /// its exit status is the result's.
+    public init(_ arguments: [String], in directory: String, environment: [String: String] = [:], shell: String? = nil) throws {
         self.arguments = arguments
         let id = UUID().uuidString
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("decant-run-\(id)")
@@ -54,8 +58,13 @@ public final class DecantProcess: @unchecked Sendable {
               FileManager.default.createFile(atPath: stderrPath, contents: nil) else {
             throw CocoaError(.fileWriteUnknown)
         }
-        process.executableURL = URL(fileURLWithPath: try DecantProcess.binary())
-        process.arguments = arguments
+        if let shell {
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", shell, try DecantProcess.binary()] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: try DecantProcess.binary())
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = DecantProcess.childEnvironment(environment)
         process.standardInput = FileHandle.nullDevice
@@ -67,6 +76,8 @@ public final class DecantProcess: @unchecked Sendable {
     public var pid: Int32 { process.processIdentifier }
     /// What the child wrote to stdout so far (to act on its progress as it goes).
     public var stdoutSoFar: String { Self.read(stdoutPath) }
+    /// What the child wrote to stderr so far.
+    public var stderrSoFar: String { Self.read(stderrPath) }
     public var isRunning: Bool { process.isRunning }
     /// Seconds since the child was started.
     public var elapsed: Double { Self.seconds(ContinuousClock.now - started) }
@@ -102,8 +113,8 @@ public final class DecantProcess: @unchecked Sendable {
 
     /// Runs `decant ARGUMENTS` to the end (at most `timeout` seconds).
     public static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:],
-                           timeout: Double = 600) async throws -> Result {
-        try await DecantProcess(arguments, in: directory, environment: environment).wait(timeout: timeout)
+                           shell: String? = nil, timeout: Double = 600) async throws -> Result {
+        try await DecantProcess(arguments, in: directory, environment: environment, shell: shell).wait(timeout: timeout)
     }
 
     /// Waits (at most `timeout` seconds) until `condition` holds or the child ends;

@@ -27,6 +27,8 @@ public final class FaultInjectingProxy: Sendable {
     private let stats: Locked<Counts>
     public var url: URL { server.url }
     public var counts: Counts { stats.current }
+    /// Every request the proxy received (headers included), for tests that check what was sent.
+    public var requests: [TestHTTPServer.Request] { server.requests.current }
 
     /// - Parameters:
     ///   - upstream: `http://127.0.0.1:PORT` of the real server.

@@ -176,9 +176,12 @@ import Testing
         #expect(early.count("delete") == 0)
         let kept = early["kept"] as? [[String: Any]] ?? []
         #expect(kept.contains { ($0["reason"] as? String ?? "").contains("retention 90d") }, "\(kept)")
-        // Past both: deletions planned, and planning still wrote nothing.
+        // Past both by --now, which is ahead of the real clock: it decides only when told to.
         let before = try await world.snapshot()
-        let late = try await world.migration("qpi_historical", now: created.addingTimeInterval(91 * day))
+        let held = try await world.migration("qpi_historical", now: created.addingTimeInterval(91 * day))
+        #expect(held.count("delete") == 0)
+        // Past both, said explicitly: deletions planned, and planning still wrote nothing.
+        let late = try await world.migration("qpi_historical", now: created.addingTimeInterval(91 * day), extra: ["--allow-future-now"])
         #expect(late.count("delete") == 3)
         #expect(try await world.snapshot() == before)
     }
@@ -290,8 +293,8 @@ struct PlanWorld: Sendable {
         try await run(["plan", "--env", "dev", "--no-leftovers", "--now", now] + extra)
     }
 
-    func planJSON(now: String = "2026-11-20") async throws -> [String: Any] {
-        let output = try await plan(["--format", "json", "--list-objects"], now: now)
+    func planJSON(now: String = "2026-11-20", extra: [String] = []) async throws -> [String: Any] {
+        let output = try await plan(["--format", "json", "--list-objects"] + extra, now: now)
         #expect(output.code == 0, "\(output.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
     }
@@ -301,8 +304,8 @@ struct PlanWorld: Sendable {
         return Dictionary(uniqueKeysWithValues: list.map { ($0["key"] as? String ?? "", $0) })
     }
 
-    func migration(_ key: String, now: Date? = nil) async throws -> [String: Any] {
-        let json = try await planJSON(now: now.map(Self.time) ?? "2026-11-20")
+    func migration(_ key: String, now: Date? = nil, extra: [String] = []) async throws -> [String: Any] {
+        let json = try await planJSON(now: now.map(Self.time) ?? "2026-11-20", extra: extra)
         return try #require(migrations(json)[key])
     }
 

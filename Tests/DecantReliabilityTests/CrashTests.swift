@@ -14,7 +14,9 @@ import TestSupport
 /// cleanup whose validation period has passed at `--now`) and is killed with
 /// SIGKILL at random moments; after each kill the store and the state are
 /// checked, the stale lock is removed with `decant state unlock`, and apply runs
-/// again (and is killed again) until it completes.
+/// again (and is killed again) until it completes. Then `rollback --to 0` must
+/// leave nothing decant made: what a killed apply copied is decant's, never
+/// "adopted" (issue 14, defect 1).
 ///
 /// Kill moments: one uninterrupted apply first measures how long a whole apply
 /// takes here (and is itself checked); then every kill falls at a uniformly random
@@ -44,6 +46,8 @@ import TestSupport
             try await ConvergenceChecks.checkCrashPoint(fixture, store: LocalStore(root: workspace.storePath), state: state, label: label)
         }, checkConverged: { fixture, workspace, label in
             try await ConvergenceChecks.checkConverged(fixture, store: LocalStore(root: workspace.storePath), workspace: workspace, label: label)
+        }, checkRolledBack: { fixture, workspace, label in
+            try await ConvergenceChecks.checkRolledBackToZero(fixture, store: LocalStore(root: workspace.storePath), workspace: workspace, label: label)
         })
     }
 
@@ -62,6 +66,8 @@ import TestSupport
             try await ConvergenceChecks.checkCrashPoint(fixture, store: store, state: state, label: label)
         }, checkConverged: { fixture, workspace, label in
             try await ConvergenceChecks.checkConverged(fixture, store: store, workspace: workspace, readBack: 600, label: label)
+        }, checkRolledBack: { fixture, workspace, label in
+            try await ConvergenceChecks.checkRolledBackToZero(fixture, store: store, workspace: workspace, label: label)
         })
     }
 
@@ -72,7 +78,8 @@ import TestSupport
     func runScenarios(store: String, killsPerScenario: Int,
                       prepare: () async throws -> (MigrationFixture, DecantWorkspace),
                       checkCrashPoint: (MigrationFixture, DecantWorkspace, StateSnapshot?, String) async throws -> String,
-                      checkConverged: (MigrationFixture, DecantWorkspace, String) async throws -> Void) async throws {
+                      checkConverged: (MigrationFixture, DecantWorkspace, String) async throws -> Void,
+                      checkRolledBack: (MigrationFixture, DecantWorkspace, String) async throws -> Void) async throws {
         let seed = Self.seed()
         var random = SplitMix64(seed: seed)
         print("crash test (\(store)): seed \(seed) (replay with DECANT_CRASH_SEED=\(seed))")
@@ -119,6 +126,8 @@ import TestSupport
                 print(String(format: "  %@: an uninterrupted apply of %d objects takes %.2f s", store, Self.objects, duration))
             }
             try await checkConverged(fixture, workspace, "\(store) scenario \(scenario) (seed \(seed))")
+            // What the kills left is decant's: a rollback to 0 takes all of it back.
+            try await checkRolledBack(fixture, workspace, "\(store) scenario \(scenario) (seed \(seed))")
             print(String(format: "  scenario %d: %.1f s in all; filling the source %.1f s, the finishing apply %.2f s, its checks %.1f s", scenario,
                          DecantProcess.seconds(ContinuousClock.now - scenarioStarted), prepared, final.seconds,
                          DecantProcess.seconds(ContinuousClock.now - checked) - final.seconds))

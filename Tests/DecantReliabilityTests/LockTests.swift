@@ -80,4 +80,26 @@ import TestSupport
         try await ConvergenceChecks.checkConverged(fixture, store: LocalStore(root: workspace.storePath), workspace: workspace,
                                                    label: "after unlocking a dead apply's lock")
     }
+
+    /// A run whose lock someone removed with `decant state unlock` while it ran may
+    /// have raced another run: it ends with an error and is recorded as failed,
+    /// never as succeeded (issue 14, defect 10).
+    @Test func aRunWhoseLockWasRemovedIsNotRecordedAsSucceeded() async throws {
+        let (_, workspace) = try await Self.localWorkspace("decant-lock-taken", objects: 3000)
+        defer { workspace.remove() }
+        let child = try workspace.start(MigrationFixture.applyArguments + ["--json"])
+        #expect(await Self.waitForLock(child, workspace), "apply never took the lock")
+        #expect(await child.waitUntil(timeout: 60) { child.stdoutSoFar.contains("\"kind\":\"copy\"") }, "apply never started copying")
+        let id = try #require(workspace.lockID())
+        let unlocked = try await workspace.decant(["state", "unlock", "--env", "dev", id])
+        let wasRunning = child.isRunning
+        #expect(unlocked.status == 0, "\(unlocked)")
+        let result = await child.wait(timeout: 300)
+        #expect(wasRunning, "apply ended before its lock was removed; the test proves nothing (make it longer)")
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("is gone or was replaced"), "\(result)")
+        let history = try await workspace.decant(["state", "history", "--env", "dev"])
+        #expect(history.stdout.contains("1       apply     failed"), "\(history.stdout)")
+        #expect(history.stdout.contains("its lock was removed while it ran"), "\(history.stdout)")
+    }
 }

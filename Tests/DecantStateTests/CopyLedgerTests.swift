@@ -158,13 +158,3 @@ import TestSupport
         #expect(try await store.stats().deletedSources == 1)
     }
 }
-
-@Suite struct PrefixRangeTests {
-    @Test func upperBoundsAreExact() {
-        #expect(PrefixRange.upperBound(of: "") == nil)
-        #expect(PrefixRange.upperBound(of: "a/") == "a0")
-        #expect(PrefixRange.upperBound(of: "a\u{D7FF}") == "a\u{E000}")
-        #expect(PrefixRange.upperBound(of: "a\u{10FFFF}") == "b")
-        #expect(PrefixRange.upperBound(of: "\u{10FFFF}") == nil)
-    }
-}

@@ -154,25 +154,3 @@ import TestSupport
         await #expect(throws: StateError.unknownRun(serial: 9)) { try await store.finishRun(serial: 9, status: .failed) }
     }
 }
-
-@Suite struct RedactionTests {
-    @Test(arguments: [
-        "Authorization: Bearer ya29.c.b0AXv0zTOKEN",
-        "token refresh failed: {\"access_token\":\"ya29.abc\",\"expires_in\":3599}",
-        "POST grant_type=refresh_token&refresh_token=1//0gSECRETSECRETSECRETSECRET&client_secret=GOCSPX-abc",
-        "key: -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----",
-        "password=hunter2 was rejected",
-    ])
-    func credentialsAreRemoved(_ text: String) {
-        let scrubbed = Redaction.scrub(text)
-        for secret in ["ya29", "TOKEN", "1//0g", "GOCSPX", "MIIEvQ", "hunter2"] {
-            #expect(!scrubbed.contains(secret), "\(secret) survived in \(scrubbed)")
-        }
-        #expect(scrubbed.contains("[redacted]"))
-    }
-
-    @Test func ordinaryErrorsAreKept() {
-        let text = "gs://archive-bucket-dev/archives/a.parquet: precondition failed (generation is 5, not 4)"
-        #expect(Redaction.scrub(text) == text)
-    }
-}

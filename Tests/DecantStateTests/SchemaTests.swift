@@ -74,6 +74,7 @@ import TestSupport
         do {
             let future = try SQLiteDatabase(path: state.path)
             try future.migrate(StateSchema.migrations + [(version: StateSchema.currentVersion + 1, sql: "CREATE TABLE later (a)")])
+            try future.run("INSERT INTO meta (key, value) VALUES ('lineage', 'b2c7c1d0-0000-4000-8000-000000000002')")
             future.close()
         }
         #expect {

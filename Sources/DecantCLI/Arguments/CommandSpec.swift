@@ -9,15 +9,32 @@ public struct CommandSpec: Sendable {
     public var positionals: [PositionalSpec]
     /// Longer text printed after the options.
     public var discussion: String?
+    /// Whole command lines, each with what it does: `--help` ends with them, as
+    /// terraform's and gcloud's do (a test parses each one against this spec).
+    public var examples: [Example]
 
     public init(name: String, summary: String, usage: String, options: [OptionSpec] = [],
-                positionals: [PositionalSpec] = [], discussion: String? = nil) {
+                positionals: [PositionalSpec] = [], discussion: String? = nil, examples: [Example] = []) {
         self.name = name
         self.summary = summary
         self.usage = usage
         self.options = options
         self.positionals = positionals
         self.discussion = discussion
+        self.examples = examples
+    }
+
+    /// One example of `--help`.
+    public struct Example: Sendable {
+        /// What it does, in a few words.
+        public var purpose: String
+        /// The command line, starting with `decant`; arguments separated by single spaces.
+        public var line: String
+
+        public init(_ purpose: String, _ line: String) {
+            self.purpose = purpose
+            self.line = line
+        }
     }
 }
 

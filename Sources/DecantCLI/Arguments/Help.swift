@@ -11,7 +11,7 @@ public enum Help {
                 out += "  " + p.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + p.help + "\n"
             }
         }
-        let options = spec.options + [OptionSpec.flag("help", help: "Show this help.")]
+        let options = spec.options + [OptionSpec.flag("help", help: "Show this help (also -h).")]
         out += "\nOptions:\n"
         let labels = options.map { o in "--\(o.name)" + (o.valueName.map { " \($0)" } ?? "") }
         let width = labels.map(\.count).max() ?? 0
@@ -21,6 +21,10 @@ public enum Help {
             out += "  " + label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + help + "\n"
         }
         if let discussion = spec.discussion { out += "\n" + discussion + "\n" }
+        if !spec.examples.isEmpty {
+            out += "\nExamples:\n"
+            for example in spec.examples { out += "  # \(example.purpose)\n  \(example.line)\n" }
+        }
         return out
     }
 }

@@ -27,7 +27,11 @@ enum AnalyzeCommand {
         discussion: """
         The store is the plan directory's storage for --env. Listing streams: each folder is counted \
         page by page, never held in memory. Temperatures count from --now (default: the current time).
-        """
+        """,
+        examples: [
+            .init("The subfolder report of the shared bucket, as Markdown", "decant analyze --env dev --bucket data-bucket-dev --out analysis.md"),
+            .init("A first plan file from it, one bucket per use case", "decant analyze --env dev --bucket data-bucket-dev --scaffold scaffold/plan.yaml"),
+        ]
     )) { arguments, context in
         let workspace = try Workspace(arguments, context)
         let (plan, _) = try workspace.loadPlan()
@@ -138,12 +142,8 @@ enum AnalyzeCommand {
         return n
     }
 
+    /// A report or a scaffold; the folders are made (a scaffold is its own plan directory).
     static func write(_ text: String, to path: String, named: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CommandError("cannot write `\(named)`: \(error.localizedDescription)")
-        }
+        try OutputFile.write(Data(text.utf8), to: path, named: named, createFolders: true)
     }
 }

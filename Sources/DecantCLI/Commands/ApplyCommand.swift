@@ -27,15 +27,21 @@ enum ApplyCommand {
         Without a saved plan, apply plans first (holding the state lock), shows the plan and asks for
         confirmation. Running apply again after an interruption finishes the work: copies already made
         are checked and recorded, nothing is copied twice, nothing is deleted without a verified copy.
-        """
+        """,
+        examples: [
+            .init("Plan, review and confirm at the terminal", "decant apply --env dev"),
+            .init("Apply exactly the plan reviewed in the pull request (CI)", "decant apply --env prod prod.plan"),
+            .init("One migration, without asking, progress as JSON lines", "decant apply --env dev --target historization --auto-approve --json"),
+        ]
     )) { arguments, context in
+        if let file = arguments.positionals.first { try refuseFlagsFixedBy(file, arguments, command: "apply") }
         let workspace = try Workspace(arguments, context)
         let (plan, loadDiagnostics) = try workspace.loadPlan()
         let store = try workspace.store(for: plan)
-        let options = try applyOptions(arguments, plan: plan, workspace: workspace)
+        var options = try applyOptions(arguments, plan: plan, workspace: workspace)
         let console = context.console
         let color = console.useColor && !arguments.flag("no-color")
-        return try await workspace.withLockedState(plan, store: store, operation: "apply") { state, persist in
+        return try await workspace.withLockedState(plan, store: store, operation: "apply") { state, durability in
             let changes: PlannedChanges
             if let file = arguments.positionals.first {
                 let saved = try SavedPlan.read(from: context.resolve(file))
@@ -48,6 +54,8 @@ enum ApplyCommand {
                     throw CommandError("\(file) was planned for \(saved.changes.environment), not \(plan.environment)")
                 }
                 changes = saved.changes
+                // The limit the plan was reviewed under, unless apply is given another.
+                if arguments.value("max-delete") == nil, let reviewed = changes.maxDelete { options.maxDelete = reviewed }
             } else {
                 changes = try await PlanCommand.makePlan(plan, loadDiagnostics: loadDiagnostics, store: store, state: state,
                                                          workspace: workspace, arguments: arguments)
@@ -65,11 +73,25 @@ enum ApplyCommand {
             let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
             let applier = Applier(store: store, state: state, clock: workspace.clock,
                                   observer: ProgressReporter(console: console, mode: mode),
-                                  writeCode: CodeStep.writer, persist: persist)
+                                  writeCode: CodeStep.writer, persist: durability.persist, checkLock: durability.checkLock)
             let result = try await applier.apply(changes, options: options)
             if !arguments.flag("json") { console.out(ApplyReport.render(result, color: color)) }
             return result.status == .succeeded ? ExitCode.success : ExitCode.failure
         }
+    }
+
+    /// Planning options that a saved plan fixed when it was made: given with the
+    /// file, they would change what was reviewed, so they are refused rather than
+    /// ignored. (`--max-delete` is not among them: it is a limit apply enforces.)
+    static let fixedBySavedPlan = ["target", "phase", "allow-references", "no-leftovers", "allow-future-now"]
+
+    static func refuseFlagsFixedBy(_ file: String, _ arguments: ParsedArguments, command: String) throws {
+        let given = fixedBySavedPlan.filter { arguments.values[$0] != nil || arguments.flag($0) }.map { "--\($0)" }
+        guard !given.isEmpty else { return }
+        throw CommandError("\(given.joined(separator: ", ")) would change what the saved plan \(file) does; nothing was applied. "
+                           + "A saved plan is applied exactly as it was reviewed: these options were fixed when it was made. "
+                           + "Make a new plan with them (`decant plan --env ENV \(given.joined(separator: " ")) ... --out FILE`), "
+                           + "or `decant \(command) --env ENV \(file)` without them")
     }
 
     static func applyOptions(_ arguments: ParsedArguments, plan: Plan, workspace: Workspace) throws -> ApplyOptions {

@@ -11,7 +11,11 @@ enum ConvertCommand {
             usage: "FILE [--out FILE]",
             options: [OptionSpec("out", value: "FILE", help: "Write the plan file here instead of standard output.")],
             positionals: [PositionalSpec("FILE", help: "The migration_configs.yaml to convert.")],
-            discussion: "The output validates for dev, stg and prod; review it, set the projects, and put it in plans/. Exit status 1 on any error.")
+            discussion: "The output validates for dev, stg and prod; review it, set the projects, and put it in plans/. Exit status 1 on any error.",
+            examples: [
+                .init("Print the native plan of the seed's file", "decant convert migration_configs.yaml"),
+                .init("Write it into the plan directory", "decant convert migration_configs.yaml --out plans/converted.yaml"),
+            ])
     ) { arguments, context in
         guard let given = arguments.positionals.first else { throw CommandError("convert needs a FILE") }
         let path = context.resolve(given)
@@ -25,11 +29,7 @@ enum ConvertCommand {
         PlanOutput.printDiagnostics(diagnostics, context: context)
         if let output {
             if let out = arguments.value("out") {
-                do {
-                    try Data(output.utf8).write(to: URL(fileURLWithPath: context.resolve(out)))
-                } catch {
-                    throw CommandError("cannot write `\(out)`: \(error.localizedDescription)")
-                }
+                try OutputFile.write(Data(output.utf8), to: context.resolve(out), named: out)
             } else {
                 context.console.out(output)
             }

@@ -13,6 +13,7 @@ enum PlanCommand {
         OptionSpec("max-delete", value: "N", help: "Refuse a plan that deletes more source objects than this (default 1000)."),
         .flag("allow-references", help: "Delete sources even though code still references them (stated loudly in the plan)."),
         .flag("no-leftovers", help: "Do not list what no migration covers (saves listing the rest of the source buckets)."),
+        .flag("allow-future-now", help: "Let a --now later than the real clock decide deletions (validation periods, retention); recorded in the state history."),
     ]
 
     static let command = Command(CommandSpec(
@@ -27,7 +28,12 @@ enum PlanCommand {
             .flag("no-color", help: "No colour even on a terminal."),
             .flag("timings", help: "Print where planning spent its time to stderr."),
         ],
-        discussion: "Planning never writes to a store or to the state."
+        discussion: "Planning never writes to a store or to the state.",
+        examples: [
+            .init("Review what apply would do in dev", "decant plan --env dev"),
+            .init("A pull-request comment for phase 1 of prod", "decant plan --env prod --phase 1 --format markdown"),
+            .init("Save the reviewed plan, for `decant apply --env prod prod.plan`", "decant plan --env prod --out prod.plan"),
+        ]
     )) { arguments, context in
         let workspace = try Workspace(arguments, context)
         let (plan, loadDiagnostics) = try workspace.loadPlan()
@@ -39,7 +45,7 @@ enum PlanCommand {
         try render(changes, arguments, context)
         try writeCodePatch(changes, arguments, context)
         if let out = arguments.value("out") {
-            try SavedPlan(plan: plan, changes: changes).write(to: context.resolve(out))
+            try OutputFile.write(try SavedPlan(plan: plan, changes: changes).encoded(), to: context.resolve(out), named: out, mode: 0o600)
             context.console.err("Saved the plan to \(out): apply it with `decant apply --env \(plan.environment) \(out)`.\n")
         }
         if changes.hasErrors { return ExitCode.failure }
@@ -52,6 +58,7 @@ enum PlanCommand {
                          workspace: Workspace, arguments: ParsedArguments) async throws -> PlannedChanges {
         var options = try planOptions(arguments)
         options.pricing = try workspace.pricing(for: plan)
+        options.pinnedNow = workspace.pinnedNow
         let code = try await CodeStep.findings(plan, workspace: workspace)
         var (changes, statistics) = try await Planner(store: store, state: state, clock: workspace.clock, code: code)
             .planMeasured(plan, options: options)
@@ -82,11 +89,7 @@ enum PlanCommand {
         guard let out = arguments.value("code-out") else { return }
         let edits = changes.code?.edits ?? []
         let patch = edits.map(\.patch).map { $0.hasSuffix("\n") || $0.isEmpty ? $0 : $0 + "\n" }.joined()
-        do {
-            try Data(patch.utf8).write(to: URL(fileURLWithPath: context.resolve(out)), options: .atomic)
-        } catch {
-            throw CommandError("could not write \(out): \(error.localizedDescription)")
-        }
+        try OutputFile.write(Data(patch.utf8), to: context.resolve(out), named: out)
         context.console.err("Wrote \(edits.count) code edit(s) to \(out).\n")
     }
 
@@ -112,7 +115,11 @@ enum ShowCommand {
             OptionSpec("code-out", value: "FILE", help: "Write every planned code edit as one patch (for `git apply`)."),
             .flag("no-color", help: "No colour even on a terminal."),
         ],
-        positionals: [PositionalSpec("FILE", help: "A saved plan.")]
+        positionals: [PositionalSpec("FILE", help: "A saved plan.")],
+        examples: [
+            .init("Render a saved plan again", "decant show prod.plan"),
+            .init("Every object of a saved plan, as JSON", "decant show prod.plan --format json --list-objects"),
+        ]
     )) { arguments, context in
         let saved = try SavedPlan.read(from: context.resolve(arguments.positionals[0]))
         try PlanCommand.render(saved.changes, arguments, context)

@@ -29,7 +29,12 @@ enum RollbackCommand {
         left it), bucket settings are put back and buckets decant created are deleted once empty. What cannot be undone
         safely is listed under "Left alone". The rollback is recorded as a run with its own serial; running it again
         after an interruption finishes it.
-        """
+        """,
+        examples: [
+            .init("What undoing the newest apply would do", "decant rollback --env dev --last --plan-only"),
+            .init("Undo everything decant did in dev", "decant rollback --env dev --to 0 --auto-approve"),
+            .init("Save a rollback plan for review (run it with `decant rollback --env prod undo.plan`)", "decant rollback --env prod --to 3 --out undo.plan"),
+        ]
     )) { arguments, context in
         let workspace = try Workspace(arguments, context)
         let (plan, _) = try workspace.loadPlan()
@@ -38,24 +43,31 @@ enum RollbackCommand {
             guard arguments.value("to") == nil, !arguments.flag("last") else {
                 throw CommandError("give either a saved rollback plan or --to/--last, not both")
             }
+            // Options that only show a plan would be ignored by a run of a saved one.
+            let showing = ["plan-only", "out", "format", "list-objects"].filter { arguments.values[$0] != nil || arguments.flag($0) }
+            guard showing.isEmpty else {
+                throw CommandError("\(showing.map { "--\($0)" }.joined(separator: ", ")) would only show a plan, but \(file) is a saved "
+                                   + "rollback plan that `decant rollback --env ENV \(file)` runs; nothing was rolled back. "
+                                   + "Show it with `decant show \(file)`")
+            }
             return try await applySaved(file, plan: plan, store: store, workspace: workspace, arguments: arguments)
         }
         let request = try Request(arguments)
         if request.planOnly {
-            guard let state = try await workspace.readState(plan, store: store) else { return nothingRecorded(workspace, plan) }
+            guard let state = try await workspace.readState(plan, store: store) else { return nothingRecorded(workspace, plan, store) }
             let outcome = try await makePlan(request, plan: plan, state: state, store: store, workspace: workspace)
             await state.close()
             guard let changes = outcome else { return nothingLeft(context) }
             try PlanCommand.render(changes, arguments, context)
             if let out = arguments.value("out") {
-                try SavedPlan(plan: plan, changes: changes).write(to: context.resolve(out))
+                try OutputFile.write(try SavedPlan(plan: plan, changes: changes).encoded(), to: context.resolve(out), named: out, mode: 0o600)
                 context.console.err("Saved the rollback plan to \(out): apply it with `decant rollback --env \(plan.environment) \(out)`.\n")
             }
             return ExitCode.success
         }
         // Never create a state only to find nothing in it.
-        guard try await hasState(workspace, plan, store) else { return nothingRecorded(workspace, plan) }
-        return try await workspace.withLockedState(plan, store: store, operation: "rollback") { state, persist in
+        guard try await hasState(workspace, plan, store) else { return nothingRecorded(workspace, plan, store) }
+        return try await workspace.withLockedState(plan, store: store, operation: "rollback") { state, durability in
             guard let changes = try await makePlan(request, plan: plan, state: state, store: store, workspace: workspace) else {
                 return nothingLeft(context)
             }
@@ -70,7 +82,7 @@ enum RollbackCommand {
                 context.console.err("Rollback cancelled; nothing was changed.\n")
                 return ExitCode.failure
             }
-            return try await run(changes, plan: plan, store: store, state: state, persist: persist, workspace: workspace, arguments: arguments)
+            return try await run(changes, plan: plan, store: store, state: state, durability: durability, workspace: workspace, arguments: arguments)
         }
     }
 
@@ -107,7 +119,9 @@ enum RollbackCommand {
         // Batches as the plan files size them for apply (a migration no longer in them gets the default).
         let sizes = Dictionary(plan.migrations.map { ($0.key, $0.batchSize) }, uniquingKeysWith: { a, _ in a })
         let options = RollbackOptions(batchSizes: sizes, codeRoot: plan.code.map { workspace.context.resolve($0.root) })
-        return try await planner.plan(to: target, environment: plan.environment, options: options)
+        var changes = try await planner.plan(to: target, environment: plan.environment, options: options)
+        changes.pinnedNow = workspace.pinnedNow
+        return changes
     }
 
     static func applySaved(_ file: String, plan: Plan, store: any ObjectStore, workspace: Workspace,
@@ -119,7 +133,7 @@ enum RollbackCommand {
         guard saved.changes.environment == plan.environment else {
             throw CommandError("\(file) was planned for \(saved.changes.environment), not \(plan.environment)")
         }
-        return try await workspace.withLockedState(plan, store: store, operation: "rollback") { state, persist in
+        return try await workspace.withLockedState(plan, store: store, operation: "rollback") { state, durability in
             // A rollback plan is made from the ledger, not the plan files: the state must not have moved.
             if let stale = saved.staleness(inputDigest: saved.changes.inputDigest, lineage: state.lineage,
                                            serial: try await state.currentSerial) {
@@ -128,18 +142,18 @@ enum RollbackCommand {
                 throw CommandError("\(file): \(why); plan the rollback again with "
                                    + "`decant rollback --env \(plan.environment) --to \(target) --out \(file)`")
             }
-            return try await run(saved.changes, plan: plan, store: store, state: state, persist: persist, workspace: workspace,
+            return try await run(saved.changes, plan: plan, store: store, state: state, durability: durability, workspace: workspace,
                                  arguments: arguments)
         }
     }
 
     static func run(_ changes: PlannedChanges, plan: Plan, store: any ObjectStore, state: StateStore,
-                    persist: @escaping @Sendable () async throws -> Void, workspace: Workspace, arguments: ParsedArguments) async throws -> Int32 {
+                    durability: StateDurability, workspace: Workspace, arguments: ParsedArguments) async throws -> Int32 {
         let console = workspace.context.console
         let options = try ApplyCommand.applyOptions(arguments, plan: plan, workspace: workspace)
         let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
         let applier = Applier(store: store, state: state, clock: workspace.clock, observer: ProgressReporter(console: console, mode: mode),
-                              writeCode: CodeStep.writer, persist: persist)
+                              writeCode: CodeStep.writer, persist: durability.persist, checkLock: durability.checkLock)
         let target = changes.rollback?.target ?? 0
         let result = try await applier.apply(changes, kind: .rollback, rollbackTo: target, options: options)
         let color = console.useColor && !arguments.flag("no-color")
@@ -167,8 +181,8 @@ enum RollbackCommand {
         return true
     }
 
-    static func nothingRecorded(_ workspace: Workspace, _ plan: Plan) -> Int32 {
-        workspace.context.console.err("Nothing to roll back: \(workspace.environment) has no state yet (\(workspace.stateLocation(plan))).\n")
+    static func nothingRecorded(_ workspace: Workspace, _ plan: Plan, _ store: any ObjectStore) -> Int32 {
+        workspace.context.console.err("Nothing to roll back: \(workspace.environment) has no state yet (\(workspace.stateLocation(plan, store: store))).\n")
         return ExitCode.success
     }
 

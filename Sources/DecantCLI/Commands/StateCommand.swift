@@ -1,6 +1,7 @@
 import DecantCore
 import DecantRender
 import DecantState
+import DecantStorage
 import Foundation
 
 /// `decant state list|show|history|unlock`: read the record of what decant did.
@@ -11,7 +12,12 @@ enum StateCommand {
         options: Workspace.options + [OptionSpec("format", value: "FORMAT", help: "text (default) or json.")],
         positionals: [PositionalSpec("SUBCOMMAND", help: "list (what is managed), show (totals and lock), history (serials), unlock (break a stale lock)."),
                       PositionalSpec("LOCK_ID", optional: true, help: "unlock: the id the lock error printed.")],
-        discussion: "Reading the state never takes the lock; unlock removes a lock only when the id matches."
+        discussion: "Reading the state never takes the lock; unlock removes a lock only when the id matches.",
+        examples: [
+            .init("What each serial did (to pick a rollback target)", "decant state history --env prod"),
+            .init("Totals, and who holds the lock", "decant state show --env prod --format json"),
+            .init("Remove the lock of a run known to be dead (the id the lock error printed)", "decant state unlock --env prod 7d1e3c2a-5b4f-4e1d-9a6b-2c8f0e4d1a3b"),
+        ]
     )) { arguments, context in
         let json: Bool
         switch arguments.value("format") ?? "text" {
@@ -27,35 +33,46 @@ enum StateCommand {
             guard arguments.positionals.count == 2 else { throw CommandError("usage: decant state unlock --env ENV LOCK_ID") }
             let backend = workspace.backend(for: plan, store: store)
             try await backend.unlock(environment: workspace.environment, id: arguments.positionals[1])
-            context.console.out("Removed lock \(arguments.positionals[1]) of \(workspace.stateLocation(plan)).\n")
+            context.console.out("Removed lock \(arguments.positionals[1]) of \(workspace.stateLocation(plan, store: store)).\n")
             return ExitCode.success
         }
         guard arguments.positionals.count == 1 else { throw CommandError("decant state \(sub) takes no other argument") }
         guard let state = try await workspace.readState(plan, store: store) else {
-            context.console.out(json ? "{\"serial\":0}\n" : "No state yet for \(workspace.environment) (\(workspace.stateLocation(plan))): nothing was applied.\n")
+            context.console.out(json ? "{\"serial\":0}\n" : "No state yet for \(workspace.environment) (\(workspace.stateLocation(plan, store: store))): nothing was applied.\n")
             return ExitCode.success
         }
-        defer { Task { await state.close() } }
         let out: String
+        do {
+            out = try await view(sub, state: state, plan: plan, store: store, workspace: workspace, json: json)
+        } catch {
+            await state.close()
+            throw error
+        }
+        await state.close()
+        context.console.out(out)
+        return ExitCode.success
+    }
+
+    /// One of `list`, `show`, `history`, rendered.
+    static func view(_ sub: String, state: StateStore, plan: Plan, store: any ObjectStore, workspace: Workspace,
+                     json: Bool) async throws -> String {
         switch sub {
-        case "history": out = json ? try encode(try await state.history()) : StateViews.history(try await state.history())
+        case "history": return json ? try encode(try await state.history()) : StateViews.history(try await state.history())
         case "list":
             let buckets = try await state.createdBuckets()
             let changes = try await state.bucketChanges(includeRestored: false)
             let migrations = try await state.migrationTotals()
             let edits = try await state.codeEdits(includeReverted: false)
-            out = json ? try encode(StateList(createdBuckets: buckets, bucketChanges: changes, migrations: migrations, codeEdits: edits.map(\.edit.path)))
+            return json ? try encode(StateList(createdBuckets: buckets, bucketChanges: changes, migrations: migrations, codeEdits: edits.map(\.edit.path)))
                 : StateViews.list(buckets: buckets, changes: changes, migrations: migrations, edits: edits)
         case "show":
             let stats = try await state.stats()
             let lock = try await workspace.backend(for: plan, store: store).currentLock(environment: workspace.environment)
-            out = json ? try encode(StateShow(location: workspace.stateLocation(plan), stats: stats, lock: lock))
-                : StateViews.show(location: workspace.stateLocation(plan), stats: stats, lock: lock)
+            return json ? try encode(StateShow(location: workspace.stateLocation(plan, store: store), stats: stats, lock: lock))
+                : StateViews.show(location: workspace.stateLocation(plan, store: store), stats: stats, lock: lock)
         default:
             throw CommandError("unknown state subcommand '\(sub)'; use list, show, history or unlock")
         }
-        context.console.out(out)
-        return ExitCode.success
     }
 
     struct StateList: Encodable {
@@ -103,9 +120,14 @@ enum StateViews {
             if l.bucketsDeleted > 0 { did.append("\(l.bucketsDeleted) bucket(s) deleted") }
             if r.journal.failed > 0 { did.append("\(r.journal.failed) action(s) failed") }
             if r.journal.intent > 0 { did.append("\(r.journal.intent) action(s) left unfinished") }
+            if run.summary["lock_lost"] == 1 { did.append("its lock was removed while it ran (decant state unlock): recorded as failed") }
             var line = did.isEmpty ? "nothing changed" : did.joined(separator: ", ")
             if let target = run.rollbackTo { line = "rolled back to serial \(target): " + line }
             out += "        " + line + "\n"
+            if let pinned = run.pinnedNow {
+                out += "        clock pinned by --now to \(RFC3339.format(pinned))"
+                    + (run.deletesByPinnedNow ? ", ahead of the real clock: sources deleted by it (--allow-future-now)\n" : "\n")
+            }
         }
         out += "\nUndo everything after a serial with `decant rollback --env ENV --to SERIAL`.\n"
         return out
@@ -128,7 +150,7 @@ enum StateViews {
         state        \(location)
         lineage      \(stats.lineage)
         serial       \(stats.serial) (schema \(stats.schemaVersion), \(stats.runs) run(s))
-        copies       \(stats.currentCopies) current, \(stats.verifiedCopies) verified, \(stats.adoptedCopies) adopted, \(ByteFormat.string(stats.bytesCopied))
+        copies       \(stats.currentCopies) current (\(ByteFormat.string(stats.currentBytes))), \(stats.verifiedCopies) verified, \(stats.adoptedCopies) adopted (\(ByteFormat.string(stats.adoptedBytes)))
         deletions    \(stats.deletedSources) source(s) deleted, \(stats.restoredSources) restored
         buckets      \(stats.liveCreatedBuckets) created by decant, \(stats.bucketChanges) change(s)
         code edits   \(stats.codeEdits)

@@ -15,7 +15,11 @@ enum StoreCommand {
         ],
         positionals: [PositionalSpec("SUBCOMMAND", help: "ls or import."),
                       PositionalSpec("ARGS", optional: true, variadic: true, help: "ls: a gs:// location; import: a folder and a gs:// location.")],
-        discussion: "With --now, the local store stamps imported objects with that time (to give a demo realistic ages)."
+        discussion: "With --now, the local store stamps imported objects with that time (to give a demo realistic ages).",
+        examples: [
+            .init("List a folder of the environment's store", "decant store ls gs://data-bucket-dev/historization/ --env dev"),
+            .init("Fill the local store from a folder (demos, tests)", "decant store import ./export gs://data-bucket-dev --env dev --create-bucket"),
+        ]
     )) { arguments, context in
         let workspace = try Workspace(arguments, context)
         let (plan, _) = try workspace.loadPlan()

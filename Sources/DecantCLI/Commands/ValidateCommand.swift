@@ -12,7 +12,11 @@ enum ValidateCommand {
                 OptionSpec("plans", value: "DIR", help: "The plan directory (default: plans)."),
                 OptionSpec("env", value: "ENV", help: "Check one environment (default: every declared one)."),
             ],
-            discussion: "Diagnostics go to standard error as file:line:column: severity: message. Exit status: 0 when valid (warnings allowed), 1 otherwise.")
+            discussion: "Diagnostics go to standard error as file:line:column: severity: message. Exit status: 0 when valid (warnings allowed), 1 otherwise.",
+            examples: [
+                .init("Check every environment of plans/", "decant validate"),
+                .init("Check prod only, with the plan files in infra/plans", "decant validate --plans infra/plans --env prod"),
+            ])
     ) { arguments, context in
         let given = arguments.value("plans") ?? "plans"
         let directory = context.resolve(given)

@@ -24,6 +24,11 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
     public var rollback: RollbackReport?
     /// What applying this plan costs and saves, with the prices it used; nil on rollback plans.
     public var cost: PlanCost?
+    /// `--now`, when the plan was made with a pinned clock (recorded with the run).
+    public var pinnedNow: PinnedNow?
+    /// The `--max-delete` the plan was made under: a saved plan is applied under it
+    /// unless `apply` is given another.
+    public var maxDelete: Int?
 
     public init(environment: String, generatedAt: Date, decantVersion: String = DecantVersion.current, inputDigest: String,
                 stateLineage: String?, stateSerial: Int64, selection: Selection = Selection(), buckets: [BucketPlan] = [],

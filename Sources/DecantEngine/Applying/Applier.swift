@@ -44,13 +44,18 @@ public struct Applier: Sendable {
     /// Makes the state durable where it lives (the GCS backend uploads it); called
     /// every `checkpointInterval` and at the end.
     public let persist: @Sendable () async throws -> Void
+    /// Throws unless this run still holds the state lock (`decant state unlock`
+    /// may have taken it): checked before a run is recorded as succeeded.
+    public let checkLock: @Sendable () async throws -> Void
 
     public init(store: any ObjectStore, state: StateStore, clock: any Clock = SystemClock(),
                 observer: any ApplyObserver = SilentObserver(), writeCode: CodeEditWriter? = nil,
-                persist: @escaping @Sendable () async throws -> Void = {}) {
+                persist: @escaping @Sendable () async throws -> Void = {},
+                checkLock: @escaping @Sendable () async throws -> Void = {}) {
         self.store = store
         self.state = state
         self.persist = persist
+        self.checkLock = checkLock
         self.clock = clock
         self.observer = observer
         self.writeCode = writeCode
@@ -69,8 +74,10 @@ public struct Applier: Sendable {
         let startedAt = clock.now()
         let stopwatch = ContinuousClock.now
         try await reconcilePendingDeletions()
-        let serial = try await state.beginRun(kind: kind, planDigest: changes.inputDigest, inputDigest: changes.inputDigest,
-                                              summary: Self.summary(changes), rollbackTo: rollbackTo)
+        let serial = try await state.beginRun(RunStart(
+            kind: kind, planDigest: changes.inputDigest, inputDigest: changes.inputDigest, summary: Self.summary(changes),
+            rollbackTo: rollbackTo, pinnedNow: changes.pinnedNow?.at,
+            deletesByPinnedNow: deleting > 0 && changes.pinnedNow?.decidesFutureDeletions == true))
         // Progress counts each object once: its copy (or its adoption), its deletion.
         let counted = changes.graph.actions.flatMap { a -> [ObjectItem] in
             a.kind == .verify ? a.objects.filter(\.adopt) : a.objects
@@ -87,17 +94,37 @@ public struct Applier: Sendable {
                 if !Task.isCancelled { try? await persist() }
             }
         }
-        let outcomes = await Scheduler(graph: changes.graph, width: options.actionParallelism).run { action in
+        // A dead endpoint stops the run: nothing more is started, what is in flight fails fast and is journaled.
+        let store = self.store
+        let stop: @Sendable () -> String? = { store.unavailable.map { _ in "the storage endpoint stopped answering" } }
+        let outcomes = await Scheduler(graph: changes.graph, width: options.actionParallelism, stop: stop).run { action in
             await context.run(action)
         }
         checkpoints.cancel()
-        let failed = outcomes.contains { $0.status != .succeeded }
+        // A run whose lock someone removed (`decant state unlock`) may have raced
+        // another: it is never recorded as succeeded.
+        var lockError: (any Error)?
+        do { try await checkLock() } catch { lockError = error }
+        let failed = lockError != nil || outcomes.contains { $0.status != .succeeded }
         let status: RunStatus = failed ? .failed : .succeeded
         let elapsed = ContinuousClock.now - stopwatch
         let result = ApplyResult(serial: serial, status: status, startedAt: startedAt, finishedAt: clock.now(),
                                  elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                                  outcomes: outcomes)
-        try await state.finishRun(serial: serial, status: status, summary: Self.summary(result))
+        var summary = Self.summary(result)
+        if lockError != nil { summary["lock_lost"] = 1 }
+        try await state.finishRun(serial: serial, status: status, summary: summary)
+        if let lockError {
+            observer.handle(.finished(result))
+            throw lockError
+        }
+        if case let .unavailable(endpoint, reason)? = store.unavailable {
+            // The state may live behind the same endpoint: persisting is tried, not required, before saying so.
+            try? await persist()
+            observer.handle(.finished(result))
+            throw ApplyError.endpointUnavailable(kind, serial: serial, endpoint: endpoint, reason: reason,
+                                                 unfinished: result.failed.count + result.skipped.count)
+        }
         try await persist()
         observer.handle(.finished(result))
         return result
@@ -139,6 +166,9 @@ public enum ApplyError: Error, Equatable, LocalizedError {
     case planHasErrors(Int)
     case tooManyDeletions(Int, limit: Int)
     case wrongRunKind(RunKind)
+    /// The store's endpoint stopped answering (EndpointHealth): the run stopped
+    /// starting work and journaled what was in flight.
+    case endpointUnavailable(RunKind, serial: Int64, endpoint: String, reason: String, unfinished: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -146,6 +176,12 @@ public enum ApplyError: Error, Equatable, LocalizedError {
         case .wrongRunKind: return "a rollback plan runs only with `decant rollback`; nothing was applied"
         case .planHasErrors(let n): return "the plan has \(n) error(s); nothing was applied"
         case let .tooManyDeletions(n, limit): return "the plan deletes \(n) source objects, more than --max-delete \(limit); nothing was applied"
+        case let .endpointUnavailable(kind, serial, endpoint, reason, unfinished):
+            let command = kind == .rollback ? "rollback" : "apply"
+            return "the storage endpoint \(endpoint) stopped answering (\(reason)). decant started nothing more: "
+                + "run \(serial) stopped with \(unfinished) action(s) not done, "
+                + "recorded in the state's journal. Run \(command) again once the endpoint answers: it finishes the work "
+                + "(what was copied is recorded as decant's, nothing is copied twice)"
         }
     }
 }

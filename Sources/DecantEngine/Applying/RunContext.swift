@@ -96,10 +96,13 @@ struct RunContext: Sendable {
         case failed(String)
     }
 
-    /// Server-side copies with the planned preconditions. A copy refused because the
-    /// target now exists is adopted if that target already holds the same content
-    /// (a copy made before a crash or a retried request), and fails otherwise.
+    /// Server-side copies with the planned preconditions, each recorded as an intent
+    /// before any call. A copy refused because the target now exists is recorded if
+    /// that target already holds the same content (as decant's copy when an intent
+    /// says decant wrote it: a retried request whose first attempt succeeded), and
+    /// fails otherwise.
     func copy(_ action: Action, _ items: [ObjectItem]) async throws -> ActionOutcome {
+        try await state.recordCopyIntents(items.compactMap(Self.intent), actionID: action.id, serial: serial)
         let results = await limiter.map(items) { item -> ItemResult in
             guard let target = item.target else { return .failed("\(item.source): no target") }
             let request = CopyRequest(sourceBucket: item.source.bucket, sourceName: item.source.name,
@@ -140,10 +143,31 @@ struct RunContext: Sendable {
             guard ContentIdentity(existing).matches(item.content) else {
                 return .failed("gs://\(target.bucket)/\(target.name) appeared since planning with different content; not overwritten")
             }
-            return .adopted(ledgerCopy(item, target: existing, migration: migration, adopted: true))
+            let intents = try await state.openCopyIntents(targets: [target])
+            return .adopted(ledgerCopy(item, target: existing, migration: migration,
+                                       adopted: !Self.decantWrote(existing, item: item, target: target, intents: intents)))
         } catch {
             return .failed(Self.describe(error))
         }
+    }
+
+    /// The intent recorded before copying `item`.
+    static func intent(_ item: ObjectItem) -> CopyIntent? {
+        guard let target = item.target else { return nil }
+        return CopyIntent(key: CopyKey(sourceBucket: item.source.bucket, sourceName: item.source.name,
+                                       sourceGeneration: item.source.generation ?? 0, targetBucket: target.bucket,
+                                       targetName: target.name),
+                          expectedTargetGeneration: target.generation ?? 0)
+    }
+
+    /// Whether `existing` (with the source's content) was written by a copy decant
+    /// journaled and never recorded (invariant 5): then it is decant's copy, not an
+    /// adopted object, and a rollback removes it.
+    static func decantWrote(_ existing: ObjectRecord, item: ObjectItem, target: ObjectRef,
+                            intents: [String: [CopyIntent]]) -> Bool {
+        intents[StateStore.intentKey(target.bucket, target.name)]?.contains {
+            $0.wrote(ObjectRef(bucket: target.bucket, name: existing.name, generation: existing.generation), from: item.source)
+        } ?? false
     }
 
     func ledgerCopy(_ item: ObjectItem, target: ObjectRecord, migration: String?, adopted: Bool = false) -> MadeCopy {
@@ -160,6 +184,8 @@ struct RunContext: Sendable {
         let level = action.migration.flatMap { migrations[$0]?.verifyLevel } ?? .checksum
         let made = await copies.results(for: action.dependsOn)
         let byTarget = Dictionary(made.map { ("\($0.record.key.targetBucket)/\($0.record.key.targetName)", $0) }, uniquingKeysWith: { a, _ in a })
+        // Objects found in the target: an interrupted run of decant may have copied them.
+        let intents = try await state.openCopyIntents(targets: items.filter(\.adopt).compactMap(\.target))
         let results = await limiter.map(items) { item -> ItemResult in
             guard let target = item.target else { return .failed("\(item.source): no target") }
             var copy: MadeCopy
@@ -170,7 +196,8 @@ struct RunContext: Sendable {
                     guard let existing = try await store.headObject(target.bucket, target.name, generation: target.generation) else {
                         return .failed("gs://\(target.bucket)/\(target.name) generation \(target.generation ?? 0) is gone")
                     }
-                    copy = ledgerCopy(item, target: existing, migration: action.migration, adopted: true)
+                    copy = ledgerCopy(item, target: existing, migration: action.migration,
+                                      adopted: !Self.decantWrote(existing, item: item, target: target, intents: intents))
                 } catch {
                     return .failed(Self.describe(error))
                 }
@@ -218,22 +245,51 @@ struct RunContext: Sendable {
         let keys = allowed.compactMap(\.key)
         let ids = keys.isEmpty ? [] : try await state.recordDeletions(keys, serial: serial, pending: true)
         let idByKey = Dictionary(zip(keys, ids), uniquingKeysWith: { a, _ in a })
-        let results = await limiter.map(allowed.map(\.item)) { item -> String? in
+        let results = await limiter.map(allowed.map(\.item)) { item -> DeleteResult in
             do {
                 try await store.deleteObject(item.source.bucket, item.source.name, ifGenerationMatch: item.source.generation)
             } catch StoreError.notFound {
                 // Already gone (a run cut short after the delete): record it as done.
+            } catch let error as StoreError where error.mayHaveHappened {
+                return .unknown("\(item.source): \(Self.describe(error)); the next run checks whether it was deleted")
             } catch {
-                return "\(item.source): \(Self.describe(error))"
+                return .refused("\(item.source): \(Self.describe(error))")
             }
             observer.handle(.progress(objects: 1, bytes: item.content.size))
-            return nil
+            return .deleted
         }
-        let deleted = zip(allowed, results).filter { $0.1 == nil }.map { $0.0 }
-        try await state.markDeletionsDone(deleted.compactMap { $0.key.flatMap { idByKey[$0] } })
-        let failedIDs = zip(allowed, results).filter { $0.1 != nil }.compactMap { $0.0.key.flatMap { idByKey[$0] } }
-        try await state.discardPendingDeletions(failedIDs)
-        return outcome(action, errors + results, done: deleted.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.item.content.size) })
+        var done: [Int64] = [], refused: [Int64] = [], deleted = Tally()
+        for ((item, key), result) in zip(allowed, results) {
+            let id = key.flatMap { idByKey[$0] }
+            switch result {
+            case .deleted:
+                deleted = deleted + Tally(objects: 1, bytes: item.content.size)
+                if let id { done.append(id) }
+            case .refused:
+                if let id { refused.append(id) }
+            case .unknown:
+                break
+            }
+        }
+        try await state.markDeletionsDone(done)
+        // A refused delete did not happen; one whose answer was lost stays pending for the next run to check.
+        try await state.discardPendingDeletions(refused)
+        return outcome(action, errors + results.map(\.error), done: deleted)
+    }
+
+    enum DeleteResult: Sendable {
+        case deleted
+        /// The store refused: the source is still there.
+        case refused(String)
+        /// No answer: the delete may have happened (reconciled by the next run).
+        case unknown(String)
+
+        var error: String? {
+            switch self {
+            case .deleted: return nil
+            case .refused(let text), .unknown(let text): return text
+            }
+        }
     }
 
     enum DeletionCheck: Sendable {

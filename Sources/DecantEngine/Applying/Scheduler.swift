@@ -2,10 +2,12 @@ import DecantCore
 
 /// Runs the actions of a graph as their dependencies finish, at most `width` at
 /// a time, in graph order among the ready ones. An action whose dependency did not
-/// succeed is skipped (and so, in turn, are its dependants).
+/// succeed is skipped (and so, in turn, are its dependants), and so is every action
+/// not started yet once `stop` gives a reason (the store's endpoint is down).
 struct Scheduler: Sendable {
     let graph: ActionGraph
     let width: Int
+    var stop: @Sendable () -> String? = { nil }
 
     func run(_ body: @escaping @Sendable (Action) async -> ActionOutcome) async -> [ActionOutcome] {
         let actions = graph.actions
@@ -34,10 +36,9 @@ struct Scheduler: Sendable {
                 // Start what is ready; skip what lost a dependency.
                 while !ready.isEmpty, running < max(1, width) {
                     let i = ready.removeFirst()
-                    if let cause = blockedBy[i] {
+                    if let why = stop().map({ "not started: \($0)" }) ?? blockedBy[i].map({ "not run: \($0) did not succeed" }) {
                         let a = actions[i]
-                        outcomes[i] = ActionOutcome(id: a.id, kind: a.kind, migration: a.migration, status: .skipped,
-                                                    errors: ["not run: \(cause) did not succeed"])
+                        outcomes[i] = ActionOutcome(id: a.id, kind: a.kind, migration: a.migration, status: .skipped, errors: [why])
                         ready += release(i, succeeded: false)
                         continue
                     }

@@ -32,6 +32,9 @@ struct MigrationDiffer {
     let store: any ObjectStore
     let state: StateStore?
     let now: Date
+    /// When validation periods and retention are judged: `now`, or the real clock
+    /// when `--now` is ahead of it (PinnedNow).
+    let deletionNow: Date
     let targetExists: Bool
     /// The target bucket's spec, when the plan manages it (for `preserve_age`).
     let targetSpec: BucketSpec?
@@ -53,7 +56,7 @@ struct MigrationDiffer {
             outcome.report.warnings.append("only partitions \(bounds.lowerBound)..\(bounds.upperBound) were listed "
                 + "(\(migration.source.prefix)\(window.lower)…); partitions outside the range stay in the source and are not counted")
         }
-        var totals = Accumulator(migration: migration, now: now, today: CalendarDay(now), cost: cost)
+        var totals = Accumulator(migration: migration, now: deletionNow, today: CalendarDay(now), cost: cost)
         let window = PartitionWindow.relativeBounds(migration, today: CalendarDay(now))
         for group in RenameGroup.groups(for: migration) {
             let sourceSpace = KeySpace(bucket: migration.source.bucket, base: group.sourceBase, excluded: group.sourceExcluded,

@@ -17,6 +17,9 @@ public struct PlanOptions: Sendable {
     public var computeLeftovers: Bool
     /// The prices to cost the plan with; nil plans without costs.
     public var pricing: Pricing?
+    /// `--now` and the real clock (the planner's clock is the pinned one): ahead of
+    /// the real clock, deletions are judged by the real clock unless it allows otherwise.
+    public var pinnedNow: PinnedNow?
 
     public init(targets: [String] = [], phase: Int? = nil, maxDelete: Int = 1000, allowReferences: Bool = false,
                 listingWidth: Int = 8, computeLeftovers: Bool = true, pricing: Pricing? = nil) {
@@ -49,6 +52,8 @@ public struct CodeFindings: Sendable {
 /// Why planning stopped before producing a plan.
 public enum PlanningError: Error, Equatable, LocalizedError {
     case unknownTarget(String, suggestion: String?)
+    /// `--target` names a migration (or a bucket) of other phases than `--phase`.
+    case targetOutsidePhase(String, phases: [Int], selected: Int)
     case noMigrationInPhase(Int)
     case store(String)
 
@@ -57,6 +62,10 @@ public enum PlanningError: Error, Equatable, LocalizedError {
         case let .unknownTarget(name, suggestion):
             return "--target \(name) is neither a migration nor a bucket of the plan" + (suggestion.map { "; did you mean \($0)?" } ?? "")
         case let .noMigrationInPhase(phase): return "no migration has phase \(phase)"
+        case let .targetOutsidePhase(name, phases, selected):
+            let these = phases.isEmpty ? "no migration" : "phase " + phases.map(String.init).joined(separator: ", ")
+            return "--target \(name) is in \(these), not in --phase \(selected): both select, and together they select nothing of it; "
+                + "give --target alone, or the --phase it is in"
         case let .store(message): return message
         }
     }

@@ -49,10 +49,13 @@ public struct Planner: Sendable {
         // Migrations, a few at a time, kept in plan order.
         let referenced = Set((code?.references ?? []).compactMap(\.migration))
         var outcomes = try await diffMigrations(selection.migrations, plan: plan, observed: observed, now: now,
+                                                deletionNow: options.pinnedNow?.deletionTime ?? now,
                                                 referenced: referenced, options: options)
+        diagnostics += Self.pinnedNowWarnings(options.pinnedNow, cleanups: selection.migrations.contains { $0.cleanup?.deleteSource == true })
         for (index, migration) in selection.migrations.enumerated() {
             diagnostics += migrationDiagnostics(migration, outcome: outcomes[index], plan: plan, observed: observed)
             outcomes[index].report.references = (code?.references ?? []).filter { $0.migration == migration.key }
+            if let note = try await interruptedCopies(outcomes[index].adoptions) { outcomes[index].report.warnings.append(note) }
         }
 
         // What stays behind.
@@ -98,16 +101,50 @@ public struct Planner: Sendable {
                                         listing: outcomes.reduce(Duration.zero) { $0 + $1.listingTime },
                                         ledger: outcomes.reduce(Duration.zero) { $0 + $1.ledgerTime },
                                         graph: ContinuousClock.now - graphStart, total: ContinuousClock.now - stopwatch)
-        var changes = PlannedChanges(
+        var made = PlannedChanges(
             environment: plan.environment, generatedAt: now, inputDigest: plan.inputDigest,
             stateLineage: state?.lineage, stateSerial: try await state?.currentSerial ?? 0,
             selection: .init(targets: options.targets, phase: options.phase), buckets: bucketPlans,
             migrations: outcomes.map(\.report), leftovers: leftovers, code: codePlan, diagnostics: diagnostics, graph: graph)
         if let pricing = options.pricing {
-            CostPlanning.cost(&changes, migrations: selection.migrations, outcomes: outcomes, plan: plan, observed: observed,
+            CostPlanning.cost(&made, migrations: selection.migrations, outcomes: outcomes, plan: plan, observed: observed,
                               pricing: pricing, now: now)
         }
-        return (changes, statistics)
+        made.pinnedNow = options.pinnedNow
+        made.maxDelete = options.maxDelete
+        return (made, statistics)
+    }
+
+    /// What a reviewer must know when `--now` is ahead of the real clock.
+    static func pinnedNowWarnings(_ pinned: PinnedNow?, cleanups: Bool) -> [Diagnostic] {
+        guard let pinned, pinned.isAhead, cleanups else { return [] }
+        let at = RFC3339.format(pinned.at), real = RFC3339.format(pinned.realClock)
+        if pinned.allowsFutureDeletions {
+            return [.warning("--allow-future-now: validation periods and retention are judged at --now \(at), ahead of the real clock (\(real)); "
+                             + "sources are deleted that the real clock still holds, and the state history records it")]
+        }
+        return [.warning("--now \(at) is ahead of the real clock (\(real)): validation periods and retention are judged by the real clock",
+                         hint: "--now is for reproducible plans; pass --allow-future-now to let it decide deletions (the state history records it)")]
+    }
+
+    /// Of the objects to adopt, those an interrupted run of decant copied (an open
+    /// copy intent): apply records them as decant's copies, not as adopted.
+    func interruptedCopies(_ adoptions: [ObjectItem]) async throws -> String? {
+        guard let state, !adoptions.isEmpty else { return nil }
+        let intents = try await state.openCopyIntents(targets: adoptions.compactMap(\.target))
+        guard !intents.isEmpty else { return nil }
+        var serials: Set<Int64> = []
+        let ours = adoptions.filter { item in
+            guard let target = item.target,
+                  let intent = intents[StateStore.intentKey(target.bucket, target.name)]?.first(where: { $0.wrote(target, from: item.source) })
+            else { return false }
+            serials.insert(intent.serial)
+            return true
+        }
+        guard !ours.isEmpty else { return nil }
+        return "\(ours.count) of the objects to adopt were copied by an interrupted run of decant (serial "
+            + serials.sorted().map(String.init).joined(separator: ", ")
+            + "): apply records them as decant's copies, which a rollback removes"
     }
 
     // MARK: - Selection
@@ -139,6 +176,12 @@ public struct Planner: Sendable {
                     keepBuckets.insert(m.target.bucket)
                 } else if let b = buckets.first(where: { $0.key == target || $0.name == target }) {
                     keepBuckets.insert(b.name)
+                } else if let phase = options.phase, let other = plan.migrations.first(where: { $0.key == target }) {
+                    throw PlanningError.targetOutsidePhase(target, phases: [other.phase], selected: phase)
+                } else if let phase = options.phase,
+                          let bucket = plan.buckets.first(where: { $0.key == target || $0.name == target }) {
+                    let phases = Set(plan.migrations.filter { $0.target.bucket == bucket.name }.map(\.phase)).sorted()
+                    throw PlanningError.targetOutsidePhase(target, phases: phases, selected: phase)
                 } else {
                     let names = plan.migrations.map(\.key) + plan.buckets.flatMap { [$0.key, $0.name] }
                     throw PlanningError.unknownTarget(target, suggestion: Suggest.closest(to: target, among: names))
@@ -203,7 +246,7 @@ public struct Planner: Sendable {
 
     // MARK: - Migrations
 
-    func diffMigrations(_ migrations: [Migration], plan: Plan, observed: [String: BucketInfo?], now: Date,
+    func diffMigrations(_ migrations: [Migration], plan: Plan, observed: [String: BucketInfo?], now: Date, deletionNow: Date,
                         referenced: Set<String>, options: PlanOptions) async throws -> [MigrationOutcome] {
         try await withThrowingTaskGroup(of: (Int, MigrationOutcome).self) { group in
             var results = [MigrationOutcome?](repeating: nil, count: migrations.count)
@@ -212,7 +255,7 @@ public struct Planner: Sendable {
                 let migration = migrations[index]
                 let targetInfo = observed[migration.target.bucket] ?? nil
                 var differ = MigrationDiffer(
-                    migration: migration, store: store, state: state, now: now, targetExists: targetInfo != nil,
+                    migration: migration, store: store, state: state, now: now, deletionNow: deletionNow, targetExists: targetInfo != nil,
                     targetSpec: plan.bucket(named: migration.target.bucket),
                     referencedByCode: referenced.contains(migration.key), allowReferences: options.allowReferences)
                 differ.cost = options.pricing.map { CostPlanning.setup(migration, plan: plan, observed: observed, pricing: $0, now: now).tally }

@@ -20,13 +20,16 @@ public struct SavedPlan: Codable, Sendable {
         self.changes = changes
     }
 
-    public func write(to path: String) throws {
+    /// The file's bytes (what `write(to:)` writes; the CLI writes them 0600 from the start).
+    public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .millisecondsSince1970
-        let data = try encoder.encode(self)
-        let url = URL(fileURLWithPath: path)
-        try data.write(to: url, options: .atomic)
+        return try encoder.encode(self)
+    }
+
+    public func write(to path: String) throws {
+        try encoded().write(to: URL(fileURLWithPath: path), options: .atomic)
         chmod(path, 0o600)
     }
 

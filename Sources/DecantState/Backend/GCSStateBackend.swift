@@ -18,8 +18,7 @@ import Foundation
 /// An actor because it remembers, per lease, the generations it last saw.
 public actor GCSStateBackend: StateBackend {
     private let store: any ObjectStore
-    private let bucket: String
-    private let prefix: String
+    private let names: RemoteStateNames
     private let workDirectory: URL
     private let probe: ProcessProbe
     private var leases: [String: RemoteLease] = [:]
@@ -39,22 +38,38 @@ public actor GCSStateBackend: StateBackend {
     public init(store: any ObjectStore, bucket: String, prefix: String, workDirectory: URL? = nil,
                 probe: ProcessProbe = .system) {
         self.store = store
-        self.bucket = bucket
-        self.prefix = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        self.names = RemoteStateNames(bucket: bucket, prefix: prefix)
         self.workDirectory = workDirectory ?? FileManager.default.temporaryDirectory
         self.probe = probe
     }
 
+    private var bucket: String { names.bucket }
+
     /// Object name of the database of `environment`.
-    public nonisolated func databaseObject(environment: String) -> String { objectName(environment, "db") }
+    public nonisolated func databaseObject(environment: String) -> String { names.database(environment: environment) }
     /// Object name of the lock of `environment`.
-    public nonisolated func lockObject(environment: String) -> String { objectName(environment, "lock") }
+    public nonisolated func lockObject(environment: String) -> String { names.lock(environment: environment) }
 
-    private nonisolated func objectName(_ environment: String, _ suffix: String) -> String {
-        prefix.isEmpty ? "\(environment).\(suffix)" : "\(prefix)/\(environment).\(suffix)"
+    public nonisolated func location(environment: String) -> String { url(databaseObject(environment: environment)) }
+
+    private nonisolated func url(_ name: String) -> String { names.url(name) }
+
+    /// Downloads the state to a private copy (0700 directory, 0600 file) and opens
+    /// it; the copy is removed when the store closes. Nil when there is no state.
+    public func openForReading(environment: String, clock: any Clock) async throws(StateError) -> StateStore? {
+        try EnvironmentName.validate(environment)
+        let name = databaseObject(environment: environment)
+        guard let downloaded = try await downloadDatabase(name) else { return nil }
+        let directory = try PrivateFile.makeDirectory(in: workDirectory, stem: "decant-state-read-\(environment)-")
+        do {
+            let path = directory.appendingPathComponent("\(environment).db").path
+            try PrivateFile.create(downloaded.data, at: path)
+            return try StateStore.open(path: path, clock: clock, probe: probe, location: url(name), removeOnClose: directory)
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
     }
-
-    private nonisolated func url(_ name: String) -> String { "gs://\(bucket)/\(name)" }
 
     public func acquire(environment: String, holder: LockInfo) async throws(StateError) -> StateLease {
         try EnvironmentName.validate(environment)
@@ -65,9 +80,9 @@ public actor GCSStateBackend: StateBackend {
             let downloaded = try await downloadDatabase(databaseName)
             let bytes = downloaded?.data
             let generation = downloaded?.generation ?? 0
-            let directory = workDirectory.appendingPathComponent("decant-state-\(environment)-\(holder.id)")
+            let directory = try PrivateFile.makeDirectory(in: workDirectory, stem: "decant-state-\(environment)-")
             let path = directory.appendingPathComponent("\(environment).db").path
-            try Self.writePrivate(bytes, directory: directory, path: path)
+            if let bytes { try PrivateFile.create(bytes, at: path) }
             leases[holder.id] = RemoteLease(lockGeneration: lockGeneration, databaseGeneration: generation,
                                             persistedDigest: bytes.map(Digest.sha256Hex), directory: directory)
             return StateLease(environment: environment, databasePath: path, lock: holder, location: url(databaseName),
@@ -98,6 +113,11 @@ public actor GCSStateBackend: StateBackend {
             }
             throw .storage(error)
         }
+    }
+
+    public func checkHeld(_ lease: StateLease) async throws(StateError) {
+        guard let remote = leases[lease.lock.id] else { throw .lockLost(location: lease.location, id: lease.lock.id) }
+        try await checkLock(lease, generation: remote.lockGeneration)
     }
 
     public func release(_ lease: StateLease) async throws(StateError) {
@@ -197,23 +217,6 @@ public actor GCSStateBackend: StateBackend {
 
     private func staleness(_ holder: LockInfo) -> Bool? {
         probe.isAlive(holder.host, holder.pid).map { !$0 }
-    }
-
-    /// Writes the downloaded bytes (or nothing) into a fresh 0700 directory as a 0600 file.
-    private static func writePrivate(_ bytes: Data?, directory: URL, path: String) throws(StateError) {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            if let bytes {
-                guard FileManager.default.createFile(atPath: path, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
-                    throw StateError.io(path: path, detail: "cannot write the downloaded state")
-                }
-            }
-        } catch let error as StateError {
-            throw error
-        } catch {
-            throw .io(path: directory.path, detail: error.localizedDescription)
-        }
     }
 
     /// True when the local copy holds nothing that was not uploaded (or downloaded).

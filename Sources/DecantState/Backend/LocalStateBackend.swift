@@ -1,3 +1,4 @@
+import DecantCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -54,6 +55,10 @@ public actor LocalStateBackend: StateBackend {
         try await store.checkpoint()
     }
 
+    public func checkHeld(_ lease: StateLease) throws(StateError) {
+        try checkStillHeld(lease)
+    }
+
     public func release(_ lease: StateLease) throws(StateError) {
         defer { closeDescriptor(lease.lock.id) }
         do {
@@ -64,6 +69,16 @@ public actor LocalStateBackend: StateBackend {
             default: throw error
             }
         }
+    }
+
+    public nonisolated func location(environment: String) -> String {
+        (try? databasePath(environment: environment)) ?? pathFor(environment)
+    }
+
+    public func openForReading(environment: String, clock: any Clock) throws(StateError) -> StateStore? {
+        let path = try databasePath(environment: environment)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try StateStore.open(path: path, clock: clock, probe: probe)
     }
 
     public func currentLock(environment: String) throws(StateError) -> LockInfo? {

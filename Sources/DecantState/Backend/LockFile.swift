@@ -108,7 +108,8 @@ enum LockFile {
         guard unlink(path) == 0 else { throw .io(path: path, detail: "cannot remove the lock: \(errnoText())") }
     }
 
-    private static func writeAll(_ fd: Int32, _ data: Data, path: String) throws(StateError) {
+    /// Writes all of `data` to `fd` (retrying short writes and EINTR).
+    static func writeAll(_ fd: Int32, _ data: Data, path: String) throws(StateError) {
         var failure: String?
         data.withUnsafeBytes { raw in
             var offset = 0

@@ -14,6 +14,10 @@ public protocol StateBackend: Sendable {
     /// for a remote backend). `store` must be the one opened at `lease.databasePath`.
     func persist(_ lease: StateLease, store: StateStore) async throws(StateError)
 
+    /// Throws `StateError.lockLost` unless this lease still holds the lock (nobody
+    /// ran `decant state unlock` on it, nobody took it since).
+    func checkHeld(_ lease: StateLease) async throws(StateError)
+
     /// Gives the lock back. Call `persist` before, and close the store.
     func release(_ lease: StateLease) async throws(StateError)
 
@@ -22,6 +26,14 @@ public protocol StateBackend: Sendable {
 
     /// `decant state unlock --env ENV ID`: removes the lock only if its id is `id`.
     func unlock(environment: String, id: String) async throws(StateError)
+
+    /// Where the state of `environment` lives, for messages (`state/dev.db`, `gs://b/p/dev.db`).
+    func location(environment: String) -> String
+
+    /// The state of `environment` for reading without the lock (plan, `state`,
+    /// rollback's plan): nil when there is none. A remote state is read from a
+    /// private copy that is removed when the store closes; close it.
+    func openForReading(environment: String, clock: any Clock) async throws(StateError) -> StateStore?
 }
 
 /// What a lock says about its holder: never a credential, only who, where and why.

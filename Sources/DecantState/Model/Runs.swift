@@ -47,9 +47,14 @@ public struct RunStart: Hashable, Sendable {
     public var rollbackTo: Int64?
     public var owner: RunOwner
     public var version: String
+    /// `--now`, when the run's clock was pinned.
+    public var pinnedNow: Date?
+    /// Deletions were decided by a `--now` ahead of the real clock (`--allow-future-now`).
+    public var deletesByPinnedNow: Bool
 
     public init(kind: RunKind, planDigest: String?, inputDigest: String? = nil, summary: [String: Int64] = [:],
-                rollbackTo: Int64? = nil, owner: RunOwner = .current, version: String = DecantVersion.current) {
+                rollbackTo: Int64? = nil, owner: RunOwner = .current, version: String = DecantVersion.current,
+                pinnedNow: Date? = nil, deletesByPinnedNow: Bool = false) {
         self.kind = kind
         self.planDigest = planDigest
         self.inputDigest = inputDigest
@@ -57,6 +62,8 @@ public struct RunStart: Hashable, Sendable {
         self.rollbackTo = rollbackTo
         self.owner = owner
         self.version = version
+        self.pinnedNow = pinnedNow
+        self.deletesByPinnedNow = deletesByPinnedNow
     }
 }
 
@@ -73,6 +80,10 @@ public struct RunRecord: Hashable, Sendable, Codable {
     public var version: String
     public var summary: [String: Int64]
     public var rollbackTo: Int64?
+    /// `--now`, when the run's clock was pinned.
+    public var pinnedNow: Date?
+    /// Deletions were decided by a `--now` ahead of the real clock (`--allow-future-now`).
+    public var deletesByPinnedNow: Bool
 }
 
 /// How many ledger rows one run wrote, counted from the ledger itself.
@@ -123,7 +134,10 @@ public struct StateStats: Hashable, Sendable, Codable {
     public var currentCopies: Int
     public var verifiedCopies: Int
     public var adoptedCopies: Int
-    public var bytesCopied: Int64
+    /// Bytes of the `currentCopies` (adopted ones included, as `state list` counts them).
+    public var currentBytes: Int64
+    /// Bytes of the `adoptedCopies`.
+    public var adoptedBytes: Int64
     public var deletedSources: Int
     public var restoredSources: Int
     public var liveCreatedBuckets: Int

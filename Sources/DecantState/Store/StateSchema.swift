@@ -9,7 +9,34 @@ public enum StateSchema {
         (1, v1RunsAndJournal),
         (2, v2Ledger),
         (3, v3PendingDeletions),
+        (4, v4CopyIntents),
+        (5, v5PinnedClock),
     ]
+
+    /// A run made with `--now` records the pinned instant, and whether deletions were
+    /// decided by it while it was ahead of the real clock (`--allow-future-now`).
+    static let v5PinnedClock = """
+        ALTER TABLE runs ADD COLUMN pinned_now_ms INTEGER;
+        ALTER TABLE runs ADD COLUMN deletes_by_pinned_now INTEGER NOT NULL DEFAULT 0 CHECK (deletes_by_pinned_now IN (0, 1));
+        """
+
+    /// Every object copy is recorded before its call and dropped once the ledger
+    /// holds the copy (invariant 5): what a run cut short wrote stays decant's.
+    static let v4CopyIntents = """
+        CREATE TABLE copy_intents (
+            id INTEGER PRIMARY KEY,
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            action_id TEXT NOT NULL,
+            source_bucket TEXT NOT NULL,
+            source_name TEXT NOT NULL,
+            source_generation INTEGER NOT NULL,
+            target_bucket TEXT NOT NULL,
+            target_name TEXT NOT NULL,
+            expected_generation INTEGER NOT NULL,
+            started_ms INTEGER NOT NULL
+        );
+        CREATE INDEX copy_intents_by_target ON copy_intents (target_bucket, target_name);
+        """
 
     /// A deletion is recorded as pending before the delete call and marked done after
     /// it (invariant 5), so a run cut short in between is reconciled, not guessed.

@@ -15,9 +15,12 @@ extension StateStore {
             try Self.requireRunning(serial, in: database)
             var result = CopyRecordingResult()
             let insert = try database.prepare(Self.insertCopySQL + " ON CONFLICT (source_bucket, source_name, source_generation, target_bucket, target_name) WHERE removed_serial IS NULL DO NOTHING")
+            // Once the ledger holds a target, no intent on it stays open.
+            let intents = try database.scalarInt("SELECT EXISTS (SELECT 1 FROM copy_intents)") == 1
             // A batch comes from one listing range, so its inserts touch few index
             // pages in any order; sorting cost more than the locality it bought.
             for record in records {
+                if intents { try Self.closeCopyIntents(targetBucket: record.key.targetBucket, targetName: record.key.targetName, in: database) }
                 try Self.bindCopy(record, serial: serial, to: insert)
                 try insert.runToEnd()
                 if database.changes == 1 {
@@ -140,7 +143,7 @@ extension StateStore {
             sql += " AND source_name >= ?"
             bindings.append(prefix)
         }
-        if let upper = PrefixRange.upperBound(of: prefix) {
+        if let upper = ByteOrder.successor(ofPrefix: prefix) {
             sql += " AND source_name < ?"
             bindings.append(upper)
         }

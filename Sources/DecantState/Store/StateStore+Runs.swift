@@ -25,11 +25,12 @@ extension StateStore {
             let serial = current + 1
             try database.run("""
                 INSERT INTO runs (serial, kind, status, started_ms, plan_digest, input_digest, user, host, pid,
-                                  decant_version, summary, rollback_to)
-                VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  decant_version, summary, rollback_to, pinned_now_ms, deletes_by_pinned_now)
+                VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, serial, start.kind.rawValue, now.milliseconds, start.planDigest, start.inputDigest,
                 start.owner.user, start.owner.host, Int64(start.owner.pid), start.version,
-                try Self.encodeSummary(start.summary), start.kind == .rollback ? start.rollbackTo : nil)
+                try Self.encodeSummary(start.summary), start.kind == .rollback ? start.rollbackTo : nil,
+                start.pinnedNow?.milliseconds, start.deletesByPinnedNow)
             return serial
         }
     }
@@ -104,7 +105,8 @@ extension StateStore {
     }
 
     static let runColumns = """
-        serial, kind, status, started_ms, finished_ms, plan_digest, input_digest, user, host, pid, decant_version, summary, rollback_to
+        serial, kind, status, started_ms, finished_ms, plan_digest, input_digest, user, host, pid, decant_version, summary, rollback_to,
+        pinned_now_ms, deletes_by_pinned_now
         """
 
     static func runRecord(_ row: SQLiteRow) -> RunRecord {
@@ -113,7 +115,8 @@ extension StateStore {
                   started: Date(milliseconds: row.int(3) ?? 0), finished: row.int(4).map(Date.init(milliseconds:)),
                   planDigest: row.text(5), inputDigest: row.text(6),
                   owner: RunOwner(user: row.text(7) ?? "", host: row.text(8) ?? "", pid: Int32(truncatingIfNeeded: row.int(9) ?? 0)),
-                  version: row.text(10) ?? "", summary: decodeSummary(row.text(11)), rollbackTo: row.int(12))
+                  version: row.text(10) ?? "", summary: decodeSummary(row.text(11)), rollbackTo: row.int(12),
+                  pinnedNow: row.int(13).map(Date.init(milliseconds:)), deletesByPinnedNow: row.int(14) == 1)
     }
 
     static func encodeSummary(_ summary: [String: Int64]) throws -> String {

@@ -18,46 +18,107 @@ public actor StateStore {
     /// A UUID made when the state was created; it never changes.
     public nonisolated let lineage: String
 
+    /// Where the state is, for messages (`state/dev.db`, `gs://bucket/prefix/dev.db`):
+    /// `path` itself, or the remote object a local copy stands for.
+    public nonisolated let location: String
+
     let db: SQLiteDatabase
     let clock: any Clock
     let probe: ProcessProbe
     private var isClosed = false
+    /// A private snapshot directory removed when the store closes (a remote state read without the lock).
+    private let removeOnClose: URL?
 
-    /// Opens (creating and migrating as needed) the state at `path`. Runs left
+    /// Opens the state at `path`, migrating it to the current schema. Runs left
     /// `running` by a process of this host that is gone are marked `interrupted`.
-    public static func open(path: String, clock: any Clock = SystemClock(),
-                            probe: ProcessProbe = .system) throws(StateError) -> StateStore {
-        try StateStore(path: path, clock: clock, probe: probe)
+    ///
+    /// A path where nothing exists gets a new state, built beside it and moved into
+    /// place whole, so that a file at a state's path is always a complete decant
+    /// state. A file that is there but empty, not SQLite, or another program's
+    /// database is refused (`StateError.notADecantState`), never taken for a new
+    /// state: that would forget every copy decant made (and adopt them).
+    ///
+    /// - Parameters:
+    ///   - location: what to call the state in messages, when `path` is a local copy.
+    ///   - removeOnClose: a directory to remove when the store is closed.
+    public static func open(path: String, clock: any Clock = SystemClock(), probe: ProcessProbe = .system,
+                            location: String? = nil, removeOnClose: URL? = nil) throws(StateError) -> StateStore {
+        let location = location ?? path
+        if !FileManager.default.fileExists(atPath: path), (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+            throw .notADecantState(location: location, problem: "it is a symbolic link to a file that does not exist")
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            try create(at: path, location: location, clock: clock)
+        }
+        return try StateStore(path: path, location: location, clock: clock, probe: probe, removeOnClose: removeOnClose)
     }
 
-    private init(path: String, clock: any Clock, probe: ProcessProbe) throws(StateError) {
+    private init(path: String, location: String, clock: any Clock, probe: ProcessProbe, removeOnClose: URL?) throws(StateError) {
+        try StateFileCheck.requireDecantState(path: path, location: location)
+        // Read-only first: a file that is not decant's is refused without a byte of it changed.
+        try StateFileCheck.requireLineage(path: path, location: location)
         let database: SQLiteDatabase
         do {
             database = try SQLiteDatabase(path: path)
         } catch {
-            throw .database(error)
+            throw StateFileCheck.explain(error, location: location)
         }
-        let lineage: String = try StateError.wrap {
-            // A million-row ledger's indexes stay in memory while a run records into it.
-            try database.execute("PRAGMA cache_size = -65536")
-            // Checkpoint the WAL every 64 MB rather than every 4 MB: each checkpoint
-            // syncs the database file, and at the default a million-row apply spent
-            // most of its recording time in them. Closing checkpoints the rest.
-            try database.execute("PRAGMA wal_autocheckpoint = 16384")
-            try database.migrate(StateSchema.migrations)
-            try database.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('lineage', ?)", UUID().uuidString.lowercased())
-            try database.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('created_ms', ?)", String(clock.now().milliseconds))
-            guard let lineage = try database.scalarText("SELECT value FROM meta WHERE key = 'lineage'") else {
-                throw StateError.corrupt(path: path, detail: "no lineage")
+        let lineage: String
+        do {
+            lineage = try StateError.wrap {
+                // A million-row ledger's indexes stay in memory while a run records into it.
+                try database.execute("PRAGMA cache_size = -65536")
+                // Checkpoint the WAL every 64 MB rather than every 4 MB: each checkpoint
+                // syncs the database file, and at the default a million-row apply spent
+                // most of its recording time in them. Closing checkpoints the rest.
+                try database.execute("PRAGMA wal_autocheckpoint = 16384")
+                try database.migrate(StateSchema.migrations)
+                guard let lineage = try StateFileCheck.lineage(of: database) else {
+                    throw StateError.notADecantState(location: location, problem: StateFileCheck.foreign)
+                }
+                _ = try Self.markInterrupted(in: database, probe: probe, now: clock.now(), includeUnknown: false)
+                return lineage
             }
-            _ = try Self.markInterrupted(in: database, probe: probe, now: clock.now(), includeUnknown: false)
-            return lineage
+        } catch {
+            database.close()
+            throw StateFileCheck.explain(error, location: location)
         }
         self.path = path
+        self.location = location
         self.lineage = lineage
         self.db = database
         self.clock = clock
         self.probe = probe
+        self.removeOnClose = removeOnClose
+    }
+
+    /// Builds a new, empty state at a temporary name beside `path` and links it into
+    /// place (never over an existing file). A crash before the link leaves only the
+    /// temporary file, removed by the next creation.
+    private static func create(at path: String, location: String, clock: any Clock) throws(StateError) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        let stem = url.lastPathComponent + ".new-"
+        for leftover in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where leftover.hasPrefix(stem) {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(leftover))
+        }
+        let temporary = directory.appendingPathComponent(stem + UUID().uuidString.lowercased()).path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) } }
+        do {
+            let database = try SQLiteDatabase(path: temporary)
+            defer { database.close() }
+            try database.migrate(StateSchema.migrations)
+            try database.run("INSERT INTO meta (key, value) VALUES ('lineage', ?)", UUID().uuidString.lowercased())
+            try database.run("INSERT INTO meta (key, value) VALUES ('created_ms', ?)", String(clock.now().milliseconds))
+            try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        } catch {
+            throw StateFileCheck.explain(error, location: location)
+        }
+        guard link(temporary, path) == 0 else {
+            // Someone created it meanwhile: theirs is the state.
+            if errno == EEXIST { return }
+            throw .io(path: path, detail: "cannot create the state: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// The connection, unless the store was closed.
@@ -83,6 +144,7 @@ public actor StateStore {
         try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.close()
         isClosed = true
+        if let removeOnClose { try? FileManager.default.removeItem(at: removeOnClose) }
     }
 
     /// The serial of the newest run, 0 for the empty state before the first apply.

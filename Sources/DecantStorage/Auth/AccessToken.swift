@@ -1,3 +1,4 @@
+import DecantCore
 import Foundation
 
 /// An OAuth access token. It never shows itself: its description, debug

@@ -13,12 +13,19 @@ struct TokenEndpoint: Sendable {
 
     var name: String { Redaction.safeURL(url) }
 
+    /// Form fields whose values are credentials.
+    static let secretFields: Set<String> = ["assertion", "refresh_token", "client_secret", "subject_token"]
+
     /// `application/x-www-form-urlencoded` POST (OAuth, STS).
     func postForm(_ fields: [(String, String)], headers: [String: String] = [:]) async throws(AuthError) -> AccessToken {
         var headers = headers
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         let body = Data(fields.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&").utf8)
-        return try await token(from: HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: 30))
+        // What this request carries is secret too (a signed assertion is made per request): an
+        // endpoint that quotes the request back in its error must not make decant print it.
+        var endpoint = self
+        endpoint.secrets += fields.filter { Self.secretFields.contains($0.0) }.map(\.1)
+        return try await endpoint.token(from: HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: 30))
     }
 
     /// JSON POST (IAM credentials `generateAccessToken`).
@@ -34,6 +41,10 @@ struct TokenEndpoint: Sendable {
     }
 
     func token(from request: HTTPRequest) async throws(AuthError) -> AccessToken {
+        if request.body != nil || request.headers["Authorization"] != nil,
+           let refusal = CredentialTransport.refusal(sending: "a credential", to: request.url) {
+            throw .invalidCredentials(source: name, detail: refusal)
+        }
         let response: HTTPResponse
         do {
             response = try await transport.send(request)

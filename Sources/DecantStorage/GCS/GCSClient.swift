@@ -1,3 +1,4 @@
+import DecantCore
 import Foundation
 
 /// One JSON API call, and what retrying it needs to know.
@@ -26,12 +27,22 @@ struct GCSClient: Sendable {
     var tokens: (any TokenProvider)?
     var retry: RetryPolicy
     var observer: (@Sendable (GCSEvent) -> Void)?
+    /// Shared by every call of the store: a dead endpoint fails them all at once.
+    /// Nil: each call retries on its own budget only (the transfer client, which polls).
+    var health: EndpointHealth?
 
-    /// A failed attempt: the error, whether the server may have acted, and its `Retry-After`.
+    /// A failed attempt: the error, whether the server may have acted, its
+    /// `Retry-After`, and whether the endpoint gave no HTTP answer at all.
     private struct Failure: Error {
         var error: StoreError
         var wasSent: Bool
         var retryAfter: Double?
+        /// The endpoint gave no HTTP answer (no connection, a reset, a timeout).
+        var noAnswer = false
+        /// The endpoint answered 429 or 5xx.
+        var busy = false
+        /// In a few words, for the endpoint's health verdict ("cannot connect", "HTTP 503").
+        var reason = ""
     }
 
     /// The 2xx response of `call`, after retrying what may be retried. Transient
@@ -42,10 +53,12 @@ struct GCSClient: Sendable {
         var attempt = 0
         var refreshedToken = false
         while true {
+            try health?.check()
             attempt += 1
             let failure: Failure
             do throws(Failure) {
                 let (response, token) = try await send(call)
+                if response.status != 429 && response.status < 500 { health?.answered() }
                 if (200..<300).contains(response.status) { return response }
                 if attempt > 1, call.doneOnRetry.contains(response.status) { return response }
                 if response.status == 401, let tokens, !refreshedToken {
@@ -59,9 +72,14 @@ struct GCSClient: Sendable {
                 // A 429 is a refusal by the rate limiter: the call was not carried out,
                 // so even a non-idempotent one (a bucket insert) may be sent again.
                 failure = Failure(error: GCSErrors.map(response, call: call, token: token, attempt: attempt),
-                                  wasSent: response.status != 429, retryAfter: response.header("retry-after").flatMap(Double.init))
+                                  wasSent: response.status != 429, retryAfter: response.header("retry-after").flatMap(Double.init),
+                                  busy: response.status == 429 || response.status >= 500, reason: "HTTP \(response.status)")
             } catch {
                 failure = error
+            }
+            if failure.noAnswer || failure.busy,
+               let down = health?.failed(connection: failure.noAnswer, detail: failure.reason) {
+                throw down
             }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             guard failure.error.isRetryable, call.idempotent || !failure.wasSent,
@@ -69,8 +87,8 @@ struct GCSClient: Sendable {
                 throw failure.error
             }
             let delay = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
-            observer?(.retrying(method: call.method, attempt: attempt, delay: delay, error: failure.error))
-            await retry.sleep(delay)
+            observer?(.retrying(method: call.method, attempt: attempt, maxAttempts: retry.maxAttempts, delay: delay, error: failure.error))
+            if let health { await health.sleep { await retry.sleep(delay) } } else { await retry.sleep(delay) }
         }
     }
 
@@ -82,6 +100,9 @@ struct GCSClient: Sendable {
         var headers: [String: String] = [:]
         var token: String?
         if let tokens, !endpoint.isEmulator {
+            if let refusal = CredentialTransport.refusal(sending: "a Google access token", to: url) {
+                throw Failure(error: .permissionDenied(bucket: call.bucket, object: call.object, detail: refusal), wasSent: false)
+            }
             do throws(AuthError) {
                 token = try await tokens.accessToken().value
             } catch {
@@ -100,7 +121,7 @@ struct GCSClient: Sendable {
         } catch {
             let detail = Redaction.scrub(error.description, secrets: token.map { [$0] } ?? [])
             let storeError: StoreError = .transient(bucket: call.bucket, object: call.object, detail: detail)
-            throw Failure(error: storeError, wasSent: error.wasSent)
+            throw Failure(error: storeError, wasSent: error.wasSent, noAnswer: true, reason: error.kind)
         }
     }
 }

@@ -48,8 +48,8 @@ struct GCSLister: Sendable {
         let start = capabilities.offsets ? nil : options.startOffset
         let end = capabilities.offsets ? nil : options.endOffset
         return { item in
-            if let start, NameOrder.less(item.name, start) { return false }
-            if let end, !NameOrder.less(item.name, end) { return false }
+            if let start, ByteOrder.less(item.name, start) { return false }
+            if let end, !ByteOrder.less(item.name, end) { return false }
             return glob?.matches(item.name) ?? true
         }
     }

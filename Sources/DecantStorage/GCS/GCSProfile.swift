@@ -33,6 +33,7 @@ public enum GCSProfile: String, Sendable, CaseIterable {
 
 /// Something a `GCSStore` did that an observer may count or log (never a secret).
 public enum GCSEvent: Sendable {
-    /// A call failed with a retryable error and is tried again after `delay` seconds.
-    case retrying(method: String, attempt: Int, delay: Double, error: StoreError)
+    /// A call failed with a retryable error and is tried again after `delay` seconds:
+    /// attempt `attempt` (1-based) of at most `maxAttempts` failed with `error`.
+    case retrying(method: String, attempt: Int, maxAttempts: Int, delay: Double, error: StoreError)
 }

@@ -30,27 +30,40 @@ public final class GCSStore: ObjectStore {
     ///   - transport: the HTTP client (`HTTPTransports.standard()` unless replaced).
     ///   - retry: backoff and limits (tests inject short delays).
     ///   - observer: told of retries (progress, logs, tests).
+    ///   - health: when the endpoint counts as down (one per store unless given).
     public init(endpoint: GCSEndpoint = .production, profile: GCSProfile = .gcs, project: String? = nil,
                 tokens: (any TokenProvider)?, transport: any HTTPTransport = HTTPTransports.standard(),
-                retry: RetryPolicy = .standard, observer: (@Sendable (GCSEvent) -> Void)? = nil) {
+                retry: RetryPolicy = .standard, observer: (@Sendable (GCSEvent) -> Void)? = nil,
+                health: EndpointHealth? = nil) {
         self.endpoint = endpoint
         self.profile = profile
         self.project = project
         client = GCSClient(endpoint: endpoint, transport: transport, tokens: endpoint.isEmulator ? nil : tokens,
-                           retry: retry, observer: observer)
+                           retry: retry, observer: observer,
+                           health: health ?? EndpointHealth(endpoint: Redaction.safeURL(endpoint.baseURL)))
     }
+
+    /// Set once the endpoint is judged down: no call is sent from then on.
+    public var unavailable: StoreError? { client.health?.unavailable }
 
     /// The store as a plan's `storage:` section and the environment describe it:
     /// endpoint from `endpoint` (the plan), `DECANT_GCS_ENDPOINT`, `STORAGE_EMULATOR_HOST`
     /// or production; credentials discovered only for a non-emulator endpoint.
     public static func fromEnvironment(endpoint: String? = nil, project: String? = nil, profile: GCSProfile = .gcs,
                                        environment: [String: String] = ProcessInfo.processInfo.environment,
-                                       transport: (any HTTPTransport)? = nil) throws -> GCSStore {
-        let resolved = try GCSEndpoint.resolve(explicit: endpoint, environment: environment)
+                                       transport: (any HTTPTransport)? = nil,
+                                       observer: (@Sendable (GCSEvent) -> Void)? = nil) throws -> GCSStore {
+        var resolved = try GCSEndpoint.resolve(explicit: endpoint, environment: environment)
+        // A plan that names its emulator (`storage.emulator`) sends it no credential, wherever it runs.
+        if profile != .gcs { resolved.isEmulator = true }
+        if !resolved.isEmulator, let refusal = CredentialTransport.refusal(sending: "Google credentials", to: resolved.baseURL) {
+            throw StoreError.invalid(bucket: nil, object: nil, detail: refusal)
+        }
         // One transport (one libcurl thread) for the storage calls and the token calls.
         let transport = transport ?? HTTPTransports.standard(environment: environment)
         let tokens = resolved.isEmulator ? nil : try GoogleCredentials.discover(environment: environment, transport: transport)
-        return GCSStore(endpoint: resolved, profile: profile, project: project, tokens: tokens, transport: transport)
+        return GCSStore(endpoint: resolved, profile: profile, project: project, tokens: tokens, transport: transport,
+                        observer: observer)
     }
 
     // MARK: - Buckets

@@ -1,3 +1,4 @@
+import DecantCore
 import CCurl
 import Foundation
 

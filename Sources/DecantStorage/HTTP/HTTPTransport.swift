@@ -1,3 +1,4 @@
+import DecantCore
 import Foundation
 
 /// One HTTP request. Its description never shows header values that carry
@@ -56,6 +57,16 @@ public enum HTTPTransportError: Error, Hashable, Sendable, CustomStringConvertib
     public var wasSent: Bool {
         if case .cannotConnect = self { return false }
         return true
+    }
+
+    /// What happened, without the details: "cannot connect", "connection lost", "timed out".
+    public var kind: String {
+        switch self {
+        case .cannotConnect: return "cannot connect"
+        case .connectionLost: return "connection lost"
+        case .timedOut: return "timed out"
+        case .other: return "no answer"
+        }
     }
 
     public var description: String {

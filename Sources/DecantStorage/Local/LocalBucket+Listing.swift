@@ -29,9 +29,9 @@ struct LocalListPlan: Sendable {
                 let glob = try Glob(pattern)
                 self.glob = glob
                 let literal = glob.literalPrefix
-                if NameOrder.hasPrefix(literal, options.prefix) {
+                if ByteOrder.hasPrefix(literal, options.prefix) {
                     required = literal
-                } else if !NameOrder.hasPrefix(options.prefix, literal) {
+                } else if !ByteOrder.hasPrefix(options.prefix, literal) {
                     start = nil
                     return
                 }
@@ -40,7 +40,7 @@ struct LocalListPlan: Sendable {
             }
         }
         var from = required
-        if let offset = options.startOffset, NameOrder.less(from, offset) { from = offset }
+        if let offset = options.startOffset, ByteOrder.less(from, offset) { from = offset }
         start = LocalListPosition(from: from, inclusive: true)
     }
 }
@@ -66,11 +66,11 @@ extension LocalBucket {
             for row in rows {
                 consumed += 1
                 scanned += 1
-                guard NameOrder.hasPrefix(row.name, plan.required) else { return (page, nil) }
+                guard ByteOrder.hasPrefix(row.name, plan.required) else { return (page, nil) }
                 if let delimiter = plan.options.delimiter, !delimiter.isEmpty,
                    let folder = LocalBucket.folder(of: row.name, prefix: plan.options.prefix, delimiter: delimiter) {
                     page.prefixes.append(folder)
-                    guard let next = NameOrder.successor(ofPrefix: folder) else { return (page, nil) }
+                    guard let next = ByteOrder.successor(ofPrefix: folder) else { return (page, nil) }
                     position = LocalListPosition(from: next, inclusive: true)
                     restart = true
                     break

@@ -32,7 +32,7 @@ public struct TransferClient: Sendable {
         self.projectId = projectId
         client = GCSClient(endpoint: GCSEndpoint(baseURL: endpoint.baseURL, isEmulator: endpoint.isTestServer),
                            transport: transport, tokens: endpoint.isTestServer ? nil : tokens, retry: retry,
-                           observer: observer)
+                           observer: observer, health: nil)
         reads = TransferPacer(perMinute: quotas.readsPerMinute, now: quotas.now, sleep: quotas.sleep)
         creates = TransferPacer(perMinute: quotas.createsPerMinute, now: quotas.now, sleep: quotas.sleep)
     }
@@ -292,7 +292,7 @@ public struct TransferClient: Sendable {
         case let .transient(_, _, detail): return .transient(bucket: nil, object: nil, detail: prefix + detail)
         case let .permissionDenied(_, _, detail): return .permissionDenied(bucket: nil, object: nil, detail: prefix + detail)
         case let .invalid(_, _, detail): return .invalid(bucket: nil, object: nil, detail: prefix + detail)
-        case .transferNotFound, .transferJobExists, .transferOperationActive, .invalidTransferJob: return error
+        case .transferNotFound, .transferJobExists, .transferOperationActive, .invalidTransferJob, .unavailable: return error
         }
     }
 }

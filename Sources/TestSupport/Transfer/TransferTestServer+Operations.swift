@@ -247,7 +247,7 @@ extension TransferTestServer {
         case .preconditionFailed: return "FAILED_PRECONDITION"
         case .permissionDenied: return "PERMISSION_DENIED"
         case .rateLimited: return "RESOURCE_EXHAUSTED"
-        case .transient: return "UNAVAILABLE"
+        case .transient, .unavailable: return "UNAVAILABLE"
         case .conflict, .transferJobExists, .transferOperationActive: return "ABORTED"
         case .invalid, .invalidTransferJob: return "INVALID_ARGUMENT"
         }

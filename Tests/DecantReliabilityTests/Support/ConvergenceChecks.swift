@@ -123,7 +123,30 @@ enum ConvergenceChecks {
         #expect(try state.int("SELECT COUNT(*) FROM journal WHERE state = 'intent' AND serial = (SELECT MAX(serial) FROM runs)") == 0,
                 "\(label): unfinished journal entries in the last run")
 
-        let again = try await workspace.decant(["plan", "--env", "dev", "--now", MigrationFixture.now, "--detailed-exitcode"])
+        let again = try await workspace.decant(["plan", "--env", "dev", "--detailed-exitcode"])
         #expect(again.status == 0, "\(label): a plan after convergence still has changes: \(again)")
+    }
+
+    /// After `rollback --to 0` (DESIGN.md §4 invariants 4 and 5): nothing decant made
+    /// is left, whatever crashes came before. The buckets decant created are gone,
+    /// so no object decant wrote is left in them; the source holds every original
+    /// object, byte for byte, and nothing else; the state has nothing left to undo.
+    static func checkRolledBackToZero(_ fixture: MigrationFixture, store: any ObjectStore, workspace: DecantWorkspace,
+                                      label: String) async throws {
+        let rollback = try await workspace.decant(["rollback", "--env", "dev", "--to", "0", "--auto-approve"])
+        #expect(rollback.status == 0, "\(label): rollback --to 0: \(rollback)")
+        for bucket in [fixture.keepBucket, fixture.movedBucket] {
+            let left = try await MigrationFixture.list(store, bucket)
+            #expect(try await store.getBucket(bucket) == nil,
+                    "\(label): after rollback --to 0 the bucket decant created, \(bucket), is still there with \(left.count) object(s), e.g. \(left.keys.sorted().prefix(3))")
+        }
+        let sources = try await MigrationFixture.list(store, fixture.sourceBucket)
+        #expect(Set(sources.keys) == Set(fixture.items.map(\.source)),
+                "\(label): after rollback --to 0 the source holds \(sources.count) objects, expected the \(fixture.items.count) originals")
+        let wrong = fixture.items.filter { sources[$0.source] != nil && sources[$0.source]?.crc32c != $0.crc32c }
+        #expect(wrong.isEmpty, "\(label): \(wrong.count) restored source(s) with other bytes, e.g. \(wrong.prefix(3).map(\.source))")
+        let again = try await workspace.decant(["rollback", "--env", "dev", "--to", "0", "--plan-only"])
+        #expect(again.stderr.contains("Nothing to roll back") || !again.stdout.contains("Left alone"),
+                "\(label): a second rollback --to 0 still finds something: \(again)")
     }
 }

@@ -29,8 +29,8 @@ struct DecantWorkspace: Sendable {
     }
 
     /// Runs `decant ARGUMENTS` here to the end.
-    func decant(_ arguments: [String], timeout: Double = 300) async throws -> DecantProcess.Result {
-        try await DecantProcess.run(arguments, in: path, environment: environment, timeout: timeout)
+    func decant(_ arguments: [String], shell: String? = nil, timeout: Double = 300) async throws -> DecantProcess.Result {
+        try await DecantProcess.run(arguments, in: path, environment: environment, shell: shell, timeout: timeout)
     }
 
     /// The id in the lock file, nil when there is none.

@@ -22,16 +22,16 @@ struct MigrationFixture: Sendable {
 
     /// Unique per scenario, so emulator buckets never collide.
     let run: String
-    let storageLine: String
+    private(set) var storageLine: String
     let items: [Item]
     var sourceBucket: String { "src-\(run)" }
     var keepBucket: String { "keep-\(run)" }
     var movedBucket: String { "moved-\(run)" }
 
-    /// The `--now` of every apply: far after the sources were written, so the
-    /// cleanup's 1-day validation period has passed for copies verified in the run.
-    static let now = "2030-01-01T00:00:00Z"
-    static let applyArguments = ["apply", "--env", "dev", "--now", now, "--auto-approve", "--max-delete", "100000"]
+    /// Every apply runs on the real clock, as in production: the `move` cleanup has
+    /// no validation period (`after: 0d`), so a source goes once its copy is verified.
+    /// (A `--now` ahead of the real clock would not delete it: see PinnedNow.)
+    static let applyArguments = ["apply", "--env", "dev", "--auto-approve", "--max-delete", "100000"]
 
     init(run: String = "c" + String(UUID().uuidString.lowercased().prefix(8)), storage: String, count: Int = 3000) {
         self.run = run
@@ -60,6 +60,13 @@ struct MigrationFixture: Sendable {
                               crc32c: CRC32C.base64(data), moved: moved))
         }
         self.items = items
+    }
+
+    /// The same objects, reached through another `storage:` line (an endpoint that moved).
+    func with(storage: String) -> MigrationFixture {
+        var copy = self
+        copy.storageLine = storage
+        return copy
     }
 
     func planYAML() -> String {

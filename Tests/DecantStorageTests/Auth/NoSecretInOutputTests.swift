@@ -157,4 +157,62 @@ import TestSupport
                                   body: Data("refresh_token=\(secret)".utf8))
         NoSecretInOutputTests.expectClean(request, "HTTPRequest")
     }
+
+    /// A token endpoint that quotes the request back made decant print the signed
+    /// assertion of a service account (issue 14, defect 9): a secret made for the
+    /// request, so it was not among the secrets known in advance.
+    @Test func aTokenEndpointEchoingTheSignedAssertionDoesNotMakeDecantPrintIt() async throws {
+        let echoing = try NoSecretInOutputTests.echoingServer()
+        defer { echoing.stop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try TestCredentials.write([
+            "type": "service_account", "client_email": "x@y", "private_key": try TestCredentials.rsaPrivateKeyPEM(),
+            "token_uri": echoing.url.absoluteString], named: "sa.json", in: directory)
+        do {
+            _ = try await GoogleCredentials.provider(credentialsFile: file, transport: HTTPTransports.standard()).accessToken()
+            Issue.record("the refusing endpoint gave a token")
+        } catch {
+            let body = try #require(echoing.requests.current.first?.bodyText)
+            let assertion = try #require(body.split(separator: "&").first { $0.hasPrefix("assertion=") }?.dropFirst("assertion=".count))
+            #expect(assertion.count > 100, "the server saw the assertion")
+            for text in NoSecretInOutputTests.renderings(error) {
+                #expect(!text.contains(assertion.prefix(40)) && !text.contains(assertion.suffix(40)),
+                        "the error shows the signed assertion: \(text)")
+                #expect(!text.contains("eyJ"), "the error shows a JSON Web Token: \(text)")
+            }
+        }
+    }
+
+    /// A bearer token never goes in clear text to another host (issue 14, defect 9):
+    /// refused before any request, naming the endpoint. `0.0.0.0` reaches this
+    /// machine's server without being a loopback name, as a remote host would be.
+    @Test func noBearerTokenOverPlainHTTPToAnotherHost() async throws {
+        let secret = NoSecretInOutputTests.secret
+        let server = try TestHTTPServer { _ in .json(200, #"{"name":"bucket","metageneration":"1"}"#) }
+        defer { server.stop() }
+        let remote = try #require(URL(string: "http://0.0.0.0:\(server.port)"))
+        let store = GCSStore(endpoint: GCSEndpoint(baseURL: remote, isEmulator: false), tokens: StaticTokenProvider(token: secret),
+                             transport: HTTPTransports.standard(), retry: .none)
+        await #expect(throws: StoreError.self) { _ = try await store.getBucket("bucket") }
+        do {
+            _ = try await store.getBucket("bucket")
+        } catch {
+            #expect(error.errorDescription?.contains("refusing to send a Google access token over plain http to http://0.0.0.0:\(server.port)") == true,
+                    "\(error)")
+        }
+        #expect(server.requests.current.allSatisfy { $0.headers["authorization"] == nil }, "the token was sent over plain http")
+
+        // Wired from a plan's endpoint, the refusal comes before anything is asked of anyone.
+        #expect {
+            _ = try GCSStore.fromEnvironment(endpoint: remote.absoluteString, environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": secret])
+        } throws: { error in
+            (error as? StoreError)?.errorDescription?.contains("refusing to send Google credentials over plain http to http://0.0.0.0:\(server.port)") == true
+        }
+        // A loopback endpoint (an emulator or a test server) and https stay allowed.
+        let local = GCSStore(endpoint: GCSEndpoint(baseURL: server.url, isEmulator: false), tokens: StaticTokenProvider(token: secret),
+                             transport: HTTPTransports.standard(), retry: .none)
+        _ = try await local.getBucket("bucket")
+        #expect(server.requests.current.contains { $0.headers["authorization"] == "Bearer \(secret)" })
+    }
 }

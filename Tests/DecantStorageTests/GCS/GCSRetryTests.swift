@@ -194,3 +194,65 @@ import TestSupport
         #expect(server.requests.current.last?.headers["authorization"] == "Bearer ya29.should-not-be-sent")
     }
 }
+
+/// The run-wide view of an endpoint's health (issue 14, defect 2).
+@Suite struct EndpointHealthTests {
+    final class Clock: @unchecked Sendable {
+        // Tests only: set and read from the test's own task.
+        var now = 0.0
+    }
+
+    @Test func aStreakOfConnectionFailuresOverSomeSecondsIsDown() {
+        let clock = Clock()
+        let health = EndpointHealth(endpoint: "http://127.0.0.1:9", limits: .init(silence: 90, consecutiveFailures: 4, span: 5),
+                                    clock: { clock.now })
+        // A blip: every request in flight fails at once; not down.
+        for _ in 0..<10 { #expect(health.failed(connection: true, detail: "cannot connect") == nil) }
+        health.answered()
+        for t in [0.0, 1, 3, 4.9] {
+            clock.now = 100 + t
+            #expect(health.failed(connection: true, detail: "cannot connect") == nil)
+        }
+        clock.now = 105.5
+        let verdict = health.failed(connection: true, detail: "cannot connect")
+        #expect(verdict == .unavailable(endpoint: "http://127.0.0.1:9",
+                                        detail: "5 connection failures in a row over 6 s; the last: cannot connect"))
+        #expect(health.unavailable == verdict)
+        health.answered()
+        #expect(health.unavailable == verdict, "a verdict stands for the rest of the run")
+    }
+
+    @Test func noSuccessForTheSilenceIsDownAndAnAnswerResetsIt() {
+        let clock = Clock()
+        let health = EndpointHealth(endpoint: "e", limits: .init(silence: 60, consecutiveFailures: 1000, span: 5), clock: { clock.now })
+        #expect(health.failed(connection: false, detail: "503") == nil)
+        clock.now = 59
+        #expect(health.failed(connection: true, detail: "reset") == nil)
+        health.answered()
+        clock.now = 119
+        #expect(health.failed(connection: false, detail: "503") == nil, "the silence starts again after an answer")
+        clock.now = 180
+        #expect(health.failed(connection: false, detail: "503") != nil)
+    }
+
+    @Test func aStoreWhoseEndpointIsDeadStopsRetryingAndFailsAtOnce() async throws {
+        let closed = try TestHTTPServer { _ in .drop }
+        let url = closed.url
+        closed.stop()
+        let events = Locked(0)
+        let store = GCSStore(endpoint: GCSEndpoint(baseURL: url, isEmulator: true), profile: .fakeGCSServer, tokens: nil,
+                             transport: HTTPTransports.standard(), retry: RetryPolicy(initialDelay: 0.01, maximumDelay: 0.02, maxAttempts: 1000),
+                             observer: { _ in events.withLock { $0 += 1 } },
+                             health: EndpointHealth(endpoint: "dead", limits: .init(silence: 60, consecutiveFailures: 5, span: 0.05)))
+        await #expect(throws: StoreError.self) { _ = try await store.headObject("b", "o", generation: nil) }
+        guard case .unavailable(let endpoint, _)? = store.unavailable else {
+            Issue.record("the store did not judge its endpoint down")
+            return
+        }
+        #expect(endpoint == "dead")
+        #expect(events.current >= 4, "retries were not reported")
+        let started = ContinuousClock.now
+        await #expect(throws: StoreError.self) { _ = try await store.getBucket("b") }
+        #expect(ContinuousClock.now - started < .milliseconds(100), "a call after the verdict still went out")
+    }
+}

@@ -36,7 +36,7 @@ import TestSupport
             #expect(page.objects.count <= 1000)
             pages += 1
             for object in page.objects {
-                #expect(NameOrder.less(previous, object.name))
+                #expect(ByteOrder.less(previous, object.name))
                 previous = object.name
             }
             seen += page.objects.count

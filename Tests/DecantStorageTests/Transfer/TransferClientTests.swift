@@ -254,7 +254,7 @@ import TestSupport
         let listed = try await fixture.client.listOperations(jobNames: [name])
         #expect(listed.map(\.name) == [operation.name])
         let retried = fixture.events.current.filter {
-            if case .retrying(_, _, _, .rateLimited) = $0 { return true }
+            if case .retrying(_, _, _, _, .rateLimited) = $0 { return true }
             return false
         }
         #expect(retried.count == 10)
