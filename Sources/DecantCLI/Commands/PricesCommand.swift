@@ -1,3 +1,4 @@
+import Foundation
 import DecantCore
 import DecantPlanFile
 
@@ -5,11 +6,22 @@ import DecantPlanFile
 /// table (`pricing: { table: FILE }`) is written in.
 enum PricesCommand {
     static let command = Command(
-        CommandSpec(name: "prices", summary: "Print the built-in price table (to start your own from).", usage: "",
+        CommandSpec(name: "prices", summary: "Print the built-in price table (to start your own from).", usage: "[--out FILE]",
+                    options: [OptionSpec("out", value: "FILE", help: "Write the table to FILE instead of standard output.")],
                     discussion: "Plans are costed with this table unless the plan files say `pricing: { table: FILE }`; "
-                        + "`pricing: { discount: 0.15 }` and per-class prices adjust either table.")
-    ) { _, context in
-        context.console.out(BuiltInPriceTable.text.hasSuffix("\n") ? BuiltInPriceTable.text : BuiltInPriceTable.text + "\n")
+                        + "`pricing: { discount: 0.15 }` and per-class prices adjust either table.",
+                    examples: [
+                        .init("Read the prices every plan is costed with", "decant prices"),
+                        .init("Start the company's own table from it, then name it in the plan files",
+                              "decant prices --out pricing/negotiated.yaml"),
+                    ])
+    ) { arguments, context in
+        let text = BuiltInPriceTable.text.hasSuffix("\n") ? BuiltInPriceTable.text : BuiltInPriceTable.text + "\n"
+        if let out = arguments.value("out") {
+            try OutputFile.write(Data(text.utf8), to: context.resolve(out), named: out)
+        } else {
+            context.console.out(text)
+        }
         return ExitCode.success
     }
 }
