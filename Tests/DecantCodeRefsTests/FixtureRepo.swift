@@ -3,9 +3,9 @@ import DecantCore
 import Foundation
 import TestSupport
 
-/// The fixture platform repository copied into a temporary directory (the
-/// stored `gitignore` files renamed to `.gitignore`), with the plan the tests
-/// migrate it with: the seed roadmap's buckets and migrations for `dev`.
+/// The fixture platform repository (`PlatformFixture`) copied into a temporary
+/// directory, with the plan the tests migrate it with: the seed roadmap's buckets
+/// and migrations for `dev`.
 struct FixtureRepo {
     let directory: TemporaryDirectory
     var root: String { directory.path }
@@ -14,19 +14,11 @@ struct FixtureRepo {
     static let otherEnvironments = ["stg": "data-bucket-stg", "prod": "data-bucket-prod"]
 
     init() throws {
-        guard let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
-            throw FixtureError.missing
-        }
         directory = try TemporaryDirectory("decant-coderefs")
         try FileManager.default.removeItem(at: directory.url)
-        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("platform"), to: directory.url)
+        try PlatformFixture.copy(to: directory.url)
         // git's own folder is never scanned, whatever it holds.
         try directory.write(".git/config", "[remote \"origin\"]\n\turl = gs://data-bucket-dev/dms_export/mirror.git\n")
-        let all = FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []
-        for path in all where path == "gitignore" || path.hasSuffix("/gitignore") {
-            let url = directory.url.appendingPathComponent(path)
-            try FileManager.default.moveItem(at: url, to: url.deletingLastPathComponent().appendingPathComponent(".gitignore"))
-        }
     }
 
     func remove() { directory.remove() }
@@ -47,8 +39,6 @@ struct FixtureRepo {
     func write(_ path: String, _ text: String) throws {
         try directory.write(path, text)
     }
-
-    enum FixtureError: Error { case missing }
 
     /// Buckets and migrations like the seed roadmap, for `dev`.
     static func plan(rewrite: Bool = true) -> Plan {

@@ -13,12 +13,11 @@ import Testing
         ("jobs/etl_jobs/external/dms/config.dev.yaml", 10, 22, .literal, .unknown, "data-bucket-dev", "dms_export/archive/", "dms_export"),
         ("jobs/etl_jobs/external/dms/config.dev.yaml", 11, 18, .literal, .write, "data-bucket-dev", "dms_export/parsed/", "dms_export"),
         ("jobs/etl_jobs/external/dms/main.py", 26, 26, .split, .write, "BUCKET_NAME", "dms_export/unsorted_dms_{target}_{updated_since}.json", "dms_export"),
+        ("jobs/etl_jobs/external/dms/parse_dms_subscriptions_to_tabular.py", 14, 25, .split, .read, "DATA_GCS_BUCKET_NAME", "dms_export/unsorted_dms_{target}_{updated_since}.json", "dms_export"),
+        ("jobs/etl_jobs/external/dms/parse_dms_subscriptions_to_tabular.py", 16, 29, .constant, .write, "{DATA_GCS_BUCKET_NAME}", "dms_export/dms_{target}_{updated_since}.parquet", "dms_export"),
         ("jobs/etl_jobs/internal/base32/deploy_base32.sh", 7, 32, .templated, .write, "data-bucket-${ENV}", "base32-encode/base32.js", "base32_encode"),
-        ("jobs/etl_jobs/internal/base32/deploy_base32.sh", 8, 17, .templated, .read, "data-bucket-${ENV}", "QPI_historical/qpi_answers_historical_2023.parquet", "qpi_historical"),
-        ("jobs/etl_jobs/internal/base32/deploy_base32.sh", 9, 20, .templated, .read, "data-bucket-${ENV}", "QPI_*", "qpi_exports"),
-        ("jobs/etl_jobs/internal/base32/deploy_base32.sh", 9, 20, .templated, .read, "data-bucket-${ENV}", "QPI_*", "qpi_historical"),
         ("jobs/etl_jobs/internal/gcs_seed/main.py", 22, 18, .constant, .read, "{DATA_BUCKET_NAME}", "bigquery_imports/seed/{table_name}/{file_name}.{file_type}", "bigquery_imports_seed"),
-        ("jobs/etl_jobs/internal/gcs_seed/seed_manifest.json", 2, 23, .literal, .read, "data-bucket-dev", "bigquery_imports/seed/", "bigquery_imports_seed"),
+        ("jobs/etl_jobs/internal/gcs_seed/main.py", 32, 16, .constant, .read, "{DATA_BUCKET_NAME}", "QPI_mapping/qpi_mapping.parquet", nil),
         ("jobs/etl_jobs/internal/sync_recommendation/README.md", 6, 9, .literal, .unknown, "data-bucket-dev", "export/cloudsql_recommendation_tables_to_bigquery/{timestamp}/", "recommendation_sync"),
         ("jobs/etl_jobs/internal/sync_recommendation/README.md", 15, 16, .literal, .read, "data-bucket-dev", "export/cloudsql_recommendation_tables_to_bigquery/", "recommendation_sync"),
         ("orchestration/dags/common/config.py", 12, 8, .templated, .unknown, "data-bucket-{env}", "base32-encode/base32.js", "base32_encode"),
@@ -38,11 +37,16 @@ import Testing
         ("orchestration/dags/jobs/import/import_qpi.py", 33, 17, .split, .read, "DATA_GCS_BUCKET_NAME", "QPI_exports/qpi_answers_{{ ds_nodash }}/", "qpi_exports"),
         ("orchestration/dags/jobs/import/import_qpi.py", 42, 26, .split, .read, "DATA_GCS_BUCKET_NAME", "QPI_historical/qpi_answers_historical_*.parquet", "qpi_historical"),
         ("orchestration/dags/jobs/import/import_qpi.py", 51, 26, .split, .read, "DATA_GCS_BUCKET_NAME", "QPI_exports/qpi_answers_{{ ds_nodash }}/*.jsonl", "qpi_exports"),
+        ("orchestration/dags/jobs/ml/link_items.py", 13, 48, .constant, .write, "{DATA_GCS_BUCKET_NAME}", "link_items/{RUN_ID}/items-*.parquet", nil),
+        ("tools/fetch_qpi_history.sh", 7, 17, .templated, .read, "data-bucket-${ENV}", "QPI_historical/qpi_answers_historical_2023.parquet", "qpi_historical"),
+        ("tools/fetch_qpi_history.sh", 8, 20, .templated, .read, "data-bucket-${ENV}", "QPI_*", "qpi_exports"),
+        ("tools/fetch_qpi_history.sh", 8, 20, .templated, .read, "data-bucket-${ENV}", "QPI_*", "qpi_historical"),
+        ("tools/seed_manifest.json", 2, 23, .literal, .read, "data-bucket-dev", "bigquery_imports/seed/", "bigquery_imports_seed"),
     ]
 
     static let unresolved: [Row] = [
-        ("jobs/etl_jobs/internal/base32/deploy_base32.sh", 10, 17, .templated, .read, "data-bucket-${ENV}", "", nil),
         ("jobs/etl_jobs/internal/gcs_seed/main.py", 18, 63, .split, .read, "DATA_BUCKET_NAME", "", nil),
+        ("tools/fetch_qpi_history.sh", 9, 17, .templated, .read, "data-bucket-${ENV}", "", nil),
     ]
 
     static let otherEnvironments: [Row] = [
@@ -76,8 +80,8 @@ import Testing
         #expect(qpi.excerpt == "source_objects=[\"QPI_historical/qpi_answers_historical_*.parquet\"],")
         #expect(qpi.unrewritableReason == nil)
         #expect(scan.unresolved.map { $0.unrewritableReason ?? "" } == [
-            "names the bucket root (what a program appends at run time is not seen)",
             "the object path is computed at run time (`prefix=folder`)",
+            "names the bucket root (what a program appends at run time is not seen)",
         ])
         #expect(scan.otherEnvironments.map { $0.unrewritableReason ?? "" } == [
             "names data-bucket-prod, the prod environment's source bucket (migration recommendation_sync there)",
@@ -88,6 +92,7 @@ import Testing
         #expect(parents.allSatisfy { $0.unrewritableReason?.contains("qpi_exports, qpi_historical") == true })
         #expect(scan.definitions == [
             ConstantDefinition(path: "jobs/etl_jobs/external/dms/main.py", line: 9, name: "BUCKET_NAME", isAlias: true),
+            ConstantDefinition(path: "jobs/etl_jobs/external/dms/parse_dms_subscriptions_to_tabular.py", line: 8, name: "DATA_GCS_BUCKET_NAME", isAlias: false),
             ConstantDefinition(path: "jobs/etl_jobs/internal/gcs_seed/main.py", line: 8, name: "DATA_BUCKET_NAME", isAlias: true),
             ConstantDefinition(path: "orchestration/dags/common/config.py", line: 7, name: "DATA_GCS_BUCKET_NAME", isAlias: false),
         ])
@@ -104,7 +109,7 @@ import Testing
         }
         #expect(scan.filesIgnored == 3)
         #expect(scan.skipped == [SkippedFile(path: "jobs/etl_jobs/external/dms/fixtures/sample.parquet", reason: .binary)])
-        #expect(scan.filesScanned == 23)
+        #expect(scan.filesScanned == 26)
     }
 
     @Test func skipsHugeFilesAndReportsThem() async throws {

@@ -12,9 +12,10 @@ public struct CodeReference: Hashable, Sendable, Codable {
         case split
     }
 
-    /// Whether the code writes to, reads from the location, or cannot be told.
+    /// Whether the code writes to, reads from the location, does both (its uses
+    /// disagree), or cannot be told.
     public enum Direction: String, Hashable, Sendable, Codable, CaseIterable {
-        case write, read, unknown
+        case write, read, both, unknown
     }
 
     /// Path relative to the code root, with `/` separators.

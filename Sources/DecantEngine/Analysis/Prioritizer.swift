@@ -26,6 +26,7 @@ struct Prioritizer {
             switch r.direction {
             case .write: writers.insert(r.path)
             case .read: readers.insert(r.path)
+            case .both: writers.insert(r.path); readers.insert(r.path)
             case .unknown: break
             }
         }

@@ -8,7 +8,8 @@ import TestSupport
 /// The seed's shared bucket on the embedded local store: its twelve subfolders
 /// with object ages as the seed describes them (manual archives untouched for
 /// months, a quarterly archive job, a monthly seed refresh, daily pipelines), and
-/// the fixture code repository shaped like seed 002 (`Fixtures/analysis-platform`).
+/// the fixture code repository shaped like seed 002 (`PlatformFixture`, shared with
+/// the code-refs tests).
 struct AnalysisFixture {
     static let bucket = "data-bucket-dev"
     static let now = FixedClock(parsing: "2026-11-20T12:00:00Z")!
@@ -28,9 +29,7 @@ struct AnalysisFixture {
 
     init() async throws {
         directory = try TemporaryDirectory("decant-analyze")
-        guard let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else { throw FixtureMissing() }
-        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("analysis-platform"),
-                                         to: directory.url.appendingPathComponent("code"))
+        try PlatformFixture.copy(to: directory.url.appendingPathComponent("code"))
         let clock = SettableClock()
         let filling = LocalStore(root: directory.path + "/store", options: LocalStore.Options(clock: clock))
         _ = try await filling.createBucket(Self.bucket, project: nil, settings: BucketSettings(location: "EUROPE-WEST1"))
@@ -40,11 +39,10 @@ struct AnalysisFixture {
 
     func remove() { directory.remove() }
 
-    struct FixtureMissing: Error {}
-
-    /// Code scan options as `decant analyze` builds them for dev.
+    /// Code scan options as `decant analyze` builds them for dev, leaving out the
+    /// developer tools (as a plan's `code.exclude` would).
     func codeOptions() -> CodeScanOptions {
-        CodeScanOptions(root: codeRoot, sourceRefs: Self.sourceRefs, environment: "dev",
+        CodeScanOptions(root: codeRoot, exclude: ["tools/**"], sourceRefs: Self.sourceRefs, environment: "dev",
                         otherEnvironmentBuckets: ["stg": "data-bucket-stg", "prod": "data-bucket-prod"])
     }
 

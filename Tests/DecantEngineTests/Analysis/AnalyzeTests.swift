@@ -31,7 +31,7 @@ import Testing
         ("bigquery_archive_tables/", .cold, 1, [], []),
         ("bigquery_imports/seed/", .warm, 2, [], [seed]),
         ("clickhouse_export/", .hot, 4, ["orchestration/dags/jobs/export/export_clickhouse.py"], []),
-        ("dms_export/", .hot, 3, ["jobs/etl_jobs/external/dms/main.py", parse],
+        ("dms_export/", .hot, 3, ["jobs/etl_jobs/external/dms/config.dev.yaml", "jobs/etl_jobs/external/dms/main.py", parse],
          [parse, "orchestration/dags/jobs/import/import_dms_subscriptions.py"]),
         ("elementary_reports/", .hot, 4, ["orchestration/dags/jobs/dbt/dbt_artifacts.py"], []),
         ("export/cloudsql_recommendation_tables_to_bigquery/", .hot, 4,

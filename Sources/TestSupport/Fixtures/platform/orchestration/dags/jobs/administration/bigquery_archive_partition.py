@@ -13,7 +13,7 @@ TABLES = {
 with DAG(
     "bigquery_archive_partition",
     start_date=datetime.datetime(2023, 1, 1),
-    schedule_interval="0 3 * * 0",
+    schedule_interval="0 3 1 */3 *",  # quarterly
     catchup=False,
 ) as dag:
     for table_id, params in TABLES.items():
