@@ -22,14 +22,19 @@ public struct CodeScan: Hashable, Sendable, Codable {
     public var definitions: [ConstantDefinition]
     public var filesScanned: Int
     public var bytesScanned: Int
-    /// Files not read, with the reason (binary, too large, unreadable).
+    /// Files not read under their own path, with the reason (binary, too large,
+    /// unreadable, a link scanned by its real path or not followed).
     public var skipped: [SkippedFile]
+    /// Files reached through a symbolic link out of the code root: scanned (their
+    /// references count) but never rewritten.
+    public var outsideRoot: [LinkedFile]
     /// Files left out by `.gitignore` rules.
     public var filesIgnored: Int
 
     public init(options: CodeScanOptions, references: [CodeReference] = [], unresolved: [CodeReference] = [],
                 otherEnvironments: [CodeReference] = [], definitions: [ConstantDefinition] = [],
-                filesScanned: Int = 0, bytesScanned: Int = 0, skipped: [SkippedFile] = [], filesIgnored: Int = 0) {
+                filesScanned: Int = 0, bytesScanned: Int = 0, skipped: [SkippedFile] = [], outsideRoot: [LinkedFile] = [],
+                filesIgnored: Int = 0) {
         self.options = options
         self.references = references
         self.unresolved = unresolved
@@ -38,6 +43,7 @@ public struct CodeScan: Hashable, Sendable, Codable {
         self.filesScanned = filesScanned
         self.bytesScanned = bytesScanned
         self.skipped = skipped
+        self.outsideRoot = outsideRoot
         self.filesIgnored = filesIgnored
     }
 
@@ -51,33 +57,6 @@ public struct CodeScan: Hashable, Sendable, Codable {
     /// The references that keep `migration`'s source from being deleted.
     public func references(to migration: String) -> [CodeReference] {
         references.filter { $0.migration == migration }
-    }
-}
-
-/// A file the scan did not read.
-public struct SkippedFile: Hashable, Sendable, Codable, CustomStringConvertible {
-    public enum Reason: Hashable, Sendable, Codable {
-        /// A NUL byte in the first 8 KiB.
-        case binary
-        /// Larger than `maxFileBytes`.
-        case tooLarge(bytes: Int)
-        case unreadable(String)
-    }
-
-    public var path: String
-    public var reason: Reason
-
-    public init(path: String, reason: Reason) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String {
-        switch reason {
-        case .binary: return "\(path): binary"
-        case .tooLarge(let bytes): return "\(path): too large (\(bytes) bytes)"
-        case .unreadable(let why): return "\(path): unreadable (\(why))"
-        }
     }
 }
 

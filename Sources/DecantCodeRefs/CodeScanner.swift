@@ -28,7 +28,7 @@ public enum CodeScanner {
             for await part in group { all.append(part) }
             return all
         }
-        var scan = CodeScan(options: options, filesIgnored: listing.ignored)
+        var scan = CodeScan(options: options, skipped: listing.skipped, outsideRoot: listing.outside, filesIgnored: listing.ignored)
         for part in parts {
             scan.references += part.references
             scan.unresolved += part.unresolved

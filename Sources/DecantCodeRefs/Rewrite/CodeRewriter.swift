@@ -32,7 +32,8 @@ public enum CodeRewriter {
         let setup = try CodeScanner.Setup(options, migrations: plan.migrations)
         let rewriting = Set(plan.migrations.filter(\.rewriteCode).map(\.key))
         let rules = RewriteRules(plan: plan, environment: options.environment)
-        let scope = ConstantScope(definitions: scan.definitions)
+        let outside = Dictionary(scan.outsideRoot.map { ($0.path, $0.target) }, uniquingKeysWith: { a, _ in a })
+        let scope = ConstantScope(definitions: scan.definitions.filter { outside[$0.path] == nil })
         let paths = Set(scan.references.filter { $0.migration.map(rewriting.contains) ?? false }.map(\.path)).sorted()
 
         var files: [String: FileWork] = [:]
@@ -49,6 +50,12 @@ public enum CodeRewriter {
                                            constant: nil, migration: nil)
                 }
                 return rules.decide(f, view: analysis.view)
+            }
+            if let target = outside[path] {
+                for i in decisions.indices where decisions[i].migration != nil {
+                    decisions[i].outcome = .unrewritable("\(path) is a link to \(target), outside code.root: decant never rewrites "
+                        + "a file outside the root; edit it where it lives")
+                }
             }
             blockSharedBuckets(&decisions, rewriting: rewriting)
             // Bring constants into scope; what cannot be is not rewritten.
