@@ -30,6 +30,7 @@ struct ReferenceBuilder: Sendable {
                 path: path, line: line + 1, column: cursor.column, form: o.form,
                 direction: classifier.classify(at: o.path?.lowerBound ?? o.start), bucketText: o.bucketText,
                 objectPath: objectPath, migration: nil, excerpt: text.excerpt(at: o.start))
+            if case .constant = o.spelling { reference.via = .constant } else { reference.via = .literal }
             if let env = o.otherEnvironment(patterns) {
                 var why = "names \(o.bucket(patterns)), the \(env) environment's source bucket"
                 if o.path != nil, case .migration(let key) = resolver.resolve(bucket: patterns.primaryBucket, path: objectPath) {
@@ -39,6 +40,7 @@ struct ReferenceBuilder: Sendable {
                 out.append(Finding(reference: reference, category: .otherEnvironment, occurrence: o, resolution: .unmanaged))
                 continue
             }
+            reference.bucket = o.bucket(patterns)
             guard o.path != nil else {
                 reference.unrewritableReason = o.reason ?? "names the bucket without an object path"
                 out.append(Finding(reference: reference, category: .unresolved, occurrence: o,

@@ -53,7 +53,7 @@ public struct BucketAnalyzer: Sendable {
         // The code first: it decides which folders are containers of use cases.
         var scan: CodeScan?
         if let code = options.code {
-            scan = try await CodeScanner.scan(code, migrations: [])
+            scan = try await CodeSurvey.scan(code)
         }
         // References hard-coded to another environment's bucket name the same use
         // case (the code is shared by every environment), so they count too.
