@@ -18,6 +18,10 @@ public struct CodeScan: Hashable, Sendable, Codable {
     /// (`gs://data-bucket-stg/link_artists/` scanned for dev). They gate nothing
     /// here; the scan of that environment resolves them.
     public var otherEnvironments: [CodeReference]
+    /// Paths alone that start with a folder of the analysed bucket (`mentionFolders`),
+    /// under a path keyword of a call naming no bucket: uses of that folder for the
+    /// analysis. They gate nothing and are never rewritten.
+    public var mentions: [CodeReference] = []
     /// Where the source bucket's constants (and file-local aliases of it) are defined.
     public var definitions: [ConstantDefinition]
     public var filesScanned: Int
@@ -30,6 +34,8 @@ public struct CodeScan: Hashable, Sendable, Codable {
     public var outsideRoot: [LinkedFile]
     /// Files left out by `.gitignore` rules.
     public var filesIgnored: Int
+    /// The project the names were resolved in, for the rewriter (neither encoded nor compared).
+    var project = ProjectHandle(project: nil)
 
     public init(options: CodeScanOptions, references: [CodeReference] = [], unresolved: [CodeReference] = [],
                 otherEnvironments: [CodeReference] = [], definitions: [ConstantDefinition] = [],

@@ -35,7 +35,7 @@ import Testing
         for r in scan.references + scan.unresolved + scan.otherEnvironments {
             #expect(r.line >= 1 && r.column >= 1)
         }
-        _ = try CodeRewriter.plan(scan, plan: SnippetRepo.plan(), root: repo.root)
+        _ = try await CodeRewriter.plan(scan, plan: SnippetRepo.plan(), root: repo.root)
     }
 
     /// Found by the soup: a statement end searched past the end of the file.

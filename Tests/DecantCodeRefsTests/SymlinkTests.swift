@@ -56,7 +56,7 @@ import TestSupport
                                      LinkedFile(path: "vendor/write.py", target: tree.outside + "/lib/write.py")])
         #expect(scan.filesScanned == 2)
 
-        let rewrite = try CodeRewriter.plan(scan, plan: SnippetRepo.plan(), root: tree.root)
+        let rewrite = try await CodeRewriter.plan(scan, plan: SnippetRepo.plan(), root: tree.root)
         #expect(rewrite.edits.isEmpty)
         #expect(rewrite.unrewritable.map(\.location) == ["dags/read.py:3", "vendor/write.py:1"])
         #expect(rewrite.unrewritable.allSatisfy { $0.unrewritableReason?.contains("outside code.root") == true })

@@ -61,6 +61,8 @@ public struct CodeReference: Hashable, Sendable, Codable {
     /// Where the bucket or the path came from, when not from this line
     /// (`SNAPSHOT_ROOT, conf/settings.py:8`; `launched by dags/export_rows.py:16 with --bucket-name`).
     public var through: String?
+    /// The file that launches this job script with the bucket (via `launcher`).
+    public var launcher: String?
     /// A warning about what the reference reaches (`deletes under outbox/feeds, which also
     /// reaches outbox/feeds_archive/`).
     public var note: String?

@@ -14,7 +14,7 @@ public enum CodeSurvey {
         let options = CodeScanOptions(code: code, root: root, environment: plan.environment,
                                       otherEnvironmentBuckets: otherEnvironmentBuckets)
         let scan = try await CodeScanner.scan(options, migrations: plan.migrations)
-        let rewrites = try CodeRewriter.plan(scan, plan: plan, root: root)
+        let rewrites = try await CodeRewriter.plan(scan, plan: plan, root: root)
         return CodeFindings(filesScanned: scan.filesScanned, references: scan.references, unplaced: scan.unresolved,
                             edits: rewrites.edits, unrewritable: rewrites.unrewritable, skipped: scan.skipped,
                             outsideRoot: scan.outsideRoot)

@@ -115,6 +115,25 @@ struct AnalysisFixture {
                 "export/cloudsql_recommendation_tables_to_bigquery/\(ts)/enriched_user-000.parquet",
             ])
         }
+        // The jobs that pass the bucket around (the fixture's offer_snapshots, qualtrics,
+        // partner feeds, launcher DAGs, embeddings): daily and weekly pipelines.
+        for days in 0..<10 {
+            let d = day(days)
+            try await put(s, c, daysAgo: days, [
+                "offer_snapshots/full/\(d)/offers.parquet", "offer_snapshots/daily/\(d)/offers_with_types.parquet",
+                "offer_exports_test/\(d)/offers.csv", "outbox/feeds/\(d)/feed-000.csv", "outbox/manifests/\(d)/manifest.json",
+                "rows/venue/\(d)/rows-000.csv", "rows/offer/\(d)/rows-000.csv", "lineage/\(d)/lineage.html",
+            ])
+        }
+        for days in [3, 10, 17, 24] {
+            let d = day(days)
+            try await put(s, c, daysAgo: days, [
+                "outbox/feeds_archive/\(d)/feed-000.csv", "siren/raw/\(d)/siren.parquet", "qualtrics_exports/SV_1/answers_\(d).csv",
+                "clusterisation/input/users.parquet", "clusterisation/features/users_features.parquet",
+                "ml_embeddings/items/items-\(d).parquet", "ml_embeddings/models/model-\(d).bin", "ml_embeddings/reports/report-\(d).html",
+            ])
+        }
+        try await put(s, c, daysAgo: 90, ["qualtrics_opt_out/latest/opt_out.csv", "qualtrics_surveys/SV_1/survey.qsf"])
         // Older reports, from last year.
         try await put(s, c, daysAgo: 400, ["elementary_reports/\(day(400).prefix(4))/elementary_report_\(day(400)).html"])
         // One object at the root of the bucket, in no folder.
