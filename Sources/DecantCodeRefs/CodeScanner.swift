@@ -20,7 +20,9 @@ public enum CodeScanner {
         var scan = CodeScan(options: options, skipped: listing.skipped, outsideRoot: listing.outside, filesIgnored: listing.ignored)
         var imports: [String: [PyImport]] = [:]
         var anchored: [String] = []
+        var contents: [String: [UInt8]] = [:]
         for part in first {
+            contents.merge(part.contents) { a, _ in a }
             scan.skipped += part.skipped
             scan.filesScanned += part.files
             scan.bytesScanned += part.bytes
@@ -28,7 +30,8 @@ public enum CodeScanner {
             imports.merge(part.imports) { a, _ in a }
         }
         let project = Project(root: setup.walker.root, patterns: setup.patterns, maxFileBytes: options.maxFileBytes, files: files,
-                              imports: imports, outside: Dictionary(listing.outside.map { ($0.path, $0.target) }, uniquingKeysWith: { a, _ in a }))
+                              imports: imports, outside: Dictionary(listing.outside.map { ($0.path, $0.target) }, uniquingKeysWith: { a, _ in a }),
+                              contents: contents)
         let results = await setup.resolve(project, anchored: Set(anchored))
         project.store(results)
         for path in results.keys.sorted() {
@@ -135,7 +138,11 @@ public enum CodeScanner {
             }
             partial.files += 1
             partial.bytes += count
-            if verdict.anchored { partial.anchored.append(path) }
+            if verdict.anchored {
+                partial.anchored.append(path)
+                // Kept for the second pass, which analyses these files (they are few).
+                partial.contents[path] = Array(buffer[0..<count])
+            }
             if !verdict.imports.isEmpty { partial.imports[path] = verdict.imports }
         }
 
@@ -274,6 +281,7 @@ public enum CodeScanner {
         var bytes = 0
         var anchored: [String] = []
         var imports: [String: [PyImport]] = [:]
+        var contents: [String: [UInt8]] = [:]
     }
 }
 

@@ -81,9 +81,14 @@ struct DirectionClassifier: Sendable {
     }
 
     private func sqlStatement(at offset: Int) -> CodeReference.Direction? {
-        view.bytes.withUnsafeBufferPointer { b -> CodeReference.Direction? in
+        // In Python, a SQL statement is text in a string (a query in a DAG).
+        var floor = max(0, offset - 4000)
+        if view.language == .python {
+            guard let s = view.syntax.string(containing: offset) else { return nil }
+            floor = max(floor, s.contentStart)
+        }
+        return view.bytes.withUnsafeBufferPointer { b -> CodeReference.Direction? in
             var start = offset
-            let floor = max(0, offset - 4000)
             while start > floor, b[start - 1] != UInt8(ascii: ";") { start -= 1 }
             let window = start..<offset
             if Self.containsWords(Self.export, Self.data, in: b, window) { return .write }

@@ -91,7 +91,8 @@ struct ReferenceBuilder: Sendable {
                 for key in keys {
                     var r = reference
                     r.migration = key
-                    r.unrewritableReason = "names \(objectPath), which holds or may reach the source of "
+                    r.unrewritableReason = (reference.unrewritableReason.map { $0 + "; it " } ?? "")
+                        + "names \(objectPath), which holds or may reach the source of "
                         + (keys.count == 1 ? "migration \(key)" : "migrations \(keys.joined(separator: ", "))")
                         + "; edit it by hand"
                     out.append(Finding(reference: r, category: .reference, occurrence: o, resolution: resolution))

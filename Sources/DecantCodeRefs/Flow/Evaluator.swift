@@ -194,17 +194,7 @@ struct Evaluator {
 
     /// Calls of the function `name` in this file: `name(` not preceded by `def` or `.`.
     func callSites(of name: String) -> [(offset: Int, group: Int)] {
-        let b = bytes
-        var out: [(Int, Int)] = []
-        for offset in ByteSearch.identifierOffsets(of: Array(name.utf8), in: b) {
-            if offset > 0, b[offset - 1] == UInt8(ascii: ".") { continue }
-            if offset >= 4, b.string((offset - 4)..<offset) == "def " { continue }
-            if file.view.syntax.isInComment(offset) || file.view.syntax.string(containing: offset) != nil { continue }
-            let open = b.skipBlanks(from: offset + name.utf8.count)
-            guard let g = file.view.group(openingAt: open), file.view.syntax.groups[g].kind == UInt8(ascii: "(") else { continue }
-            out.append((offset, g))
-        }
-        return out
+        file.calls[name] ?? []
     }
 
     /// The argument of call group `g` that `p` receives.

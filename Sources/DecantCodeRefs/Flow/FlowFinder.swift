@@ -43,42 +43,87 @@ struct FlowFinder {
 
     /// The names bound to the bucket in this file. Names the lexical reader already
     /// follows (`lexical`: source constants, file aliases, imported aliases of the
-    /// bucket alone) are left to it.
+    /// bucket alone) are left to it. Only statements that mention a name already
+    /// known to carry the bucket (or spell the bucket) are evaluated: the others
+    /// cannot carry it, and most statements of a file are those.
     mutating func bindings(lexical: Set<String>) -> [Binding] {
         var out: [Binding] = []
         let whole = 0..<bytes.count
-        var seenModule = Set<String>()
-        for statement in module.statements where statement.function == nil {
-            guard case .assignment(let targets, _) = statement.kind else { continue }
-            for target in targets where !lexical.contains(target.name) && seenModule.insert(target.name).inserted {
-                let value = evaluator.lookup(target.name, at: statement.range.upperBound)
-                if worthFollowing(value) { out.append(Binding(name: target.name, scope: whole, value: value)) }
+        var seeds = lexical
+        for imported in file.imports where !lexical.contains(imported.local) && !seeds.contains(imported.local) {
+            let value = evaluator.moduleLevel(imported.local)
+            if worthFollowing(value) {
+                out.append(Binding(name: imported.local, scope: whole, value: value))
+                seeds.insert(imported.local)
             }
         }
-        for imported in file.imports where !lexical.contains(imported.local) && !seenModule.contains(imported.local) {
-            let value = evaluator.moduleLevel(imported.local)
-            if worthFollowing(value) { out.append(Binding(name: imported.local, scope: whole, value: value)) }
+        var launchedParameters = Set<String>()
+        for key in project.launchBindings(file.path).keys { launchedParameters.insert(key) }
+        if launchedParameters.contains(where: { $0.hasPrefix("args.") }) { seeds.insert("args") }
+        if !evaluator.airflowParams().isEmpty { seeds.insert("params") }
+        let spellings = file.spellings.map(\.start)
+        var seedBytes: [[UInt8]] = []
+        var seedFirst = Set<UInt8>()
+        func refreshSeeds() {
+            seedBytes = seeds.sorted().map { Array($0.utf8) }
+            seedFirst = Set(seedBytes.compactMap(\.first))
         }
-        for (index, function) in module.functions.enumerated() {
-            var seen = Set<String>()
-            for statement in module.statements where statement.function == index {
+        refreshSeeds()
+        let b = bytes
+        func mentionsSeed(_ range: Range<Int>) -> Bool {
+            if spellings.contains(where: range.contains) { return true }
+            var i = range.lowerBound
+            let end = min(range.upperBound, b.count)
+            while i < end {
+                let c = b[i]
+                guard seedFirst.contains(c), i == 0 || !Byte.isIdent(b[i - 1]) else { i += 1; continue }
+                for seed in seedBytes where i + seed.count <= end && b.has(seed, at: i) && (i + seed.count == b.count || !Byte.isIdent(b[i + seed.count])) {
+                    return true
+                }
+                i += 1
+            }
+            return false
+        }
+        var bound = Set<String>()   // "function index:name", for locals and parameters
+        for _ in 0..<2 {
+            var changed = false
+            for statement in module.statements {
                 let names: [String]
+                let value: [Range<Int>]
                 switch statement.kind {
-                case .assignment(let targets, _): names = targets.map(\.name)
-                case .with(let items): names = items.compactMap(\.name)
+                case .assignment(let targets, let v): names = targets.map(\.name); value = [v]
+                case .with(let items): names = items.compactMap(\.name); value = items.map(\.value)
                 default: continue
                 }
-                for name in names where !lexical.contains(name) && seen.insert(name).inserted {
-                    let value = evaluator.lookup(name, at: statement.range.upperBound)
-                    if worthFollowing(value) {
-                        out.append(Binding(name: name, scope: statement.range.upperBound..<function.body.upperBound, value: value))
-                    }
+                guard value.contains(where: mentionsSeed) else { continue }
+                for name in names where !lexical.contains(name) {
+                    let key = "\(statement.function.map(String.init) ?? "module"):\(name)"
+                    guard bound.insert(key).inserted else { continue }
+                    let v = evaluator.lookup(name, at: statement.range.upperBound)
+                    guard worthFollowing(v) else { continue }
+                    let scope = statement.function.map { statement.range.upperBound..<module.functions[$0].body.upperBound } ?? whole
+                    out.append(Binding(name: name, scope: scope, value: v))
+                    if seeds.insert(name).inserted { changed = true; refreshSeeds() }
                 }
             }
-            for parameter in function.parameters where !lexical.contains(parameter.name) && !seen.contains(parameter.name) {
-                let value = evaluator.parameter(parameter, of: index)
-                if worthFollowing(value) { out.append(Binding(name: parameter.name, scope: function.body, value: value)) }
+            for (index, function) in module.functions.enumerated() {
+                for parameter in function.parameters where !lexical.contains(parameter.name) {
+                    let key = "\(index):\(parameter.name)"
+                    guard !bound.contains(key) else { continue }
+                    let passed = launchedParameters.contains("\(function.name).\(parameter.name)")
+                        || (file.calls[function.name] ?? []).contains { call in
+                            let evaluatorView = Evaluator(file: file, project: project)
+                            return evaluatorView.argument(parameter, in: call.group).map(mentionsSeed) ?? false
+                        }
+                    guard passed else { continue }
+                    bound.insert(key)
+                    let v = evaluator.parameter(parameter, of: index)
+                    guard worthFollowing(v) else { continue }
+                    out.append(Binding(name: parameter.name, scope: function.body, value: v))
+                    if seeds.insert(parameter.name).inserted { changed = true; refreshSeeds() }
+                }
             }
+            if !changed { break }
         }
         return out
     }
@@ -98,6 +143,23 @@ struct FlowFinder {
         for binding in bindings(lexical: lexical) {
             for use in ByteSearch.identifierOffsets(of: Array(binding.name.utf8), in: bytes, range: binding.scope) where isRead(use, binding.name) {
                 guard let (expression, statement) = maximalExpression(at: use), !done.contains(expression.range.lowerBound),
+                      !covered(expression.range) else { continue }
+                if let found = terminal(expression, statement: statement) {
+                    done.insert(expression.range.lowerBound)
+                    out += found
+                }
+            }
+        }
+        // Modules imported whole: `settings.SNAPSHOT_ROOT`, `helpers.PATH`.
+        for imported in file.imports {
+            guard let target = evaluator.importedModule(imported.local) else { continue }
+            let alias = imported.local
+            for at in ByteSearch.identifierOffsets(of: Array(alias.utf8), in: bytes) where isRead(at, alias) {
+                let dot = at + alias.utf8.count
+                guard dot < bytes.count, bytes[dot] == UInt8(ascii: "."), let name = bytes.identifier(startingAt: dot + 1) else { continue }
+                var limited = false
+                guard worthFollowing(project.moduleValue(bytes.string(name), in: target, visiting: [], limited: &limited)),
+                      let (expression, statement) = maximalExpression(at: at), !done.contains(expression.range.lowerBound),
                       !covered(expression.range) else { continue }
                 if let found = terminal(expression, statement: statement) {
                     done.insert(expression.range.lowerBound)

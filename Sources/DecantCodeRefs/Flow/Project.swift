@@ -9,6 +9,8 @@ final class FlowFile: Sendable {
     /// Literal and templated spellings of the source buckets, by offset.
     let spellings: [Occurrence]
     let imports: [PyImport]
+    /// Every `name(` call of the file (not methods, not `def`), by name: the group of its arguments.
+    let calls: [String: [(offset: Int, group: Int)]]
 
     init(path: String, bytes: [UInt8], patterns: SourcePatterns, imports: [PyImport]) {
         self.path = path
@@ -18,6 +20,18 @@ final class FlowFile: Sendable {
         module = PyModule(view: view)
         spellings = OccurrenceFinder.find(bytes, patterns).buckets
         self.imports = imports
+        var calls: [String: [(offset: Int, group: Int)]] = [:]
+        if language == .python {
+            for (g, group) in view.syntax.groups.enumerated() where group.kind == UInt8(ascii: "(") {
+                var end = group.open
+                while end > 0, Byte.isBlank(bytes[end - 1]) { end -= 1 }
+                guard let name = bytes.identifier(endingAt: end) else { continue }
+                if name.lowerBound > 0, bytes[name.lowerBound - 1] == UInt8(ascii: ".") { continue }
+                if name.lowerBound >= 4, bytes.string((name.lowerBound - 4)..<name.lowerBound) == "def " { continue }
+                calls[bytes.string(name), default: []].append((name.lowerBound, g))
+            }
+        }
+        self.calls = calls
     }
 
     var isPython: Bool { view.language == .python }
@@ -73,8 +87,12 @@ final class Project: @unchecked Sendable {
         return results[path]
     }
 
+    /// Bytes read by the first pass (the anchored files), used once and dropped.
+    private var contents: [String: [UInt8]]
+
     init(root: String, patterns: SourcePatterns, maxFileBytes: Int, files: [String], imports: [String: [PyImport]],
-         outside: [String: String]) {
+         outside: [String: String], contents: [String: [UInt8]] = [:]) {
+        self.contents = contents
         self.root = root
         self.patterns = patterns
         self.maxFileBytes = maxFileBytes
@@ -90,10 +108,13 @@ final class Project: @unchecked Sendable {
     func file(_ path: String) -> FlowFile? {
         lock.lock()
         if let known = flowFiles[path] { lock.unlock(); return known }
+        let read = contents.removeValue(forKey: path)
         lock.unlock()
         var buffer: [UInt8] = []
         var made: FlowFile?
-        if fileSet.contains(path), case .read(let n) = FileBytes.read(root + "/" + path, maxBytes: maxFileBytes, into: &buffer) {
+        if let read {
+            made = FlowFile(path: path, bytes: read, patterns: patterns, imports: imports[path] ?? [])
+        } else if fileSet.contains(path), case .read(let n) = FileBytes.read(root + "/" + path, maxBytes: maxFileBytes, into: &buffer) {
             let bytes = Array(buffer[0..<n])
             let binary = bytes.withUnsafeBytes { FileBytes.looksBinary($0) }
             if !binary { made = FlowFile(path: path, bytes: bytes, patterns: patterns, imports: imports[path] ?? []) }
@@ -124,6 +145,27 @@ final class Project: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return launched[script] ?? [:]
+    }
+
+    /// Files that name `script` (its path, or its folder's last two segments with a
+    /// `python` command) other than `known`: callers the launch analysis did not
+    /// see (they pass some other value, or the bucket in a way decant cannot read).
+    func otherCallers(of script: String, besides known: Set<String>) -> [String] {
+        let folder = (script as NSString).deletingLastPathComponent
+        let tail = folder.split(separator: "/").suffix(2).joined(separator: "/")
+        var needles = [Array(script.utf8)]
+        if !tail.isEmpty { needles.append(Array(tail.utf8)) }
+        var found: [String] = []
+        var buffer: [UInt8] = []
+        for path in files where !known.contains(path) && path != script && !(folder.isEmpty ? false : path.hasPrefix(folder + "/")) {
+            guard case .read(let n) = FileBytes.read(root + "/" + path, maxBytes: maxFileBytes, into: &buffer) else { continue }
+            let named = buffer.withUnsafeBytes { raw in
+                let content = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                return needles.contains { ByteSearch.contains($0, in: content) } && ByteSearch.contains(Array("python".utf8), in: content)
+            }
+            if named { found.append(path) }
+        }
+        return found
     }
 
     // MARK: - Modules

@@ -72,6 +72,12 @@ struct PyArgument: Sendable {
 struct PyParser {
     let view: CodeView
 
+    /// `**`, `//`, `==`, `!=`, `<=`, `>=`, `->`, `:=` as two bytes in one number.
+    private static let twoCharacterOperators: Set<UInt16> = Set(["**", "//", "==", "!=", "<=", ">=", "->", ":="].map { op in
+        let u = Array(op.utf8)
+        return UInt16(u[0]) << 8 | UInt16(u[1])
+    })
+
     private struct Token {
         enum Kind { case name, number, string, op }
         let kind: Kind
@@ -120,10 +126,7 @@ struct PyParser {
             }
             // Two-character operators first.
             if i + 1 < end {
-                let pair = (c, b[i + 1])
-                let two: Set<[UInt8]> = [Array("**".utf8), Array("//".utf8), Array("==".utf8), Array("!=".utf8), Array("<=".utf8),
-                                         Array(">=".utf8), Array("->".utf8), Array(":=".utf8)]
-                if two.contains([pair.0, pair.1]) {
+                if Self.twoCharacterOperators.contains(UInt16(c) << 8 | UInt16(b[i + 1])) {
                     out.append(Token(kind: .op, range: i..<(i + 2)))
                     i += 2
                     continue

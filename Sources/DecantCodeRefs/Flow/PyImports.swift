@@ -22,6 +22,9 @@ enum PyImportScanner {
         var out: [PyImport] = []
         var lastStatementStart = -1
         ByteSearch.forEach(importWord, in: raw) { hit in
+            // A word of its own, followed by a blank (or `(` after `from x import`).
+            guard hit + 6 < raw.count, Byte.isBlank(raw[hit + 6]) || raw[hit + 6] == UInt8(ascii: "("),
+                  hit == 0 || Byte.isBlank(raw[hit - 1]) || raw[hit - 1] == Byte.newline else { return }
             // The statement must start the line (after blanks): `import x` or `from x import y`.
             var lineStart = hit
             while lineStart > 0, raw[lineStart - 1] != Byte.newline { lineStart -= 1 }

@@ -174,12 +174,17 @@ struct PyModule: Sendable {
         var end = line.upperBound
         var i = start
         while i < end {
-            if let s = view.syntax.string(startingAt: i) {
+            let c = b[i]
+            // Only quotes (or a string prefix before one) and brackets can carry the statement on.
+            let maybeString = c == UInt8(ascii: "\"") || c == UInt8(ascii: "'")
+                || (Byte.isLower(c) || Byte.isUpper(c)) && i + 1 < end && (b[i + 1] == UInt8(ascii: "\"") || b[i + 1] == UInt8(ascii: "'")
+                    || (i + 2 < end && (b[i + 2] == UInt8(ascii: "\"") || b[i + 2] == UInt8(ascii: "'"))))
+            if maybeString, let s = view.syntax.string(startingAt: i) {
                 i = max(s.end, i + 1)
                 if i > end { end = text.lineRange(containing: min(i, b.count - 1)).upperBound }
                 continue
             }
-            if let g = view.group(openingAt: i) {
+            if c == UInt8(ascii: "(") || c == UInt8(ascii: "[") || c == Byte.openBrace, let g = view.group(openingAt: i) {
                 let close = view.syntax.groups[g].close
                 i = close + 1
                 if close >= end { end = close >= b.count ? b.count : text.lineRange(containing: close).upperBound }
@@ -355,8 +360,11 @@ struct PyModule: Sendable {
         var out: [Int] = []
         var i = range.lowerBound
         while i < range.upperBound {
-            if let s = view.syntax.string(startingAt: i) { i = max(s.end, i + 1); continue }
-            if let g = view.group(openingAt: i) { i = view.syntax.groups[g].close + 1; continue }
+            let c = b[i]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") || Byte.isLower(c) || Byte.isUpper(c),
+               let s = view.syntax.string(startingAt: i) { i = max(s.end, i + 1); continue }
+            if c == UInt8(ascii: "(") || c == UInt8(ascii: "[") || c == Byte.openBrace,
+               let g = view.group(openingAt: i) { i = view.syntax.groups[g].close + 1; continue }
             if b[i] == byte, !(byte == UInt8(ascii: "=") && ((i + 1 < b.count && b[i + 1] == byte) || (i > 0 && "=!<>".utf8.contains(b[i - 1])))) {
                 out.append(i)
                 if first { return out }

@@ -277,6 +277,14 @@ public enum CodeRewriter {
                 if problem == nil, sites.contains(where: { s in decisions[s.path]?.contains { $0.finding.category == .launch && $0.finding.occurrence.bucketRange.lowerBound == s.offset } != true }) {
                     problem = "a launcher of the script could not be read"
                 }
+                if problem == nil {
+                    let scripts = Set(members.map(\.path))
+                    let launchers = Set(sites.map(\.path))
+                    let others = scripts.sorted().flatMap { project.otherCallers(of: $0, besides: launchers) }
+                    if let other = others.first {
+                        problem = "\(other) also runs the script, and does not pass the source bucket in a way decant can read"
+                    }
+                }
             }
             let launcherText = "\(site.path):\(launch.finding.reference.line)"
             if problem == nil, let m = migration {
