@@ -17,6 +17,46 @@ extension Value {
     }
 }
 
+/// Builds the value of a string literal piece by piece: runs of literal text (with
+/// where they start in the file) and the values of its fields.
+struct TextBuilder {
+    let path: String
+    private var value: Value
+    private var literal: [UInt8] = []
+    private var literalStart: Int
+
+    init(path: String, start: Int, value: Value = .text(.literal("", at: nil))) {
+        self.path = path
+        self.value = value
+        literalStart = start
+    }
+
+    /// A literal byte.
+    mutating func append(_ byte: UInt8) {
+        literal.append(byte)
+    }
+
+    /// A field's value, written `written` in the code; the literal text goes on at `next`.
+    mutating func add(_ field: Value, written: String, next: Int) {
+        flush(next)
+        value = Value.concat(value, field, writtenA: "", writtenB: written)
+    }
+
+    mutating func finished(at end: Int) -> Value {
+        flush(end)
+        return value
+    }
+
+    private mutating func flush(_ next: Int) {
+        if !literal.isEmpty {
+            let text = FlowText.literal(String(decoding: literal, as: UTF8.self), at: Site(path: path, offset: literalStart))
+            value = Value.concat(value, .text(text), writtenA: "", writtenB: "")
+        }
+        literal = []
+        literalStart = next
+    }
+}
+
 /// Evaluates Python expressions of one file to `Value`s: strings and f-strings,
 /// `+`, `.format`, `os.path.join`, `"/".join`, environment lookups with a default,
 /// Airflow `Param(default=…)` and `{{ params.x }}`, bucket handles and their blobs,
@@ -139,23 +179,39 @@ struct Evaluator {
         var function = module.function(containing: offset)
         while let f = function {
             let assigned = module.assignments(of: name, in: f)
-            let before = assigned.filter { module.statements[$0].range.upperBound <= offset }
-            if !before.isEmpty {
-                let values = before.map { assignmentValue($0, name: name) }
-                let places = before.map { "line \(file.line(module.statements[$0].range.lowerBound))" }
-                return Value.either(values, name: name, places: places)
-                    .tagged("\(name), \(file.location(module.statements[before[0]].range.lowerBound))", via: .local)
-            }
+            if let value = reaching(name, assigned, before: offset, via: .local) { return value }
             if !assigned.isEmpty { return .unknown(name) }
             if let parameter = module.functions[f].parameters.first(where: { $0.name == name }) {
                 return self.parameter(parameter, of: f)
             }
             function = module.functions[f].parent
         }
+        // Module-level code runs in order: the assignments before the use.
+        if module.function(containing: offset) == nil,
+           let value = reaching(name, module.assignments(of: name, in: nil), before: offset, via: .constant) {
+            return value
+        }
         var limited = false
         let value = project.moduleValue(name, in: file.path, visiting: visiting, limited: &limited)
         hitLimit = hitLimit || limited
         return value
+    }
+
+    /// What `name` holds at `offset` from the assignments of its scope that run
+    /// before it: the last one, and the earlier ones while that one sits in a branch
+    /// (it may not run). Nil when none comes before.
+    mutating func reaching(_ name: String, _ assigned: [Int], before offset: Int, via: CodeReference.Via) -> Value? {
+        let before = assigned.filter { module.statements[$0].range.upperBound <= offset }
+        guard !before.isEmpty else { return nil }
+        var reach: [Int] = []
+        for index in before.reversed() {
+            reach.insert(index, at: 0)
+            if !module.statements[index].inBranch { break }
+        }
+        let values = reach.map { assignmentValue($0, name: name) }
+        let places = reach.map { "line \(file.line(module.statements[$0].range.lowerBound))" }
+        return Value.either(values, name: name, places: places)
+            .tagged("\(name), \(file.location(module.statements[reach[reach.count - 1]].range.lowerBound))", via: via)
     }
 
     /// The value statement `index` gives `name`.
@@ -183,6 +239,8 @@ struct Evaluator {
         guard depth < 30 else { hitLimit = true; return .unknown(p.name) }
         for call in callSites(of: function.name) {
             guard let argument = argument(p, in: call.group) else { continue }
+            // A recursive call passing the parameter on adds nothing.
+            if function.body.contains(call.offset), bytes.string(argument) == p.name { continue }
             let value = evaluate(range: argument)
             values.append(value.tagged("\(p.name) of \(function.name), \(file.location(call.offset))", via: .parameter))
             places.append(file.location(call.offset))
@@ -332,28 +390,16 @@ struct Evaluator {
     mutating func format(_ receiver: PyNode, _ arguments: [PyArgument]) -> Value {
         guard case .string(let spans, _) = receiver, spans.count == 1, let span = spans.first else { return .unknown(written(receiver)) }
         let b = bytes
-        var value = Value.text(.literal("", at: nil))
-        var literal: [UInt8] = []
-        var literalStart = span.contentStart
+        var text = TextBuilder(path: file.path, start: span.contentStart)
         var auto = 0
         let positional = arguments.filter { $0.keyword == nil && !$0.star }.map(\.value)
-        func flush(_ at: Int) {
-            if !literal.isEmpty {
-                value = Value.concat(value, .text(.literal(String(decoding: literal, as: UTF8.self), at: Site(path: file.path, offset: literalStart))),
-                                     writtenA: "", writtenB: "")
-            }
-            literal = []
-            literalStart = at
-        }
         var i = span.contentStart
         while i < span.contentEnd {
             let c = b[i]
-            if c == Byte.openBrace, i + 1 < span.contentEnd, b[i + 1] == Byte.openBrace { literal.append(c); i += 2; continue }
-            if c == Byte.closeBrace, i + 1 < span.contentEnd, b[i + 1] == Byte.closeBrace { literal.append(c); i += 2; continue }
+            if c == Byte.openBrace || c == Byte.closeBrace, i + 1 < span.contentEnd, b[i + 1] == c { text.append(c); i += 2; continue }
             if c == Byte.openBrace {
                 var close = i + 1
                 while close < span.contentEnd, b[close] != Byte.closeBrace { close += 1 }
-                flush(close + 1)
                 var field = b.string((i + 1)..<close)
                 if let cut = field.firstIndex(where: { $0 == ":" || $0 == "!" }) { field = String(field[..<cut]) }
                 let argument: PyNode?
@@ -365,16 +411,14 @@ struct Evaluator {
                 } else {
                     argument = arguments.first { $0.keyword == field }?.value
                 }
-                let v = argument.map { evaluate($0) } ?? .unknown(field)
-                value = Value.concat(value, v, writtenA: "", writtenB: "{" + (argument.map(written) ?? field) + "}")
+                text.add(argument.map { evaluate($0) } ?? .unknown(field), written: "{" + (argument.map(written) ?? field) + "}", next: close + 1)
                 i = close + 1
                 continue
             }
-            literal.append(c)
+            text.append(c)
             i += 1
         }
-        flush(i)
-        return value
+        return text.finished(at: i)
     }
 
     // MARK: - Strings
@@ -392,47 +436,32 @@ struct Evaluator {
             value = .bucket(bucket, scheme: probe != i)
             i = o.bucketRange.upperBound
         }
-        var literal: [UInt8] = []
-        var literalStart = i
-        func flush(_ at: Int) {
-            if !literal.isEmpty {
-                value = Value.concat(value, .text(.literal(String(decoding: literal, as: UTF8.self), at: Site(path: file.path, offset: literalStart))),
-                                     writtenA: "", writtenB: "")
-            }
-            literal = []
-            literalStart = at
-        }
+        var text = TextBuilder(path: file.path, start: i, value: value)
         let params = span.formatted || !b[span.contentStart..<span.contentEnd].contains(Byte.openBrace) ? [] : airflowParams()
         while i < span.contentEnd {
             let c = b[i]
             if span.formatted {
-                if c == Byte.openBrace, i + 1 < span.contentEnd, b[i + 1] == Byte.openBrace { literal.append(c); i += 2; continue }
-                if c == Byte.closeBrace, i + 1 < span.contentEnd, b[i + 1] == Byte.closeBrace { literal.append(c); i += 2; continue }
+                if c == Byte.openBrace || c == Byte.closeBrace, i + 1 < span.contentEnd, b[i + 1] == c { text.append(c); i += 2; continue }
                 if c == Byte.openBrace, let close = fieldEnd(from: i, limit: span.contentEnd) {
-                    flush(close + 1)
                     var expression = (i + 1)..<close
                     if let cut = module.topLevel(UInt8(ascii: "!"), in: expression) ?? module.topLevel(UInt8(ascii: ":"), in: expression) {
                         expression = expression.lowerBound..<cut
                     }
-                    let v = evaluate(range: expression)
-                    value = Value.concat(value, v, writtenA: "", writtenB: b.string(expression).trimmingBlanks())
+                    text.add(evaluate(range: expression), written: b.string(expression).trimmingBlanks(), next: close + 1)
                     i = close + 1
                     continue
                 }
             } else if !params.isEmpty, c == Byte.openBrace, i + 1 < span.contentEnd, b[i + 1] == Byte.openBrace,
                       let (name, end) = paramsTemplate(at: i, limit: span.contentEnd), let v = params.first(where: { $0.key == name })?.value {
-                flush(end)
-                value = Value.concat(value, v.tagged("params.\(name), \(file.location(i))", via: .parameter),
-                                     writtenA: "", writtenB: "{{ params.\(name) }}")
+                text.add(v.tagged("params.\(name), \(file.location(i))", via: .parameter), written: "{{ params.\(name) }}", next: end)
                 i = end
                 continue
             }
-            if c == UInt8(ascii: "\\"), i + 1 < span.contentEnd { literal.append(b[i + 1]); i += 2; continue }
-            literal.append(c)
+            if c == UInt8(ascii: "\\"), i + 1 < span.contentEnd { text.append(b[i + 1]); i += 2; continue }
+            text.append(c)
             i += 1
         }
-        flush(i)
-        return value
+        return text.finished(at: i)
     }
 
     /// The `}` closing the f-string field opened at `open`.

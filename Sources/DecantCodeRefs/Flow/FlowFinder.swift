@@ -139,15 +139,17 @@ struct FlowFinder {
     mutating func references(lexical: Set<String>, lexicalStarts: [Int]) -> [Occurrence] {
         var out: [Occurrence] = []
         var done = Set<Int>()
-        func covered(_ range: Range<Int>) -> Bool { lexicalStarts.contains { range.contains($0) } }
+        /// The references of the use at `offset`, once per expression, unless read in place already.
+        func emit(at offset: Int) {
+            guard let (expression, statement) = maximalExpression(at: offset), !done.contains(expression.range.lowerBound),
+                  !lexicalStarts.contains(where: expression.range.contains),
+                  let found = terminal(expression, statement: statement) else { return }
+            done.insert(expression.range.lowerBound)
+            out += found
+        }
         for binding in bindings(lexical: lexical) {
             for use in ByteSearch.identifierOffsets(of: Array(binding.name.utf8), in: bytes, range: binding.scope) where isRead(use, binding.name) {
-                guard let (expression, statement) = maximalExpression(at: use), !done.contains(expression.range.lowerBound),
-                      !covered(expression.range) else { continue }
-                if let found = terminal(expression, statement: statement) {
-                    done.insert(expression.range.lowerBound)
-                    out += found
-                }
+                emit(at: use)
             }
         }
         // Modules imported whole: `settings.SNAPSHOT_ROOT`, `helpers.PATH`.
@@ -158,13 +160,7 @@ struct FlowFinder {
                 let dot = at + alias.utf8.count
                 guard dot < bytes.count, bytes[dot] == UInt8(ascii: "."), let name = bytes.identifier(startingAt: dot + 1) else { continue }
                 var limited = false
-                guard worthFollowing(project.moduleValue(bytes.string(name), in: target, visiting: [], limited: &limited)),
-                      let (expression, statement) = maximalExpression(at: at), !done.contains(expression.range.lowerBound),
-                      !covered(expression.range) else { continue }
-                if let found = terminal(expression, statement: statement) {
-                    done.insert(expression.range.lowerBound)
-                    out += found
-                }
+                if worthFollowing(project.moduleValue(bytes.string(name), in: target, visiting: [], limited: &limited)) { emit(at: at) }
             }
         }
         // argparse options a launcher gives the bucket: `args.bucket`.
@@ -173,25 +169,14 @@ struct FlowFinder {
             let dest = String(key.dropFirst(5))
             for at in ByteSearch.identifierOffsets(of: Array(dest.utf8), in: bytes) {
                 guard at > 0, bytes[at - 1] == UInt8(ascii: "."), let base = bytes.identifier(endingAt: at - 1),
-                      evaluator.parsesArguments(bytes.string(base), at: base.lowerBound), isRead(base.lowerBound, bytes.string(base)),
-                      let (expression, statement) = maximalExpression(at: base.lowerBound), !done.contains(expression.range.lowerBound),
-                      !covered(expression.range) else { continue }
-                if let found = terminal(expression, statement: statement) {
-                    done.insert(expression.range.lowerBound)
-                    out += found
-                }
+                      evaluator.parsesArguments(bytes.string(base), at: base.lowerBound), isRead(base.lowerBound, bytes.string(base)) else { continue }
+                emit(at: base.lowerBound)
             }
         }
         // `{{ params.x }}` in templates.
         if !evaluator.airflowParams().isEmpty {
             for use in ByteSearch.offsets(of: Array("params".utf8), in: bytes) {
-                guard let s = file.view.syntax.string(containing: use), !s.formatted,
-                      let (expression, statement) = maximalExpression(at: use), !done.contains(expression.range.lowerBound),
-                      !covered(expression.range) else { continue }
-                if let found = terminal(expression, statement: statement) {
-                    done.insert(expression.range.lowerBound)
-                    out += found
-                }
+                if let s = file.view.syntax.string(containing: use), !s.formatted { emit(at: use) }
             }
         }
         return out

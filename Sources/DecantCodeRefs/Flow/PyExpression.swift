@@ -249,23 +249,17 @@ struct PyParser {
             return left
         }
 
-        mutating func arithmetic() -> PyNode {
-            var left = term()
-            while let t = peek(), t.kind == .op, text(t) == "+" || text(t) == "-" {
-                let op = text(t)
-                index += 1
-                let right = term()
-                left = .binary(op, left, right, left.range.lowerBound..<right.range.upperBound)
-            }
-            return left
-        }
+        mutating func arithmetic() -> PyNode { binary(["+", "-"]) { $0.term() } }
 
-        mutating func term() -> PyNode {
-            var left = factor()
-            while let t = peek(), t.kind == .op, ["*", "/", "%", "//", "@"].contains(text(t)) {
+        mutating func term() -> PyNode { binary(["*", "/", "%", "//", "@"]) { $0.factor() } }
+
+        /// `operand (op operand)*`, left-associative, for one precedence level.
+        mutating func binary(_ operators: Set<String>, _ operand: (inout State) -> PyNode) -> PyNode {
+            var left = operand(&self)
+            while let t = peek(), t.kind == .op, operators.contains(text(t)) {
                 let op = text(t)
                 index += 1
-                let right = factor()
+                let right = operand(&self)
                 left = .binary(op, left, right, left.range.lowerBound..<right.range.upperBound)
             }
             return left
