@@ -43,7 +43,9 @@ let package = Package(
                           path: "Sources/DecantBench"),
 
         // Real fakes and helpers shared by the tests.
-        .target(name: "TestSupport", dependencies: ["DecantCore", "DecantStorage", "CCrypto"], path: "Sources/TestSupport"),
+        // Its `Fixtures` hold the platform code tree the code-refs and analysis tests share.
+        .target(name: "TestSupport", dependencies: ["DecantCore", "DecantStorage", "CCrypto"], path: "Sources/TestSupport",
+                resources: [.copy("Fixtures")]),
         // A child process for the local store's crash and multi-process tests.
         .executableTarget(name: "decant-store-torture", dependencies: ["DecantStorage", "DecantCore"],
                           path: "Sources/StoreTorture"),
@@ -53,11 +55,9 @@ let package = Package(
         .testTarget(name: "DecantPlanFileTests", dependencies: ["DecantPlanFile", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DecantStorageTests", dependencies: ["DecantStorage", "TestSupport", "decant-store-torture"]),
-        .testTarget(name: "DecantCodeRefsTests", dependencies: ["DecantCodeRefs", "TestSupport"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DecantCodeRefsTests", dependencies: ["DecantCodeRefs", "TestSupport"]),
         .testTarget(name: "DecantStateTests", dependencies: ["DecantState", "TestSupport"]),
-        .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DecantEngineTests", dependencies: ["DecantEngine", "DecantRender", "TestSupport"]),
         .testTarget(name: "DecantRenderTests", dependencies: ["DecantRender", "TestSupport"], exclude: ["Golden"]),
         // `decant` itself, built for the tests that run it as a child process and kill it.
         .testTarget(name: "DecantCLITests", dependencies: ["DecantCLI", "DecantCore", "DecantStorage", "DecantState", "TestSupport", "decant"]),

@@ -4,8 +4,8 @@ import DecantEngine
 import DecantPlanFile
 import Foundation
 
-/// The code side of planning: scan the code root for references to the source
-/// bucket and plan the rewrites, when the plan has a `code:` section.
+/// The code side of planning, wired: resolve `code.root` and the other environments'
+/// buckets, then let `CodeSurvey` (DecantEngine) scan and plan the rewrites.
 enum CodeStep {
     static func findings(_ plan: Plan, workspace: Workspace) async throws -> CodeFindings? {
         guard let code = plan.code else { return nil }
@@ -14,12 +14,7 @@ enum CodeStep {
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CommandError("code.root \(code.root) (\(root)) is not a folder")
         }
-        let options = CodeScanOptions(code: code, root: root, environment: plan.environment,
-                                      otherEnvironmentBuckets: otherEnvironmentBuckets(plan, workspace: workspace))
-        let scan = try await CodeScanner.scan(options, migrations: plan.migrations)
-        let rewrites = try CodeRewriter.plan(scan, plan: plan, root: root)
-        return CodeFindings(filesScanned: scan.filesScanned, references: scan.references + scan.unresolved,
-                            edits: rewrites.edits, unrewritable: rewrites.unrewritable)
+        return try await CodeSurvey.findings(plan, root: root, otherEnvironmentBuckets: otherEnvironmentBuckets(plan, workspace: workspace))
     }
 
     /// The literal source bucket of every other environment, so that a hard-coded

@@ -15,6 +15,10 @@ public enum CodeFiles {
     /// `CodeRefsError.fileChanged` naming the file.
     public static func apply(_ edit: CodeEdit, root: String) throws {
         let url = try resolve(edit.path, root: root)
+        var info = stat()
+        if lstat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            throw CodeRefsError.linkedFile(path: edit.path, target: FileWalker.linkTarget(url.path))
+        }
         let current: Data
         do {
             current = try Data(contentsOf: url)

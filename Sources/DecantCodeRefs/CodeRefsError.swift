@@ -11,6 +11,8 @@ public enum CodeRefsError: LocalizedError, Equatable, Sendable {
     case unsafePath(String)
     case writeFailed(path: String, reason: String)
     case readFailed(path: String, reason: String)
+    /// The file is a symbolic link: decant writes only files of its own under the root.
+    case linkedFile(path: String, target: String)
 
     public var errorDescription: String? {
         switch self {
@@ -28,6 +30,8 @@ public enum CodeRefsError: LocalizedError, Equatable, Sendable {
             return "could not write \(path): \(reason)"
         case .readFailed(let path, let reason):
             return "could not read \(path): \(reason)"
+        case .linkedFile(let path, let target):
+            return "refusing to write \(path): it is a link to \(target); edit that file where it lives"
         }
     }
 }

@@ -18,18 +18,29 @@ public struct CodeScan: Hashable, Sendable, Codable {
     /// (`gs://data-bucket-stg/link_artists/` scanned for dev). They gate nothing
     /// here; the scan of that environment resolves them.
     public var otherEnvironments: [CodeReference]
+    /// Paths alone that start with a folder of the analysed bucket (`mentionFolders`),
+    /// under a path keyword of a call naming no bucket: uses of that folder for the
+    /// analysis. They gate nothing and are never rewritten.
+    public var mentions: [CodeReference] = []
     /// Where the source bucket's constants (and file-local aliases of it) are defined.
     public var definitions: [ConstantDefinition]
     public var filesScanned: Int
     public var bytesScanned: Int
-    /// Files not read, with the reason (binary, too large, unreadable).
+    /// Files not read under their own path, with the reason (binary, too large,
+    /// unreadable, a link scanned by its real path or not followed).
     public var skipped: [SkippedFile]
+    /// Files reached through a symbolic link out of the code root: scanned (their
+    /// references count) but never rewritten.
+    public var outsideRoot: [LinkedFile]
     /// Files left out by `.gitignore` rules.
     public var filesIgnored: Int
+    /// The project the names were resolved in, for the rewriter (neither encoded nor compared).
+    var project = ProjectHandle(project: nil)
 
     public init(options: CodeScanOptions, references: [CodeReference] = [], unresolved: [CodeReference] = [],
                 otherEnvironments: [CodeReference] = [], definitions: [ConstantDefinition] = [],
-                filesScanned: Int = 0, bytesScanned: Int = 0, skipped: [SkippedFile] = [], filesIgnored: Int = 0) {
+                filesScanned: Int = 0, bytesScanned: Int = 0, skipped: [SkippedFile] = [], outsideRoot: [LinkedFile] = [],
+                filesIgnored: Int = 0) {
         self.options = options
         self.references = references
         self.unresolved = unresolved
@@ -38,6 +49,7 @@ public struct CodeScan: Hashable, Sendable, Codable {
         self.filesScanned = filesScanned
         self.bytesScanned = bytesScanned
         self.skipped = skipped
+        self.outsideRoot = outsideRoot
         self.filesIgnored = filesIgnored
     }
 
@@ -51,33 +63,6 @@ public struct CodeScan: Hashable, Sendable, Codable {
     /// The references that keep `migration`'s source from being deleted.
     public func references(to migration: String) -> [CodeReference] {
         references.filter { $0.migration == migration }
-    }
-}
-
-/// A file the scan did not read.
-public struct SkippedFile: Hashable, Sendable, Codable, CustomStringConvertible {
-    public enum Reason: Hashable, Sendable, Codable {
-        /// A NUL byte in the first 8 KiB.
-        case binary
-        /// Larger than `maxFileBytes`.
-        case tooLarge(bytes: Int)
-        case unreadable(String)
-    }
-
-    public var path: String
-    public var reason: Reason
-
-    public init(path: String, reason: Reason) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String {
-        switch reason {
-        case .binary: return "\(path): binary"
-        case .tooLarge(let bytes): return "\(path): too large (\(bytes) bytes)"
-        case .unreadable(let why): return "\(path): unreadable (\(why))"
-        }
     }
 }
 

@@ -22,6 +22,16 @@ public struct CodeScanOptions: Hashable, Sendable, Codable {
 
     public static let defaultMaxFileBytes = 2 * 1024 * 1024
 
+    /// Environment names teams use besides the declared ones: a source bucket's name
+    /// with one of them in its environment's place is that environment's bucket.
+    public static let usualEnvironments = ["dev", "test", "qa", "uat", "int", "stg", "staging", "preprod", "ehp", "prod", "production",
+                                           "sandbox", "local"]
+
+    /// Folders of the analysed bucket (`elementary_reports`): a path-only string in
+    /// code that starts with one of them, under a path keyword of a call that names
+    /// no bucket, is a mention of that folder (analysis only; never rewritten).
+    public var mentionFolders: [String] = []
+
     public init(root: String, include: [String] = [], exclude: [String] = [], sourceRefs: [String],
                 environment: String, otherEnvironmentBuckets: [String: String] = [:],
                 maxFileBytes: Int = CodeScanOptions.defaultMaxFileBytes) {

@@ -50,9 +50,16 @@ struct JSONAnalysis: Encodable {
         var direction: String
         var bucket: String
         var objectPath: String
+        /// literal, constant, imported, local, parameter, launcher, mention.
+        var via: String?
+        var through: String?
+        var launcher: String?
+        var note: String?
+        var reason: String?
         init(_ r: CodeReference) {
             path = r.path; line = r.line; column = r.column; form = r.form.rawValue; direction = r.direction.rawValue
             bucket = r.bucketText; objectPath = r.objectPath
+            via = r.via?.rawValue; through = r.through; launcher = r.launcher; note = r.note; reason = r.unrewritableReason
         }
     }
     struct Shared: Encodable { var path: String; var otherFolders: [String] }
@@ -72,6 +79,7 @@ struct JSONAnalysis: Encodable {
         var writers: [String]
         var readers: [String]
         var mentions: [String]
+        var launchers: [String]
         var references: [Reference]
         var isolation: Isolation
         var externalWriter: Bool
@@ -99,7 +107,7 @@ struct JSONAnalysis: Encodable {
             let s = f.temperature.suggestedStorage
             return Folder(
                 path: f.path, directObjectsOnly: f.directObjectsOnly, stats: Stats(f.stats), temperature: f.temperature.rawValue,
-                writers: f.writers, readers: f.readers, mentions: f.mentions, references: f.references.map(Reference.init),
+                writers: f.writers, readers: f.readers, mentions: f.mentions, launchers: f.launchers, references: f.references.map(Reference.init),
                 isolation: Isolation(level: f.isolation.rawValue, consumers: f.consumers,
                                      sharedFiles: f.sharedFiles.map { Shared(path: $0.path, otherFolders: $0.otherFolders) }),
                 externalWriter: f.externalWriter, externalReader: f.externalReader, tier: f.tier.rawValue, tierTitle: f.tier.title,

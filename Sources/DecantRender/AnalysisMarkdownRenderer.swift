@@ -7,6 +7,21 @@ import Foundation
 public struct AnalysisMarkdownRenderer: Sendable {
     public init() {}
 
+    private func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") }
+
+    /// How decant followed the bucket to a reference, in words.
+    static func how(_ r: CodeReference) -> String {
+        switch r.via ?? .literal {
+        case .literal: return r.form == .templated ? "templated" : "literal"
+        case .constant: return "constant"
+        case .imported: return "constant via import"
+        case .local: return "local variable"
+        case .parameter: return "parameter"
+        case .launcher: return "launcher" + (r.launcher.map { " \($0)" } ?? "")
+        case .mention: return "mention"
+        }
+    }
+
     public func render(_ a: BucketAnalysis) -> String {
         var out: [String] = []
         out.append("# Bucket Subfolders Analysis by Use Case: `\(a.bucket)`")
@@ -57,11 +72,16 @@ public struct AnalysisMarkdownRenderer: Sendable {
                     : f.writers.contains(file) ? "PUSH" : f.readers.contains(file) ? "PULL" : "MENTIONS"
                 out.append("- **\(role)**: `\(file)`")
                 for r in f.references where r.path == file {
-                    out.append("  - line \(r.line) (\(r.direction.rawValue), \(r.form.rawValue)): `\(code(r.objectPath))`"
-                               + (isOtherBucket(r, a) ? " in `\(r.bucketText)`" : ""))
+                    out.append("  - `\(r.location)` (\(r.direction.rawValue), \(Self.how(r))): `\(code(r.objectPath))`"
+                               + (isOtherBucket(r, a) ? " in `\(r.bucketText)`" : "")
+                               + (r.through.map { ", through \(escape($0))" } ?? "")
+                               + (r.note.map { "; ⚠️ \(escape($0))" } ?? ""))
                 }
             }
             if f.files.isEmpty { out.append("- **PUSH / PULL**: no code names it") }
+            if !f.launchers.isEmpty {
+                out.append("- **Launchers**: " + f.launchers.map { "`\($0)`" }.joined(separator: ", ") + " (run a job script with the bucket)")
+            }
             out.append("- **Isolation**: \(f.isolation.rawValue), \(f.consumers.count) consumer(s)"
                        + (f.sharedFiles.isEmpty ? "" : ", \(f.sharedFiles.count) shared file(s)"))
             out.append("- **Priority**: \(f.tier.title)")
@@ -102,12 +122,14 @@ public struct AnalysisMarkdownRenderer: Sendable {
         }
         if !a.unresolved.isEmpty {
             out.append("")
-            out.append("## References Without a Usable Path")
+            out.append("## References Decant Could Not Place")
             out.append("")
-            out.append("They name the bucket, but not which folder: look at them by hand.")
+            out.append("They name the bucket, but not which folder (a plan holds every deletion out of the bucket "
+                       + "until they are resolved or acknowledged in `code.acknowledged`): look at them by hand.")
             out.append("")
             for r in a.unresolved {
-                out.append("- `\(r.location)`: \(r.unrewritableReason ?? "no object path")")
+                out.append("- `\(r.location)` (\(Self.how(r))): \(r.unrewritableReason ?? "no object path")"
+                           + (r.through.map { ", through \(escape($0))" } ?? ""))
             }
         }
 

@@ -86,6 +86,8 @@ struct JSONPlan: Encodable {
         var dataMovement: String
         var references: [Reference]
         var cost: CostJSON?
+        /// The references keep the sources (cleanup deletes them otherwise).
+        var referencesHold: Bool
         struct Kept: Encodable { var reason: String; var objects: Int; var bytes: Int64; var eligibleFrom: Date? }
     }
     struct Mapping: Encodable { var source: String; var target: String; var size: Int64 }
@@ -98,9 +100,14 @@ struct JSONPlan: Encodable {
         var migration: String?
         var excerpt: String
         var unrewritableReason: String?
+        var bucket: String?
+        var via: String?
+        var through: String?
+        var note: String?
         init(_ r: CodeReference) {
             path = r.path; line = r.line; column = r.column; direction = r.direction.rawValue; form = r.form.rawValue
             migration = r.migration; excerpt = r.excerpt; unrewritableReason = r.unrewritableReason
+            bucket = r.bucket; via = r.via?.rawValue; through = r.through; note = r.note
         }
     }
     struct Code: Encodable {
@@ -109,6 +116,14 @@ struct JSONPlan: Encodable {
         var unrewritable: [Reference]
         var unmanaged: [Reference]
         var referencesOverridden: Bool
+        /// Each holds every deletion out of its bucket.
+        var unplaced: [Reference]
+        var acknowledged: [Acknowledged]
+        var skipped: [Skipped]
+        var outsideRoot: [Link]
+        struct Acknowledged: Encodable { var reference: Reference; var contains: String; var reason: String }
+        struct Skipped: Encodable { var path: String; var reason: String }
+        struct Link: Encodable { var path: String; var target: String }
         struct Edit: Encodable { var path: String; var beforeSha256: String; var afterSha256: String; var migrations: [String]; var patch: String }
     }
     struct Leftover: Encodable { var bucket: String; var prefix: String; var objects: Int; var bytes: Int64 }
@@ -164,13 +179,17 @@ struct JSONPlan: Encodable {
                 samples: m.samples.map { Mapping(source: $0.source, target: $0.target, size: $0.size) },
                 conflictSamples: m.conflictSamples.map { Mapping(source: $0.source, target: $0.target, size: $0.size) },
                 dataMovement: Format.movement(m.movement), references: m.references.map(Reference.init),
-                cost: m.cost.map { CostJSON(cost: $0) })
+                cost: m.cost.map { CostJSON(cost: $0) }, referencesHold: m.referencesHold)
         }
         code = plan.code.map { c in
             Code(filesScanned: c.filesScanned,
                  edits: c.edits.map { .init(path: $0.path, beforeSha256: $0.beforeHash, afterSha256: $0.afterHash, migrations: $0.migrations, patch: $0.patch) },
                  unrewritable: c.unrewritable.map(Reference.init), unmanaged: c.unmanaged.map(Reference.init),
-                 referencesOverridden: c.referencesOverridden)
+                 referencesOverridden: c.referencesOverridden, unplaced: c.unplaced.map(Reference.init),
+                 acknowledged: c.acknowledged.map { .init(reference: Reference($0.reference), contains: $0.acknowledgement.contains,
+                                                          reason: $0.acknowledgement.reason) },
+                 skipped: c.skipped.map { .init(path: $0.path, reason: $0.reason.text) },
+                 outsideRoot: c.outsideRoot.map { .init(path: $0.path, target: $0.target) })
         }
         leftovers = plan.leftovers.flatMap { $0.note == nil ? $0.entries.map { Leftover(bucket: $0.bucket, prefix: $0.prefix, objects: $0.tally.objects, bytes: $0.tally.bytes) } : nil }
         rollback = plan.rollback.map { RollbackJSON($0, hasChanges: plan.hasChanges) }

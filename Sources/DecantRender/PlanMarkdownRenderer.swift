@@ -70,8 +70,33 @@ public struct PlanMarkdownRenderer: Sendable {
 
         if let code = plan.code {
             out.append("")
-            out.append("#### Code (\(Format.count(code.filesScanned)) files scanned)")
+            out.append("#### Code (\(Format.count(code.filesScanned)) files scanned\(PlanTextRenderer.skippedSummary(code)))")
             if code.referencesOverridden { out.append("") ; out.append("**`--allow-references`: sources are deleted although code still names them.**") }
+            if !code.outsideRoot.isEmpty || code.skipped.contains(where: { $0.reason.kind != "binary" }) {
+                out.append("")
+                for link in code.outsideRoot {
+                    out.append("- `\(link.path)` is a link to `\(link.target)`, outside code.root: scanned, never rewritten")
+                }
+                for skipped in code.skipped where skipped.reason.kind != "binary" {
+                    out.append("- skipped `\(skipped.path)`: \(escape(skipped.reason.text))")
+                }
+            }
+            if !code.unplaced.isEmpty {
+                out.append("")
+                out.append("**References decant cannot place** (each holds every deletion out of its bucket until resolved or acknowledged in `code.acknowledged`):")
+                out.append("")
+                for r in code.unplaced {
+                    out.append("- `\(r.location)` `\(escape(r.excerpt))`: \(escape(r.unrewritableReason ?? "no path"))")
+                }
+            }
+            if !code.acknowledged.isEmpty {
+                out.append("")
+                out.append("Acknowledged (hold nothing):")
+                out.append("")
+                for a in code.acknowledged {
+                    out.append("- `\(a.reference.location)` `\(escape(a.reference.excerpt))`: \(escape(a.acknowledgement.reason))")
+                }
+            }
             if code.edits.isEmpty { out.append(""); out.append("No code change.") }
             for edit in code.edits {
                 out.append("")

@@ -120,21 +120,39 @@ public struct PlanTextRenderer: Sendable {
         }
         for w in m.warnings { out.append("      warning: \(w)") }
         if !m.references.isEmpty {
-            let reads = m.references.filter { $0.direction == .read }.count
-            let writes = m.references.filter { $0.direction == .write }.count
-            out.append("      code references: \(m.references.count) (\(writes) write, \(reads) read, \(m.references.count - reads - writes) unknown)")
-            for r in m.references.prefix(10) {
+            let count = { (d: CodeReference.Direction) in m.references.filter { $0.direction == d }.count }
+            out.append("      code references: \(m.references.count) (\(count(.write)) write, \(count(.read)) read, "
+                + "\(count(.both)) both, \(count(.unknown)) unknown)" + (m.referencesHold ? ", each holding the deletion" : ""))
+            // Every reference that holds a deletion is listed; the others up to ten.
+            let shown = m.referencesHold ? m.references : Array(m.references.prefix(10))
+            for r in shown {
                 out.append("        \(r.location)  \(r.direction.rawValue)  \(r.form.rawValue)  \(r.excerpt.truncated(80))")
             }
-            if m.references.count > 10 { out.append("        … \(m.references.count - 10) more (--format json lists all)") }
+            if shown.count < m.references.count { out.append("        … \(m.references.count - shown.count) more (--format json lists all)") }
         }
         return out
     }
 
     func renderCode(_ code: CodePlan, _ st: Style) -> [String] {
         var out: [String] = [""]
-        out.append(st.bold("Code") + " (\(Format.count(code.filesScanned)) files scanned)")
+        out.append(st.bold("Code") + " (\(Format.count(code.filesScanned)) files scanned\(Self.skippedSummary(code)))")
         if code.referencesOverridden { out.append("  " + st.red("--allow-references: sources are deleted although code still names them")) }
+        for link in code.outsideRoot {
+            out.append("  \(link.path) is a link to \(link.target), outside code.root: scanned, never rewritten")
+        }
+        for skipped in code.skipped where skipped.reason.kind != "binary" {
+            out.append("  skipped \(skipped)")
+        }
+        if !code.unplaced.isEmpty {
+            out.append("  \(st.symbol("!")) references decant cannot place (each holds every deletion out of its bucket "
+                + "until resolved or acknowledged in code.acknowledged):")
+            for r in code.unplaced {
+                out.append("      \(r.location)  \(r.bucket ?? r.bucketText)  \(r.excerpt.truncated(80))  (\(r.unrewritableReason ?? "no path"))")
+            }
+        }
+        for a in code.acknowledged {
+            out.append("  acknowledged \(a.reference.location)  \(a.reference.excerpt.truncated(60))  (\(a.acknowledgement.reason))")
+        }
         for edit in code.edits {
             out.append("  \(st.symbol("~")) \(edit.path)")
             var lines = edit.patch.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -160,8 +178,16 @@ public struct PlanTextRenderer: Sendable {
             for r in code.unmanaged.prefix(10) { out.append("      \(r.location)  \(r.bucketText)/\(r.objectPath)") }
             if code.unmanaged.count > 10 { out.append("      … \(code.unmanaged.count - 10) more") }
         }
-        if code.edits.isEmpty, code.unrewritable.isEmpty, code.unmanaged.isEmpty { out.append("  no code change") }
+        if code.edits.isEmpty, code.unrewritable.isEmpty, code.unmanaged.isEmpty, code.unplaced.isEmpty { out.append("  no code change") }
         return out
+    }
+
+    /// `; 3 skipped: 2 binary, 1 broken link`, or nothing.
+    static func skippedSummary(_ code: CodePlan) -> String {
+        guard !code.skipped.isEmpty else { return "" }
+        var counts: [String: Int] = [:]
+        for s in code.skipped { counts[s.reason.kind, default: 0] += 1 }
+        return "; \(code.skipped.count) skipped: " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
     }
 
     func renderLeftovers(_ report: LeftoverReport, _ st: Style) -> [String] {

@@ -39,7 +39,17 @@ import Testing
         // The variable the path is assigned to, and where it is used next.
         ("a.py", "PATH = f\"gs://{DATA_GCS_BUCKET_NAME}/historization/x/\"\n\ndef f(df):\n    df.to_csv(f\"{PATH}/a.csv\")\n", .write),
         ("a.py", "p = f\"gs://{DATA_GCS_BUCKET_NAME}/historization/x.json\"\nblob = storage.Blob.from_string(p)\nblob.upload_from_string('{}')\n", .write),
-        ("a.py", "PATH = f\"gs://{DATA_GCS_BUCKET_NAME}/historization/x/\"\na = pd.read_csv(PATH)\npd.DataFrame().to_csv(PATH)\n", .unknown),
+        ("a.py", "PATH = f\"gs://{DATA_GCS_BUCKET_NAME}/historization/x/\"\na = pd.read_csv(PATH)\npd.DataFrame().to_csv(PATH)\n", .both),
+        // A module-level name through the whole file, and a dict entry through its subscripts.
+        ("a.py", "PATH = f\"gs://{DATA_GCS_BUCKET_NAME}/historization/x/\"\n" + String(repeating: "x = 1\n", count: 120)
+            + "pd.DataFrame().to_csv(PATH)\n", .write),
+        ("a.py", "CFG = {\"IN\": f\"gs://{DATA_GCS_BUCKET_NAME}/historization/x/\", \"OUT\": \"y\"}\n"
+            + "pd.read_csv(CFG[\"IN\"])\npd.DataFrame().to_csv(CFG[\"OUT\"])\n", .read),
+        // Deleting, cleaning up, creating, generating, rendering are writes.
+        ("a.py", #"op = GCSDeleteObjectsOperator(task_id="t", bucket_name=DATA_GCS_BUCKET_NAME, prefix="historization/x/")"#, .write),
+        ("a.sh", "gsutil -m rm -r gs://data-bucket-dev/historization/x/", .write),
+        ("a.py", #"op = PythonOperator(task_id="t", python_callable=render_report, op_args=[f"gs://{DATA_GCS_BUCKET_NAME}/historization/x/"])"#, .write),
+        ("a.py", #"op = BigQueryCreateExternalTableOperator(task_id="t", bucket=DATA_GCS_BUCKET_NAME, source_objects=["historization/x/*.csv"])"#, .read),
         ("a.py", #"DESTINATION_URI = "gs://data-bucket-dev/historization/x/""#, .write),
         ("a.py", #"INPUT_PATH = "gs://data-bucket-dev/historization/x/""#, .read),
         // YAML keys: the value's own key, then its parents; "prefix" yields to them.
@@ -55,9 +65,11 @@ import Testing
         let repo = try SnippetRepo([file: code])
         defer { repo.remove() }
         let scan = try await repo.scan()
-        let refs = scan.references.filter { $0.migration == "historization" }
-        #expect(refs.count == 1, "\(scan.references) \(scan.unresolved)")
-        #expect(refs.first?.direction == expected)
+        // The place the location is written (its uses, found by following the name, come after it).
+        let refs = scan.references.filter { $0.migration == "historization" && $0.via != .local }
+        let written = refs.filter { $0.line == refs.first?.line }
+        #expect(written.count == 1, "\(scan.references) \(scan.unresolved)")
+        #expect(written.first?.direction == expected)
     }
 }
 

@@ -3,9 +3,9 @@ import DecantCore
 import Foundation
 import TestSupport
 
-/// The fixture platform repository copied into a temporary directory (the
-/// stored `gitignore` files renamed to `.gitignore`), with the plan the tests
-/// migrate it with: the seed roadmap's buckets and migrations for `dev`.
+/// The fixture platform repository (`PlatformFixture`) copied into a temporary
+/// directory, with the plan the tests migrate it with: the seed roadmap's buckets
+/// and migrations for `dev`.
 struct FixtureRepo {
     let directory: TemporaryDirectory
     var root: String { directory.path }
@@ -14,19 +14,11 @@ struct FixtureRepo {
     static let otherEnvironments = ["stg": "data-bucket-stg", "prod": "data-bucket-prod"]
 
     init() throws {
-        guard let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
-            throw FixtureError.missing
-        }
         directory = try TemporaryDirectory("decant-coderefs")
         try FileManager.default.removeItem(at: directory.url)
-        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("platform"), to: directory.url)
+        try PlatformFixture.copy(to: directory.url)
         // git's own folder is never scanned, whatever it holds.
         try directory.write(".git/config", "[remote \"origin\"]\n\turl = gs://data-bucket-dev/dms_export/mirror.git\n")
-        let all = FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []
-        for path in all where path == "gitignore" || path.hasSuffix("/gitignore") {
-            let url = directory.url.appendingPathComponent(path)
-            try FileManager.default.moveItem(at: url, to: url.deletingLastPathComponent().appendingPathComponent(".gitignore"))
-        }
     }
 
     func remove() { directory.remove() }
@@ -48,8 +40,6 @@ struct FixtureRepo {
         try directory.write(path, text)
     }
 
-    enum FixtureError: Error { case missing }
-
     /// Buckets and migrations like the seed roadmap, for `dev`.
     static func plan(rewrite: Bool = true) -> Plan {
         func bucket(_ key: String, _ name: String, _ codeRef: String?) -> BucketSpec {
@@ -70,6 +60,12 @@ struct FixtureRepo {
                 bucket("shared_utilities", "shared-utilities-bucket-dev", "SHARED_UTILITIES_BUCKET_NAME"),
                 bucket("qpi_import", "qpi-import-bucket-dev", nil),
                 bucket("dms_staging", "dms-staging-bucket-dev", "DMS_STAGING_BUCKET_NAME"),
+                bucket("snapshots", "snapshots-bucket-dev", "SNAPSHOTS_BUCKET_NAME"),
+                bucket("qualtrics", "qualtrics-bucket-dev", "QUALTRICS_BUCKET_NAME"),
+                bucket("feeds", "feeds-bucket-dev", "FEEDS_BUCKET_NAME"),
+                bucket("rows", "rows-bucket-dev", "ROWS_BUCKET_NAME"),
+                bucket("company_data", "company-data-bucket-dev", "COMPANY_DATA_BUCKET_NAME"),
+                bucket("ml_features", "ml-features-bucket-dev", "ML_FEATURES_BUCKET_NAME"),
             ],
             migrations: [
                 migration("historization", 1, "historization/", "archive", "archive-bucket-dev", "archives/",
@@ -83,6 +79,18 @@ struct FixtureRepo {
                 migration("recommendation_sync", 5, "export/cloudsql_recommendation_tables_to_bigquery/", "archive",
                           "archive-bucket-dev", "recommendation/", rewrite: false),
                 migration("link_artists", 5, "link_artists/", "archive", "archive-bucket-dev", "link_artists/", rewrite: false),
+                // The folders of the jobs that pass the bucket around (constants imported from
+                // config modules, local flow, Airflow params, launcher DAGs).
+                migration("offer_snapshots", 2, "offer_snapshots/", "snapshots", "snapshots-bucket-dev", "offer_snapshots/"),
+                migration("offer_exports", 2, "offer_exports/", "snapshots", "snapshots-bucket-dev", "exports/"),
+                migration("qualtrics_exports", 3, "qualtrics_exports/", "qualtrics", "qualtrics-bucket-dev", "exports/"),
+                migration("qualtrics_surveys", 3, "qualtrics_surveys/", "qualtrics", "qualtrics-bucket-dev", "surveys/"),
+                migration("partner_feeds", 4, "outbox/feeds/", "feeds", "feeds-bucket-dev", ""),
+                migration("feeds_archive", 4, "outbox/feeds_archive/", "archive", "archive-bucket-dev", "feeds/"),
+                migration("rows", 4, "rows/", "rows", "rows-bucket-dev", "rows/"),
+                migration("siren", 4, "siren/", "company_data", "company-data-bucket-dev", ""),
+                migration("clusterisation", 5, "clusterisation/", "ml_features", "ml-features-bucket-dev", "clusterisation/"),
+                migration("ml_embeddings", 5, "ml_embeddings/", "ml_features", "ml-features-bucket-dev", "embeddings/"),
             ])
     }
 }

@@ -35,7 +35,7 @@ import Testing
         for r in scan.references + scan.unresolved + scan.otherEnvironments {
             #expect(r.line >= 1 && r.column >= 1)
         }
-        _ = try CodeRewriter.plan(scan, plan: SnippetRepo.plan(), root: repo.root)
+        _ = try await CodeRewriter.plan(scan, plan: SnippetRepo.plan(), root: repo.root)
     }
 
     /// Found by the soup: a statement end searched past the end of the file.
@@ -47,6 +47,30 @@ import Testing
         defer { repo.remove() }
         let scan = try await repo.scan()
         #expect(scan.references.map(\.path) == ["a.py", "b.sh"])
+    }
+
+    /// Following values must end: import cycles, names assigned from themselves,
+    /// recursive functions, deeply nested expressions.
+    @Test func cyclesRecursionAndDeepNestingEnd() async throws {
+        let deep = String(repeating: "(", count: 400) + "\"x\"" + String(repeating: ")", count: 400)
+        let repo = try SnippetRepo([
+            "a.py": "from b import Y\nX = Y + \"/historization/x\"\ndf.to_csv(X)\n",
+            "b.py": "from a import X\nY = X\n",
+            "c.py": "P = f\"gs://{DATA_GCS_BUCKET_NAME}/historization\"\nP = P + \"/x\"\ndf.to_csv(P)\n",
+            "d.py": "def f(b):\n    return f(b)\n\ndef g(b):\n    df.to_csv(f\"gs://{b}/historization/y\")\n    g(b)\n\ng(DATA_GCS_BUCKET_NAME)\n",
+            "e.py": "Z = " + deep + "\nW = f\"gs://{DATA_GCS_BUCKET_NAME}/historization/\" + Z\nread(W)\n",
+        ])
+        defer { repo.remove() }
+        let scan = try await repo.scan()
+        let found = scan.references.map { "\($0.location) \($0.objectPath)" }
+        // The cycle a ⇄ b names no bucket: nothing.
+        #expect(!found.contains { $0.hasPrefix("a.py") || $0.hasPrefix("b.py") })
+        // A parameter its own caller passes on: what the outside caller gives.
+        #expect(found.contains("d.py:5 historization/y"))
+        // Module-level code runs in order: `P = P + "/x"` extends the previous P.
+        #expect(found.contains("c.py:1 historization") && found.contains("c.py:3 historization/x"))
+        #expect(found.contains { $0.hasPrefix("e.py:2") })
+        _ = try await CodeRewriter.plan(scan, plan: SnippetRepo.plan(), root: repo.root)
     }
 
     @Test func manyReferencesOnOneMinifiedLine() async throws {

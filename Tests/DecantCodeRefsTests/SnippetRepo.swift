@@ -23,7 +23,7 @@ struct SnippetRepo {
     }
 
     func rewrite(_ plan: Plan = SnippetRepo.plan()) async throws -> CodeRewritePlan {
-        try CodeRewriter.plan(try await scan(plan), plan: plan, root: root)
+        try await CodeRewriter.plan(try await scan(plan), plan: plan, root: root)
     }
 
     func read(_ path: String) throws -> String { try String(contentsOfFile: root + "/" + path, encoding: .utf8) }

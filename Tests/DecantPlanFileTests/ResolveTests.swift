@@ -46,6 +46,9 @@ import Testing
           include: ["orchestration/**"]
           exclude: ["**/test_*.py"]
           source_refs: ["data-bucket-${env}", "{DATA_GCS_BUCKET_NAME}"]
+          acknowledged:
+            - { path: "jobs/report/hooks.py", contains: "bucket_name=", reason: "writes run logs only in ${env}" }
+            - { path: jobs/old.py, reason: removed }
         lifecycle_policies:
           archiving:
             - { set_storage_class: NEARLINE, when: { age_days: 30, matches_prefix: [a/], matches_storage_class: [STANDARD] } }
@@ -96,7 +99,13 @@ import Testing
         #expect(p.storage == .local(root: "store"))
         #expect(p.state == .gcs(bucket: "decant-state-dev", prefix: "data-platform"))
         #expect(p.code == CodeConfig(root: "repo", include: ["orchestration/**"], exclude: ["**/test_*.py"],
-                                     sourceRefs: ["data-bucket-dev", "{DATA_GCS_BUCKET_NAME}"]))
+                                     sourceRefs: ["data-bucket-dev", "{DATA_GCS_BUCKET_NAME}"], acknowledged: [
+                                         CodeAcknowledgement(path: "jobs/report/hooks.py", contains: "bucket_name=",
+                                                             reason: "writes run logs only in dev",
+                                                             origin: SourceLocation(file: "plans/plan.yaml", line: 13, column: 7)),
+                                         CodeAcknowledgement(path: "jobs/old.py", reason: "removed",
+                                                             origin: SourceLocation(file: "plans/plan.yaml", line: 14, column: 7)),
+                                     ]))
         let seed = try #require(p.bucket(key: "seed"))
         #expect(seed.name == "seed-p-dev")
         #expect(seed.lifecyclePolicy == "archiving")
@@ -135,6 +144,23 @@ import Testing
         #expect(external.targetBucketKey == nil)
         // Sorted by phase, then key.
         #expect(p.migrations.map(\.key) == ["external", "qpi"])
+    }
+
+    @Test func acknowledgementMistakes() {
+        let errors = PlanText.errors(PlanText.header + """
+        code:
+          acknowledged:
+            - { path: jobs/a.py, contains: "x" }
+            - { path: /etc/passwd, reason: "no" }
+            - { path: jobs/b.py, reason: " " }
+            - { path: jobs/c.py, reson: typo, reason: ok }
+        """).map { "\($0.location?.line ?? 0): \($0.message)" }
+        #expect(errors == [
+            "8: `code.acknowledged[0]` is missing the required key `reason`",
+            "9: `code.acknowledged[1].path` must be a path relative to code.root, got `/etc/passwd`",
+            "10: `code.acknowledged[2].reason` is empty: say why these references do not reach the sources being moved",
+            "11: unknown key `reson` in `code.acknowledged[3]`",
+        ])
     }
 
     @Test func anEmptyEntryTakesEveryDefault() throws {

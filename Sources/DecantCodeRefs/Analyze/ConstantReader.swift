@@ -5,10 +5,20 @@
 /// mention in a string or comment) yields nothing.
 struct ConstantReader: Sendable {
     let view: CodeView
+    /// Evaluates path arguments built at run time (Python files of a scanned project).
+    var paths: PathEvaluator? = nil
 
     var bytes: [UInt8] { view.bytes }
 
     func read(_ hit: ConstantHit) -> [Occurrence] {
+        readLexically(hit).map { o in
+            var o = o
+            o.origin = hit.origin
+            return o
+        }
+    }
+
+    private func readLexically(_ hit: ConstantHit) -> [Occurrence] {
         let b = bytes, p = hit.offset, n = hit.name.utf8.count
         let spelling = Occurrence.Spelling.constant(name: hit.name, alias: hit.alias)
         if let (open, end) = placeholder(around: p, length: n) {

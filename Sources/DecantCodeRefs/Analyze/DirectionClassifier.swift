@@ -26,7 +26,7 @@ struct DirectionClassifier: Sendable {
         if let d = fromBrackets(at: offset) { return d }
         if let d = fromStatement(at: offset) { return d }
         if let a = view.assignment(containing: offset), a.nameRange.upperBound <= offset {
-            if let d = fromUses(of: a, depth: 1) { return d }
+            if let d = fromUses(of: a, depth: 1, key: dictKey(at: offset, in: a)) { return d }
             if let d = DirectionWords.decide(Words.split(a.name)) { return d }
         }
         var weak: CodeReference.Direction?
@@ -55,6 +55,13 @@ struct DirectionClassifier: Sendable {
                 }
             }
             if let callee = view.callee(of: current) {
+                // Airflow: what a PythonOperator passes in `op_args`/`op_kwargs` goes where its callable says.
+                if let e = view.element(of: current, containing: offset), let key = e.key,
+                   ["op_args", "op_kwargs", "templates_dict"].contains(b.string(key)),
+                   let callable = view.elements(of: current).first(where: { $0.key.map { b.string($0) } == "python_callable" }),
+                   let d = DirectionWords.decide(Words.split(b.string(callable.value))) {
+                    return d
+                }
                 if let d = DirectionWords.decide(Words.split(b.string(callee.last))) { return d }
                 if let method = view.chainedCall(after: current), let d = DirectionWords.decide(Words.split(b.string(method))) { return d }
                 if let d = DirectionWords.decide(Words.split(b.string(callee.chain))) { return d }
@@ -74,9 +81,14 @@ struct DirectionClassifier: Sendable {
     }
 
     private func sqlStatement(at offset: Int) -> CodeReference.Direction? {
-        view.bytes.withUnsafeBufferPointer { b -> CodeReference.Direction? in
+        // In Python, a SQL statement is text in a string (a query in a DAG).
+        var floor = max(0, offset - 4000)
+        if view.language == .python {
+            guard let s = view.syntax.string(containing: offset) else { return nil }
+            floor = max(floor, s.contentStart)
+        }
+        return view.bytes.withUnsafeBufferPointer { b -> CodeReference.Direction? in
             var start = offset
-            let floor = max(0, offset - 4000)
             while start > floor, b[start - 1] != UInt8(ascii: ";") { start -= 1 }
             let window = start..<offset
             if Self.containsWords(Self.export, Self.data, in: b, window) { return .write }
@@ -161,6 +173,7 @@ struct DirectionClassifier: Sendable {
         case ("bq", "load"): return .read
         case ("bq", "extract"): return .write
         case (_, "ls"), (_, "cat"), (_, "du"), (_, "stat"), (_, "hash"): return .read
+        case (_, "rm"): return .write
         default: return nil
         }
     }
@@ -190,18 +203,51 @@ struct DirectionClassifier: Sendable {
 
     // MARK: - 3. Uses of the assigned variable
 
-    func fromUses(of assignment: Assignment, depth: Int) -> CodeReference.Direction? {
+    /// How the name assigned by `assignment` is used: a module-level name through
+    /// the whole file, a local one over the next 80 lines. With `key`, only the uses
+    /// of that entry of the dict it holds count (`CONFIG["KEY"]`, `CONFIG.get("KEY")`).
+    /// Uses that disagree make it `both`.
+    func fromUses(of assignment: Assignment, depth: Int, key: String? = nil) -> CodeReference.Direction? {
         let name = Array(assignment.name.utf8)
         let text = view.text
-        let limitLine = min(text.lineStarts.count - 1, text.lineIndex(of: assignment.statement.upperBound) + 80)
-        let limit = text.lineRange(index: limitLine).upperBound
+        let moduleLevel = view.language == .python && text.isLineStart(assignment.nameRange.lowerBound)
+            && assignment.nameRange.lowerBound == text.lineStarts[text.lineIndex(of: assignment.nameRange.lowerBound)]
+        let limit: Int
+        if moduleLevel {
+            limit = view.bytes.count
+        } else {
+            let limitLine = min(text.lineStarts.count - 1, text.lineIndex(of: assignment.statement.upperBound) + 80)
+            limit = text.lineRange(index: limitLine).upperBound
+        }
         var found: Set<CodeReference.Direction> = []
         for use in ByteSearch.identifierOffsets(of: name, in: view.bytes, range: assignment.statement.upperBound..<limit) {
             if let again = view.assignment(containing: use), again.nameRange.lowerBound == use { break }  // reassigned
+            if let key, !subscripts(use + name.count, key) { continue }
             if let d = direction(ofUseAt: use, name: name, depth: depth) { found.insert(d) }
         }
-        if found.count == 1 { return found.first }
-        return found.isEmpty ? nil : .unknown
+        return Self.combine(found)
+    }
+
+    /// `["KEY"]`, `['KEY']` or `.get("KEY"` right after a name.
+    private func subscripts(_ offset: Int, _ key: String) -> Bool {
+        let b = view.bytes
+        for form in ["[\"\(key)\"]", "['\(key)']", ".get(\"\(key)\"", ".get('\(key)'"] where b.has(Array(form.utf8), at: offset) { return true }
+        return false
+    }
+
+    /// One direction when the evidence agrees, `both` when reads and writes meet.
+    static func combine(_ found: Set<CodeReference.Direction>) -> CodeReference.Direction? {
+        let known = found.subtracting([.unknown])
+        if known.contains(.both) || (known.contains(.read) && known.contains(.write)) { return .both }
+        return known.first
+    }
+
+    /// The key of the dict entry holding `offset` when the assignment's value is a dict literal.
+    func dictKey(at offset: Int, in assignment: Assignment) -> String? {
+        let rhs = view.trim(assignment.rhs)
+        guard let g = view.group(openingAt: rhs.lowerBound), view.syntax.groups[g].kind == Byte.openBrace,
+              let e = view.element(of: g, containing: offset), let key = e.key, e.value.contains(offset) else { return nil }
+        return view.bytes.string(key)
     }
 
     private func direction(ofUseAt use: Int, name: [UInt8], depth: Int) -> CodeReference.Direction? {

@@ -8,8 +8,8 @@ import DecantCore
 ///    `LocalFilesystemToGCSOperator`): storage after `to` is a write, before it
 ///    a read; a name starting with `to` (`to_parquet`, `to_csv`) writes.
 /// 2. Otherwise a name with only write words (export, upload, write, put,
-///    save, dump, destination, dst, output, extract, sink, push, compose) is a
-///    write, one with only read words (import, load, download, read, source,
+///    save, dump, destination, dst, output, extract, sink, push, compose, delete,
+///    remove, clean(up), purge, create, generate, render, publish) is a write, one with only read words (import, load, download, read, source,
 ///    src, input, list, exists, sensor, fetch, pull, lib/library, prefix, glob)
 ///    a read; both or neither decide nothing.
 enum DirectionWords {
@@ -17,11 +17,16 @@ enum DirectionWords {
     static let write: Set<String> = [
         "export", "exports", "exporter", "upload", "uploads", "write", "writes", "writer", "put", "save", "dump",
         "destination", "destinations", "dest", "dst", "output", "outputs", "extract", "sink", "push", "compose",
+        // Deleting, cleaning up, creating, generating and rendering change what is there.
+        "delete", "deletes", "remove", "removes", "rm", "clean", "cleans", "cleanup", "purge", "create", "creates",
+        "generate", "generates", "render", "renders", "publish", "publishes",
     ]
     static let read: Set<String> = [
         "import", "imports", "importer", "load", "loads", "download", "downloads", "read", "reads", "reader",
         "source", "sources", "src", "input", "inputs", "list", "ls", "exists", "exist", "existence", "sensor",
         "fetch", "pull", "lib", "library", "libraries", "prefix", "prefixes", "glob",
+        // An external table reads its files (`BigQueryCreateExternalTableOperator` creates a table, not objects).
+        "external",
     ]
     /// Read words that only say "this is listed" and yield to the called name.
     static let weakRead: Set<String> = ["prefix", "prefixes", "glob", "list"]

@@ -21,15 +21,35 @@ struct MigrationResolver: Sendable {
         if stat.isEmpty { return .bucketLevel("the object path starts with a template (\(path))") }
         let templated = stat != path
         let candidates = migrations.filter { $0.source.bucket == bucket }
-        // A folder named without its trailing slash (`dms_export`) is that folder.
-        let probe = !templated && !stat.hasSuffix("/") && candidates.contains { $0.source.prefix == stat + "/" } ? stat + "/" : stat
-        let covering = candidates.filter { probe.hasPrefix($0.source.prefix) }
+        // GCS prefixes match character by character: `outbox/feeds` reaches
+        // `outbox/feeds/` and `outbox/feeds_archive/` alike. A folder named without
+        // its trailing slash is that folder when no other migration starts with it.
+        let covering = candidates.filter { stat.hasPrefix($0.source.prefix) }
             .max { $0.source.prefix.utf8.count < $1.source.prefix.utf8.count }
-        let nested = candidates.filter { $0.source.prefix.hasPrefix(probe) && $0.source.prefix != probe && $0.key != covering?.key }
-        if nested.isEmpty {
+        let reached = candidates.filter { $0.source.prefix.hasPrefix(stat) && $0.key != covering?.key }
+        if covering == nil, reached.count == 1, !templated, reached[0].source.prefix == stat + "/" {
+            return .migration(reached[0].key)
+        }
+        if reached.isEmpty {
             return covering.map { .migration($0.key) } ?? .unmanaged
         }
-        let keys = ([covering?.key].compactMap { $0 } + nested.map(\.key)).sorted()
+        let keys = ([covering?.key].compactMap { $0 } + reached.map(\.key)).sorted()
         return .parent(keys)
+    }
+
+    /// What a write under `path` reaches beyond its folder, when `path` is a
+    /// folder named without its trailing slash or a prefix of several sources: in
+    /// words, for a warning; nil otherwise.
+    func beyond(bucket: String, path: String) -> String? {
+        let stat = ObjectPath.staticPrefix(path)
+        guard !stat.isEmpty, !stat.hasSuffix("/") else { return nil }
+        let candidates = migrations.filter { $0.source.bucket == bucket && $0.source.prefix.hasPrefix(stat) }
+        if candidates.count > 1 {
+            return "which reaches the sources of " + candidates.map { "\($0.key) (\($0.source.prefix))" }.sorted().joined(separator: ", ")
+        }
+        if stat == path, let only = candidates.first, only.source.prefix == stat + "/" {
+            return "which reaches beyond \(only.source.prefix): every object whose name starts with \(stat)"
+        }
+        return nil
     }
 }

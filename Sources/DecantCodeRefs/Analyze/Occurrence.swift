@@ -25,6 +25,13 @@ struct Occurrence: Sendable {
     var path: Range<Int>?
     /// Why the reference has no usable path, when it has none.
     var reason: String?
+    /// Set when the reference was found by following values (`FlowFinder`), or its
+    /// path was computed (`prefix=name`): the path text and how it was followed.
+    var derived: Derived?
+    /// For a constant imported from another module: how the bucket was followed to it.
+    var origin: BucketValue?
+    /// A path alone naming a folder of the analysed bucket (`CodeScanOptions.mentionFolders`).
+    var mention = false
 
     /// The bucket this spelling stands for in the scanned environment.
     func bucket(_ patterns: SourcePatterns) -> String {
@@ -47,6 +54,8 @@ struct ConstantHit: Sendable {
     let name: String
     let alias: Bool
     let templateOnly: Bool
+    /// For a name imported from another module: how the bucket was followed to it.
+    var origin: BucketValue? = nil
 }
 
 /// Finds the raw spellings of the bucket: literal and templated names (with

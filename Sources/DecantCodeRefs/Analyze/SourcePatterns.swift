@@ -45,9 +45,12 @@ struct SourcePatterns: Sendable {
     let currentBuckets: Set<String>
     /// The bucket a constant or an unknown template stands for.
     let primaryBucket: String
+    /// `folder/` for each of `options.mentionFolders`.
+    let mentions: [[UInt8]]
 
     init(options: CodeScanOptions, migrations: [Migration]) {
         environment = options.environment
+        mentions = options.mentionFolders.filter { !$0.isEmpty }.map { Array(($0.hasSuffix("/") ? $0 : $0 + "/").utf8) }
         var literalNames: [(String, String)] = []   // (name, env)
         var templateRefs: [String] = []
         var constantNames: [String: Bool] = [:]     // name → templateOnly
@@ -76,6 +79,16 @@ struct SourcePatterns: Sendable {
         for (env, bucket) in options.otherEnvironmentBuckets.sorted(by: { $0.key < $1.key })
             where env != options.environment && !currentBuckets.contains(bucket) {
             literalNames.append((bucket, env))
+        }
+        // The same bucket in environments the plan does not declare (`data-bucket-qa`
+        // when only dev is declared): the environment's slot filled with the usual names.
+        for name in current {
+            guard let (prefix, suffix) = SourcePatterns.environmentSplit(name, environment: options.environment) else { continue }
+            for env in SourcePatterns.usualEnvironments where env != options.environment {
+                let bucket = prefix + env + suffix
+                guard !literalNames.contains(where: { $0.0 == bucket }), BucketName.problems(bucket).isEmpty else { continue }
+                literalNames.append((bucket, env))
+            }
         }
         literals = literalNames.sorted { $0.0.utf8.count > $1.0.utf8.count }
             .map { Literal(name: Array($0.0.utf8), bucket: $0.0, environment: $0.1) }
@@ -117,6 +130,9 @@ struct SourcePatterns: Sendable {
         self.anchors = anchors
         self.candidates = candidates
     }
+
+    /// Environment names teams use, besides the declared ones.
+    static var usualEnvironments: [String] { CodeScanOptions.usualEnvironments }
 
     func constantIndex(named name: String) -> Int? {
         constants.firstIndex { $0.name == Array(name.utf8) }

@@ -5,9 +5,10 @@
 /// `b.blob("…")`), or sibling YAML keys (`bucket:` next to `prefix:`).
 extension ConstantReader {
     /// Keys naming an object path in the same bucket.
-    static let objectWords: Set<String> = ["object", "objects", "prefix", "prefixes", "blob", "glob", "path", "paths", "key", "dst"]
+    static let objectWords: Set<String> = ["object", "objects", "prefix", "prefixes", "blob", "glob", "path", "paths", "key", "dst",
+                                           "folder", "folders", "dir", "directory", "uri", "uris"]
     /// Keys that name something else even when they say "path" (a local file, a table).
-    static let notObjectWords: Set<String> = ["local", "filename", "src", "bucket", "table", "dataset", "project", "format", "schema", "tmp"]
+    static let notObjectWords: Set<String> = ["local", "filename", "src", "table", "dataset", "project", "format", "schema", "tmp"]
     static let sides: [String: String] = ["source": "source", "src": "source", "destination": "destination", "dest": "destination",
                                           "dst": "destination", "target": "destination"]
     static let handleCalls: Set<String> = ["bucket", "get_bucket", "lookup_bucket", "Bucket"]
@@ -22,13 +23,38 @@ extension ConstantReader {
         func paths(_ strings: [Syntax.StringSpan]) -> [Occurrence] {
             strings.compactMap { s in
                 let text = b.string(s.contentStart..<s.contentEnd)
+                // A string that starts with a value (`f"{SEED_FOLDER}/x.csv"`, `"{{ params.folder }}/x"`): what
+                // that value is. One that starts with its own text stays as written (it is rewritten in place).
+                if ObjectPath.staticPrefix(text).isEmpty, let evaluated = computed(s.start..<s.end, at: s.contentStart) { return evaluated }
                 guard ObjectPath.isPlausible(text) else { return nil }
                 return Occurrence(spelling: spelling, form: .split, start: s.contentStart, bucketRange: bucketRange,
                                   bucketText: bucketText, path: s.contentStart..<s.contentEnd)
             }
         }
+        /// A path argument built at run time, as far as it can be followed. A literal
+        /// written inside the argument itself (`Param(default="x/")`) stays in place.
+        func computed(_ value: Range<Int>, at start: Int) -> Occurrence? {
+            guard let t = self.paths?.text(value), ObjectPath.isPlausible(t.text), !ObjectPath.staticPrefix(t.text).isEmpty else { return nil }
+            if let site = t.start, site.path == self.paths?.file.path, value.contains(site.offset),
+               b.string(site.offset..<min(b.count, site.offset + t.text.utf8.count)) == t.text,
+               let literal = view.syntax.string(containing: site.offset), literal.contentStart == site.offset,
+               literal.contentEnd == site.offset + t.text.utf8.count {
+                return Occurrence(spelling: spelling, form: .split, start: site.offset, bucketRange: bucketRange,
+                                  bucketText: bucketText, path: site.offset..<literal.contentEnd)
+            }
+            var o = Occurrence(spelling: spelling, form: .split, start: start, bucketRange: bucketRange, bucketText: bucketText, path: nil)
+            o.derived = Derived(path: t.text, bucket: nil, site: t.start, ambiguity: t.ambiguity, direction: .unknown, bucketInPlace: true)
+            return o
+        }
         guard let g = view.syntax.innermostGroup(containing: expression.lowerBound) else {
             return bucketLevel("names the bucket without an object path")
+        }
+        // Airflow: `"bucket_name": Param(default=B)` pairs with its sibling keys.
+        if let callee = view.callee(of: g), b.string(callee.last) == "Param", let parent = view.syntax.groups[g].parent,
+           view.syntax.groups[parent].kind == Byte.openBrace,
+           let entry = view.element(of: parent, containing: expression.lowerBound), entry.key != nil,
+           entry.value.lowerBound == callee.chain.lowerBound {
+            return split(expression: entry.value, bucketRange: bucketRange, spelling: spelling, bucketText: bucketText)
         }
         let elements = view.elements(of: g)
         guard let index = elements.firstIndex(where: { $0.value == expression }) else {
@@ -56,43 +82,64 @@ extension ConstantReader {
         var found: [Occurrence] = []
         var dynamic: [String] = []
         for e in candidates {
-            if let strings = view.stringLiterals(in: e.value) { found += paths(strings) } else { dynamic.append(b.string(e.range)) }
+            if let strings = view.stringLiterals(in: e.value) {
+                found += paths(strings)
+            } else if let o = computed(e.value, at: e.value.lowerBound) {
+                found.append(o)
+            } else {
+                dynamic.append(b.string(e.range))
+            }
         }
         if found.isEmpty, dynamic.isEmpty, view.syntax.groups[g].kind == UInt8(ascii: "(") {
-            found = handlePaths(g, expression: expression, paths: paths)
+            found = handlePaths(g, expression: expression, paths: paths, computed: computed)
         }
         if !found.isEmpty { return found }
         if let d = dynamic.first { return bucketLevel("the object path is computed at run time (`\(d)`)") }
         return bucketLevel("names the bucket without an object path")
     }
 
-    /// `client.bucket(NAME).blob("p")`, or `h = client.bucket(NAME)` then `h.blob("p")` within 80 lines.
-    private func handlePaths(_ g: Int, expression: Range<Int>, paths: ([Syntax.StringSpan]) -> [Occurrence]) -> [Occurrence] {
+    /// `client.bucket(NAME).blob("p")`, or `h = client.bucket(NAME)` then `h.blob("p")` within 80 lines;
+    /// a path argument that is not a literal (`list_blobs(prefix=name)`) is followed when it can be.
+    private func handlePaths(_ g: Int, expression: Range<Int>, paths: ([Syntax.StringSpan]) -> [Occurrence],
+                             computed: (Range<Int>, Int) -> Occurrence?) -> [Occurrence] {
         let b = bytes
         guard let callee = view.callee(of: g), Self.handleCalls.contains(b.string(callee.last)) else { return [] }
+        func read(_ arguments: [BlobArgument]) -> [Occurrence] {
+            arguments.flatMap { argument -> [Occurrence] in
+                switch argument {
+                case .literals(let strings): return paths(strings)
+                case .computed(let range): return computed(range, range.lowerBound).map { [$0] } ?? []
+                }
+            }
+        }
         if let method = view.chainedCall(after: g), Self.blobCalls.contains(b.string(method)) {
-            return paths(blobArguments(callAt: method))
+            return read(blobArguments(callAt: method))
         }
         guard let a = view.assignment(containing: expression.lowerBound), a.nameRange.upperBound <= callee.chain.lowerBound else { return [] }
         let text = view.text
         let lastLine = min(text.lineStarts.count - 1, text.lineIndex(of: a.statement.upperBound) + 80)
         let limit = text.lineRange(index: lastLine).upperBound
-        var strings: [Syntax.StringSpan] = []
+        var arguments: [BlobArgument] = []
         for use in ByteSearch.identifierOffsets(of: Array(a.name.utf8), in: b, range: a.statement.upperBound..<limit) {
             if let again = view.assignment(containing: use), again.nameRange.lowerBound == use { break }
             if let method = view.method(after: use + a.name.utf8.count), Self.blobCalls.contains(b.string(method)) {
-                strings += blobArguments(callAt: method)
+                arguments += blobArguments(callAt: method)
             }
         }
-        return paths(strings)
+        return read(arguments)
+    }
+
+    enum BlobArgument {
+        case literals([Syntax.StringSpan])
+        case computed(Range<Int>)
     }
 
     /// The object-path arguments of `name(…)` whose name is at `method`.
-    private func blobArguments(callAt method: Range<Int>) -> [Syntax.StringSpan] {
+    private func blobArguments(callAt method: Range<Int>) -> [BlobArgument] {
         let b = bytes
         let open = b.skipBlanks(from: method.upperBound)
         guard let g = view.group(openingAt: open) else { return [] }
-        var out: [Syntax.StringSpan] = []
+        var out: [BlobArgument] = []
         for (i, e) in view.elements(of: g).enumerated() {
             let isPath: Bool
             if let k = e.key {
@@ -101,7 +148,8 @@ extension ConstantReader {
             } else {
                 isPath = i == 0
             }
-            if isPath, let strings = view.stringLiterals(in: e.value) { out += strings }
+            guard isPath else { continue }
+            if let strings = view.stringLiterals(in: e.value) { out.append(.literals(strings)) } else { out.append(.computed(e.value)) }
         }
         return out
     }

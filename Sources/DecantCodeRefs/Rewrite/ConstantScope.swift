@@ -16,9 +16,11 @@ struct ConstantScope: Sendable {
     }
 
     let definitions: [ConstantDefinition]
+    /// The file a module designates from an importing file (the project's resolution).
+    var resolve: (@Sendable (_ module: String, _ importer: String) -> String?)? = nil
 
     /// How the constant replacing `name` becomes visible in the file, or why it cannot.
-    func source(for name: String, alias: Bool, in analysis: FileAnalysis) -> Result<Source, ScopeProblem> {
+    func source(for name: String, alias: Bool, in analysis: FileAnalysis, path: String = "") -> Result<Source, ScopeProblem> {
         if analysis.definitions.contains(where: { $0.name == name }) { return .success(.localDefinition(name: name)) }
         if alias { return .failure(ScopeProblem("the alias \(name) is defined in another file")) }
         switch analysis.view.language {
@@ -26,7 +28,7 @@ struct ConstantScope: Sendable {
             guard let module = importedModule(of: name, analysis) else {
                 return .failure(ScopeProblem("\(name) is neither defined nor imported by name in this file"))
             }
-            guard let file = definitionFile(of: name, module: module) else {
+            guard let file = definitionFile(of: name, module: module, importer: path) else {
                 return .failure(ScopeProblem("\(name) is imported from \(module), where the scan found no definition of it"))
             }
             return .success(.imported(name: name, module: module, definitionPath: file))
@@ -74,7 +76,13 @@ struct ConstantScope: Sendable {
 
     /// The scanned file defining `name` that `module` designates (`common.config`
     /// → `…/common/config.py` or `…/common/config/__init__.py`).
-    func definitionFile(of name: String, module: String) -> String? {
+    func definitionFile(of name: String, module: String, importer: String = "") -> String? {
+        if let resolve {
+            // The file the import really designates (the importing folder first); an
+            // alias defined there counts: imported, it is that module's constant.
+            guard let file = resolve(module, importer) else { return nil }
+            return definitions.contains { $0.name == name && $0.path == file } ? file : nil
+        }
         let base = module.split(separator: ".").joined(separator: "/")
         let candidates = [base + ".py", base + "/__init__.py"]
         return definitions.filter { d in

@@ -4,6 +4,8 @@ import DecantCore
 struct RewriteDecision: Sendable {
     enum Outcome: Sendable {
         case rewrite(bucket: String, path: String)
+        /// Rewritten elsewhere: at the definition it uses, or at its launcher.
+        case covered
         case unrewritable(String)
     }
 
@@ -39,32 +41,54 @@ struct RewriteRules: Sendable {
             d.outcome = .unrewritable(renameProblem(path, m) ?? "\(path) does not map onto \(m.target)")
             return d
         }
-        let bucket: String
+        switch bucketReplacement(o, m, view: view) {
+        case .failure(let problem):
+            d.outcome = .unrewritable(problem.message)
+            return d
+        case .success(let replacement):
+            d.constant = replacement.constant
+            d.outcome = .rewrite(bucket: replacement.bucket, path: newPath)
+            return d
+        }
+    }
+
+    struct Problem: Error, Sendable { let message: String }
+
+    /// What replaces the bucket as spelled at `o` for migration `m`: the target's
+    /// name (literal), the target's name with the same placeholder (templated), or
+    /// the target bucket's `code_ref` (constant, which must then be in scope).
+    func bucketReplacement(_ o: Occurrence, _ m: Migration, view: CodeView) -> Result<(bucket: String, constant: String?), Problem> {
         switch o.spelling {
         case .literal:
-            bucket = m.target.bucket
+            return .success((m.target.bucket, nil))
         case .templated(_, let placeholder):
             guard let (prefix, suffix) = SourcePatterns.environmentSplit(m.target.bucket, environment: environment) else {
-                d.outcome = .unrewritable("the target bucket \(m.target.bucket) does not contain the environment '\(environment)', "
-                    + "so it cannot be written with the same placeholder")
-                return d
+                return .failure(Problem(message: "the target bucket \(m.target.bucket) does not contain the environment '\(environment)', "
+                    + "so it cannot be written with the same placeholder"))
             }
-            bucket = prefix + view.bytes.string(placeholder) + suffix
+            return .success((prefix + view.bytes.string(placeholder) + suffix, nil))
         case .constant(let name, _):
             let spec = m.targetBucketKey.flatMap(plan.bucket(key:)) ?? plan.bucket(named: m.target.bucket)
             guard let codeRef = spec?.codeRef else {
-                d.outcome = .unrewritable("bucket \(spec?.key ?? m.target.bucket) has no code_ref to replace \(name) with")
-                return d
+                return .failure(Problem(message: "bucket \(spec?.key ?? m.target.bucket) has no code_ref to replace \(name) with"))
             }
             if o.bucketRange.lowerBound > 0, view.bytes[o.bucketRange.lowerBound - 1] == UInt8(ascii: ".") {
-                d.outcome = .unrewritable("\(name) is read as a module attribute; rewrite it by hand")
-                return d
+                return .failure(Problem(message: "\(name) is read as a module attribute; rewrite it by hand"))
             }
-            bucket = codeRef
-            d.constant = codeRef
+            return .success((codeRef, codeRef))
         }
-        d.outcome = .rewrite(bucket: bucket, path: newPath)
-        return d
+    }
+
+    /// True when `m` keeps `path` as it is in the target (same prefix, no rename on the way).
+    func mapsAsIs(_ path: String, _ m: Migration) -> Bool {
+        mapPath(path, m) == path
+    }
+
+    /// True when a use of a definition (`use` = `definition` + more) maps through `m`
+    /// as the definition does: rewriting the definition rewrites the use.
+    func consistent(use: String, definition: String, _ m: Migration) -> Bool {
+        guard use.hasPrefix(definition), let mappedUse = mapPath(use, m), let mappedDefinition = mapPath(definition, m) else { return false }
+        return mappedUse == mappedDefinition + String(use.dropFirst(definition.count))
     }
 
     /// The path in the target: the static part goes through the migration's

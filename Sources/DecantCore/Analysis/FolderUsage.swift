@@ -15,8 +15,12 @@ public struct FolderUsage: Hashable, Sendable, Codable {
     public var readers: [String]
     /// Files that name it without a readable direction.
     public var mentions: [String]
-    /// Every reference to the folder, sorted by path and line.
+    /// Every reference to the folder, sorted by path and line; each says how decant
+    /// followed the bucket to it (`via`, `through`).
     public var references: [CodeReference]
+    /// The files (DAGs) that launch a job script with the bucket, for the script's
+    /// references to this folder.
+    public var launchers: [String] = []
     /// Files that also name other analysed folders, with those folders.
     public var sharedFiles: [SharedFile]
     public var isolation: Isolation

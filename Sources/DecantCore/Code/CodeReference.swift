@@ -12,9 +12,28 @@ public struct CodeReference: Hashable, Sendable, Codable {
         case split
     }
 
-    /// Whether the code writes to, reads from the location, or cannot be told.
+    /// How decant followed the bucket to this place.
+    public enum Via: String, Hashable, Sendable, Codable, CaseIterable {
+        /// The bucket is written out where the path is (`gs://data-bucket-dev/x/`, `data-bucket-{ENV}/x/`).
+        case literal
+        /// A constant of this file, or one of `code.source_refs`.
+        case constant
+        /// A constant imported from another module.
+        case imported
+        /// Variables of a function (`base = f"gs://{BUCKET}/x"; path = base + "/y"`).
+        case local
+        /// A parameter: an Airflow `Param`, or a function's parameter given the bucket by its callers.
+        case parameter
+        /// A job script given the bucket on its command line by a launcher (a DAG).
+        case launcher
+        /// A path alone whose first folder is one of the bucket's (analysis only; never rewritten).
+        case mention
+    }
+
+    /// Whether the code writes to, reads from the location, does both (its uses
+    /// disagree), or cannot be told.
     public enum Direction: String, Hashable, Sendable, Codable, CaseIterable {
-        case write, read, unknown
+        case write, read, both, unknown
     }
 
     /// Path relative to the code root, with `/` separators.
@@ -34,9 +53,23 @@ public struct CodeReference: Hashable, Sendable, Codable {
     public var excerpt: String
     /// Why it cannot be rewritten automatically, when it cannot.
     public var unrewritableReason: String?
+    /// The source bucket of the planned environment this reference names (nil for
+    /// another environment's bucket and for mentions).
+    public var bucket: String?
+    /// How decant followed the bucket here (nil in documents written before it was recorded).
+    public var via: Via?
+    /// Where the bucket or the path came from, when not from this line
+    /// (`SNAPSHOT_ROOT, conf/settings.py:8`; `launched by dags/export_rows.py:16 with --bucket-name`).
+    public var through: String?
+    /// The file that launches this job script with the bucket (via `launcher`).
+    public var launcher: String?
+    /// A warning about what the reference reaches (`deletes under outbox/feeds, which also
+    /// reaches outbox/feeds_archive/`).
+    public var note: String?
 
     public init(path: String, line: Int, column: Int, form: Form, direction: Direction, bucketText: String,
-                objectPath: String, migration: String? = nil, excerpt: String, unrewritableReason: String? = nil) {
+                objectPath: String, migration: String? = nil, excerpt: String, unrewritableReason: String? = nil,
+                bucket: String? = nil, via: Via? = nil, through: String? = nil, note: String? = nil) {
         self.path = path
         self.line = line
         self.column = column
@@ -47,6 +80,10 @@ public struct CodeReference: Hashable, Sendable, Codable {
         self.migration = migration
         self.excerpt = excerpt
         self.unrewritableReason = unrewritableReason
+        self.bucket = bucket
+        self.via = via
+        self.through = through
+        self.note = note
     }
 
     public var location: String { "\(path):\(line)" }

@@ -59,12 +59,40 @@ public struct CodeConfig: Hashable, Sendable, Codable {
     /// How code names the source bucket: literal names (`data-bucket-dev`),
     /// templates (`data-bucket-{ENV_SHORT_NAME}`) and constants (`DATA_GCS_BUCKET_NAME`).
     public var sourceRefs: [String]
+    /// References decant cannot place that a person has looked at (`code.acknowledged`):
+    /// they no longer hold the deletions out of their bucket.
+    public var acknowledged: [CodeAcknowledgement]
 
-    public init(root: String, include: [String] = [], exclude: [String] = [], sourceRefs: [String] = []) {
+    public init(root: String, include: [String] = [], exclude: [String] = [], sourceRefs: [String] = [],
+                acknowledged: [CodeAcknowledgement] = []) {
         self.root = root
         self.include = include
         self.exclude = exclude
         self.sourceRefs = sourceRefs
+        self.acknowledged = acknowledged
+    }
+}
+
+/// `{ path: "jobs/report/hooks.py", contains: "bucket_name=", reason: "writes run logs only" }`:
+/// the references decant cannot place in `path` whose line contains `contains`
+/// (every one in the file when it is empty) are known not to reach the sources
+/// being moved, for `reason`.
+public struct CodeAcknowledgement: Hashable, Sendable, Codable {
+    public var path: String
+    public var contains: String
+    public var reason: String
+    public var origin: SourceLocation?
+
+    public init(path: String, contains: String = "", reason: String, origin: SourceLocation? = nil) {
+        self.path = path
+        self.contains = contains
+        self.reason = reason
+        self.origin = origin
+    }
+
+    /// True when this acknowledgement covers `reference`.
+    public func covers(_ reference: CodeReference) -> Bool {
+        reference.path == path && (contains.isEmpty || reference.excerpt.contains(contains))
     }
 }
 

@@ -171,6 +171,10 @@ public struct MigrationPlan: Hashable, Sendable, Codable {
     public var references: [CodeReference] = []
     /// What the move costs and saves.
     public var cost: MigrationCost?
+    /// Code keeps this migration's sources from being deleted (`cleanup.delete_source`
+    /// without `--allow-references`): `references` and the unplaced references to its
+    /// bucket hold every deletion.
+    public var referencesHold = false
 
     public init(key: String, phase: Int, description: String?, source: BucketPath, target: BucketPath,
                 movement: DataMovement) {
@@ -271,13 +275,38 @@ public struct CodePlan: Hashable, Sendable, Codable {
     public var unmanaged: [CodeReference]
     /// `--allow-references` was given: deletion proceeds despite references.
     public var referencesOverridden: Bool
+    /// References to a source bucket of the selected migrations whose path decant
+    /// cannot place: each holds every deletion out of its bucket (invariant 3).
+    public var unplaced: [CodeReference]
+    /// Unplaced references a person acknowledged in `code.acknowledged`: they hold nothing.
+    public var acknowledged: [AcknowledgedReference]
+    /// Files not scanned under their own path, with the reason.
+    public var skipped: [SkippedFile]
+    /// Files reached through a link out of the code root: scanned, never rewritten.
+    public var outsideRoot: [LinkedFile]
 
     public init(filesScanned: Int, edits: [CodeEdit] = [], unrewritable: [CodeReference] = [],
-                unmanaged: [CodeReference] = [], referencesOverridden: Bool = false) {
+                unmanaged: [CodeReference] = [], referencesOverridden: Bool = false, unplaced: [CodeReference] = [],
+                acknowledged: [AcknowledgedReference] = [], skipped: [SkippedFile] = [], outsideRoot: [LinkedFile] = []) {
         self.filesScanned = filesScanned
         self.edits = edits
         self.unrewritable = unrewritable
         self.unmanaged = unmanaged
         self.referencesOverridden = referencesOverridden
+        self.unplaced = unplaced
+        self.acknowledged = acknowledged
+        self.skipped = skipped
+        self.outsideRoot = outsideRoot
+    }
+}
+
+/// An unplaced reference and the acknowledgement that covers it.
+public struct AcknowledgedReference: Hashable, Sendable, Codable {
+    public var reference: CodeReference
+    public var acknowledgement: CodeAcknowledgement
+
+    public init(reference: CodeReference, acknowledgement: CodeAcknowledgement) {
+        self.reference = reference
+        self.acknowledgement = acknowledgement
     }
 }

@@ -54,12 +54,19 @@ public struct BucketAnalyzer: Sendable {
 
         // The code first: it decides which folders are containers of use cases.
         var scan: CodeScan?
-        if let code = options.code {
-            scan = try await CodeScanner.scan(code, migrations: [])
+        if var code = options.code {
+            // The bucket's top folders: a path alone starting with one is a mention of it.
+            var folders = Set<String>()
+            for try await page in store.listObjects(options.bucket, ListOptions(prefix: "", delimiter: "/")) {
+                folders.formUnion(page.prefixes.map { String($0.dropLast()) })
+            }
+            code.mentionFolders = folders.sorted()
+            scan = try await CodeSurvey.scan(code)
         }
         // References hard-coded to another environment's bucket name the same use
-        // case (the code is shared by every environment), so they count too.
-        let references = (scan?.references ?? []) + (scan?.otherEnvironments ?? [])
+        // case (the code is shared by every environment), so they count too; so do
+        // mentions of a folder by a path alone.
+        let references = (scan?.references ?? []) + (scan?.otherEnvironments ?? []) + (scan?.mentions ?? [])
         let paths = CodePaths(references)
 
         let found = try await FolderDiscovery(store: store, bucket: options.bucket, minimumDepth: options.depth, paths: paths,

@@ -30,21 +30,29 @@ struct CodePaths: Sendable {
     /// Whether `folder` is a container of distinct use cases: the code names at
     /// least one of its `children` by name, and no reference names the folder as a
     /// whole (the folder itself, or a template right after it that may reach any child).
+    /// A folder whose named children are all named by the same files (one job's
+    /// use case, `ml_embeddings/{items,models}/`) is not split either.
     func splits(_ folder: String, children: [String]) -> Bool {
         guard !children.isEmpty else { return false }
         let childSet = Set(children)
-        var namesChild = false
-        for n in named where n.known.hasPrefix(folder) {
+        var filesOfChild: [String: Set<String>] = [:]
+        for n in named where n.known.hasPrefix(folder) || n.known + "/" == folder {
+            // The folder named without its slash is the folder as a whole.
+            if n.known + "/" == folder { return false }
             let rest = String(n.known.dropFirst(folder.count))
+            var child: String?
             if let slash = rest.firstIndex(of: "/") {
-                if childSet.contains(folder + rest[...slash]) { namesChild = true }
+                if childSet.contains(folder + rest[...slash]) { child = folder + rest[...slash] }
             } else if !n.isLiteral || rest.isEmpty {
                 return false
             } else if childSet.contains(folder + rest + "/") {
-                namesChild = true
+                child = folder + rest + "/"
             }
+            if let child { filesOfChild[child, default: []].insert(n.reference.path) }
         }
-        return namesChild
+        guard !filesOfChild.isEmpty else { return false }
+        let sets = Set(filesOfChild.values)
+        return filesOfChild.count == 1 || sets.count > 1
     }
 
     /// Where a reference lands among the analysed folders.
@@ -68,9 +76,10 @@ struct CodePaths: Sendable {
             return !directOnly.contains(f) || !known.dropFirst(f.count).contains("/")
         }.max { $0.count < $1.count }
         if let inside { return .inside(inside) }
-        // A folder named without its trailing slash.
-        if n.isLiteral, folders.contains(known + "/") { return .inside(known + "/") }
+        // Prefixes match character by character: `outbox/feeds` reaches `outbox/feeds/`
+        // and `outbox/feeds_archive/`; a folder named without its slash is that folder alone.
         let spanned = folders.filter { $0.hasPrefix(known) }
+        if n.isLiteral, spanned == [known + "/"] { return .inside(known + "/") }
         if !known.isEmpty, !spanned.isEmpty { return .spanning(spanned.sorted()) }
         let parent = containers.filter { known.hasPrefix($0) }.max { $0.count < $1.count } ?? ""
         let rest = known.dropFirst(parent.count)

@@ -6,7 +6,8 @@ import DecantStorage
 /// bytes by class and day per folder (and the child names of the folders it
 /// splits) is kept, whatever the object count.
 ///
-/// Folders above `minimumDepth` are always split into their subfolders. Below it,
+/// Folders above `minimumDepth` are split into their subfolders, unless these are
+/// all partitions (`PartitionNames`: years, days, `key=value`, environments). Below it,
 /// a folder is split only when the code names its subfolders one by one and never
 /// the folder as a whole (`export/` holds `cloudsql_recommendation_tables_to_bigquery/`
 /// and nothing else the code knows); `historization/{folder}/…` names the whole
@@ -48,6 +49,10 @@ struct FolderDiscovery {
             } else if children.isEmpty {
                 // No subfolder: what is directly in it is all of it.
                 units.append(Unit(path: prefix, directObjectsOnly: false, stats: direct, ages: directAges))
+                continue
+            } else if PartitionNames.allPartitions(children) {
+                // Years, days, key=value, environments: partitions of one use case, whatever the depth.
+                leaves.append(prefix)
                 continue
             } else if depth >= minimumDepth, !paths.splits(prefix, children: children) {
                 // Listed to look at its children, but it stays whole: count it all below.

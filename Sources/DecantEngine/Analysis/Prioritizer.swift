@@ -26,6 +26,7 @@ struct Prioritizer {
             switch r.direction {
             case .write: writers.insert(r.path)
             case .read: readers.insert(r.path)
+            case .both: writers.insert(r.path); readers.insert(r.path)
             case .unknown: break
             }
         }
@@ -64,11 +65,13 @@ struct Prioritizer {
         }
         reasons.append(conclusion(tier, temperature: temperature, consumers: consumers.count, externalReader: externalReader,
                                   externalWriter: externalWriter))
-        return FolderUsage(path: path, directObjectsOnly: directObjectsOnly, stats: stats, temperature: temperature,
-                           writers: writers.sorted(), readers: readers.sorted(), mentions: mentions.sorted(),
-                           references: references, sharedFiles: sharedFiles, isolation: isolation, consumers: consumers,
-                           externalWriter: externalWriter, externalReader: externalReader, tier: tier, reasons: reasons,
-                           useCase: useCase)
+        var usage = FolderUsage(path: path, directObjectsOnly: directObjectsOnly, stats: stats, temperature: temperature,
+                                writers: writers.sorted(), readers: readers.sorted(), mentions: mentions.sorted(),
+                                references: references, sharedFiles: sharedFiles, isolation: isolation, consumers: consumers,
+                                externalWriter: externalWriter, externalReader: externalReader, tier: tier, reasons: reasons,
+                                useCase: useCase)
+        usage.launchers = Set(references.compactMap(\.launcher)).sorted()
+        return usage
     }
 
     /// Tier first, then hot data an external system writes after the rest ("hot

@@ -38,8 +38,8 @@ struct MigrationDiffer {
     let targetExists: Bool
     /// The target bucket's spec, when the plan manages it (for `preserve_age`).
     let targetSpec: BucketSpec?
-    /// Code still names this migration's source location.
-    let referencedByCode: Bool
+    /// Why code keeps this migration's sources (`ReferenceHolds`), nil when nothing does.
+    let codeHold: String?
     let allowReferences: Bool
     /// Collects what the cost model needs; nil when the plan is not costed.
     var cost: CostTally? = nil
@@ -225,8 +225,8 @@ private struct Accumulator {
             if let until { entry.1 = min(entry.1 ?? until, until) }
             held[reason] = entry
         }
-        if differ.referencedByCode && !differ.allowReferences {
-            hold("code still references \(migration.source.url)", until: nil)
+        if let reason = differ.codeHold, !differ.allowReferences {
+            hold(reason, until: nil)
             return
         }
         if let retention = cleanup.retention {

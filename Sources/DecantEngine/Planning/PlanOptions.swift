@@ -36,16 +36,27 @@ public struct PlanOptions: Sendable {
 /// Code references and edits, computed by the code scanner for the planner.
 public struct CodeFindings: Sendable {
     public var filesScanned: Int
-    /// Every reference to a source bucket (resolved to a migration or not).
+    /// References that name an object path (`migration` nil: outside every migration).
     public var references: [CodeReference]
+    /// References to a source bucket whose object path decant cannot place: each may
+    /// reach any location of its bucket (`bucket`).
+    public var unplaced: [CodeReference]
     public var edits: [CodeEdit]
     public var unrewritable: [CodeReference]
+    /// Files not scanned under their own path, and why.
+    public var skipped: [SkippedFile]
+    /// Files reached through a link out of the code root (scanned, never rewritten).
+    public var outsideRoot: [LinkedFile]
 
-    public init(filesScanned: Int, references: [CodeReference], edits: [CodeEdit], unrewritable: [CodeReference]) {
+    public init(filesScanned: Int, references: [CodeReference], unplaced: [CodeReference] = [], edits: [CodeEdit],
+                unrewritable: [CodeReference], skipped: [SkippedFile] = [], outsideRoot: [LinkedFile] = []) {
         self.filesScanned = filesScanned
         self.references = references
+        self.unplaced = unplaced
         self.edits = edits
         self.unrewritable = unrewritable
+        self.skipped = skipped
+        self.outsideRoot = outsideRoot
     }
 }
 

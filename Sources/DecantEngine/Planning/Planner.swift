@@ -47,14 +47,16 @@ public struct Planner: Sendable {
         let bucketActionIDs = Dictionary(grouping: bucketActions, by: { $0.bucket ?? "" }).mapValues { $0.map(\.id) }
 
         // Migrations, a few at a time, kept in plan order.
-        let referenced = Set((code?.references ?? []).compactMap(\.migration))
+        let holds = ReferenceHolds(code, acknowledgements: plan.code?.acknowledged ?? [])
         var outcomes = try await diffMigrations(selection.migrations, plan: plan, observed: observed, now: now,
                                                 deletionNow: options.pinnedNow?.deletionTime ?? now,
-                                                referenced: referenced, options: options)
+                                                holds: holds, options: options)
         diagnostics += Self.pinnedNowWarnings(options.pinnedNow, cleanups: selection.migrations.contains { $0.cleanup?.deleteSource == true })
         for (index, migration) in selection.migrations.enumerated() {
             diagnostics += migrationDiagnostics(migration, outcome: outcomes[index], plan: plan, observed: observed)
             outcomes[index].report.references = (code?.references ?? []).filter { $0.migration == migration.key }
+            outcomes[index].report.referencesHold = migration.cleanup?.deleteSource == true && !options.allowReferences
+                && holds.reason(for: migration) != nil
             if let note = try await interruptedCopies(outcomes[index].adoptions) { outcomes[index].report.warnings.append(note) }
         }
 
@@ -81,14 +83,23 @@ public struct Planner: Sendable {
         if let code {
             let selectedKeys = Set(selection.migrations.filter(\.rewriteCode).map(\.key))
             edits = code.edits.filter { !Set($0.migrations).isDisjoint(with: selectedKeys) }
+            let sourceBuckets = Set(selection.migrations.map(\.source.bucket))
             codePlan = CodePlan(filesScanned: code.filesScanned, edits: edits,
                                 unrewritable: code.unrewritable.filter { $0.migration.map(selectedKeys.contains) ?? false },
                                 unmanaged: code.references.filter { $0.migration == nil },
-                                referencesOverridden: options.allowReferences)
+                                referencesOverridden: options.allowReferences,
+                                unplaced: sourceBuckets.sorted().flatMap(holds.unplaced(in:)),
+                                acknowledged: holds.acknowledged.filter { $0.reference.bucket.map(sourceBuckets.contains) ?? false },
+                                skipped: code.skipped, outsideRoot: code.outsideRoot)
+            for unused in holds.unmatched {
+                diagnostics.append(.warning("code.acknowledged: no reference decant cannot place in \(unused.path)"
+                    + (unused.contains.isEmpty ? "" : " has a line containing `\(unused.contains)`"), at: unused.origin,
+                    hint: "remove the acknowledgement, or correct its path or `contains`"))
+            }
             if options.allowReferences {
-                let overridden = selection.migrations.filter { $0.cleanup?.deleteSource == true && referenced.contains($0.key) }
-                for migration in overridden {
-                    diagnostics.append(.warning("--allow-references: sources of \(migration.key) are deleted although code still names \(migration.source.url)"))
+                for migration in selection.migrations where migration.cleanup?.deleteSource == true {
+                    guard let reason = holds.reason(for: migration) else { continue }
+                    diagnostics.append(.warning("--allow-references: sources of \(migration.key) are deleted although \(reason)"))
                 }
             }
         }
@@ -247,7 +258,7 @@ public struct Planner: Sendable {
     // MARK: - Migrations
 
     func diffMigrations(_ migrations: [Migration], plan: Plan, observed: [String: BucketInfo?], now: Date, deletionNow: Date,
-                        referenced: Set<String>, options: PlanOptions) async throws -> [MigrationOutcome] {
+                        holds: ReferenceHolds, options: PlanOptions) async throws -> [MigrationOutcome] {
         try await withThrowingTaskGroup(of: (Int, MigrationOutcome).self) { group in
             var results = [MigrationOutcome?](repeating: nil, count: migrations.count)
             var next = 0
@@ -257,7 +268,7 @@ public struct Planner: Sendable {
                 var differ = MigrationDiffer(
                     migration: migration, store: store, state: state, now: now, deletionNow: deletionNow, targetExists: targetInfo != nil,
                     targetSpec: plan.bucket(named: migration.target.bucket),
-                    referencedByCode: referenced.contains(migration.key), allowReferences: options.allowReferences)
+                    codeHold: holds.reason(for: migration), allowReferences: options.allowReferences)
                 differ.cost = options.pricing.map { CostPlanning.setup(migration, plan: plan, observed: observed, pricing: $0, now: now).tally }
                 let movement = Self.movement(migration, source: observed[migration.source.bucket] ?? nil, target: targetInfo,
                                              targetSpec: plan.bucket(named: migration.target.bucket))

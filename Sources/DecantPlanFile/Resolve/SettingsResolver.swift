@@ -100,7 +100,7 @@ struct SettingsResolver {
 
     func code() -> CodeConfig? {
         guard let entry = document.singletons["code"] else { return nil }
-        guard let fields = Fields(entry.value, path: "code", known: ["root", "include", "exclude", "source_refs"],
+        guard let fields = Fields(entry.value, path: "code", known: ["root", "include", "exclude", "source_refs", "acknowledged"],
                                   anchor: entry.key.location, bag: bag) else { return nil }
         let root = fields["root"].flatMap { reader.string($0, "code.root") } ?? "."
         let include = fields["include"].map { GlobReader(reader: reader).globs($0, "code.include") } ?? []
@@ -111,7 +111,37 @@ struct SettingsResolver {
                 if text.isEmpty { bag.error("`code.source_refs` has an empty entry", at: location) } else { refs.append(text) }
             }
         }
-        return CodeConfig(root: root, include: include, exclude: exclude, sourceRefs: refs)
+        let acknowledged = fields["acknowledged"].map(acknowledgements) ?? []
+        return CodeConfig(root: root, include: include, exclude: exclude, sourceRefs: refs, acknowledged: acknowledged)
+    }
+
+    /// `code.acknowledged`: `[{ path, contains, reason }]`, a reason required for each.
+    func acknowledgements(_ node: YAMLNode) -> [CodeAcknowledgement] {
+        guard let items = node.items else {
+            bag.error("`code.acknowledged` must be a list, got \(node.kindDescription)", at: node.location,
+                      hint: "write `acknowledged: [{ path: jobs/x.py, contains: \"bucket_name=\", reason: \"…\" }]`")
+            return []
+        }
+        var out: [CodeAcknowledgement] = []
+        for (index, item) in items.enumerated() {
+            let path = "code.acknowledged[\(index)]"
+            guard let fields = Fields(item, path: path, known: ["path", "contains", "reason"], bag: bag) else { continue }
+            let file = fields.required("path", bag: bag).flatMap { reader.string($0, path + ".path") }
+            let contains = fields["contains"].flatMap { reader.string($0, path + ".contains") } ?? ""
+            let reason = fields.required("reason", bag: bag).flatMap { reader.string($0, path + ".reason") }
+            if let reason, reason.trimmingCharacters(in: .whitespaces).isEmpty {
+                bag.error("`\(path).reason` is empty: say why these references do not reach the sources being moved",
+                          at: fields["reason"]?.location ?? item.location)
+                continue
+            }
+            if let file, file.isEmpty || file.hasPrefix("/") || file.split(separator: "/").contains("..") {
+                bag.error("`\(path).path` must be a path relative to code.root, got `\(file)`", at: fields["path"]?.location ?? item.location)
+                continue
+            }
+            guard let file, let reason else { continue }
+            out.append(CodeAcknowledgement(path: file, contains: contains, reason: reason, origin: item.location))
+        }
+        return out
     }
 }
 

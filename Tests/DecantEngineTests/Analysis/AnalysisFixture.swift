@@ -8,7 +8,8 @@ import TestSupport
 /// The seed's shared bucket on the embedded local store: its twelve subfolders
 /// with object ages as the seed describes them (manual archives untouched for
 /// months, a quarterly archive job, a monthly seed refresh, daily pipelines), and
-/// the fixture code repository shaped like seed 002 (`Fixtures/analysis-platform`).
+/// the fixture code repository shaped like seed 002 (`PlatformFixture`, shared with
+/// the code-refs tests).
 struct AnalysisFixture {
     static let bucket = "data-bucket-dev"
     static let now = FixedClock(parsing: "2026-11-20T12:00:00Z")!
@@ -28,9 +29,7 @@ struct AnalysisFixture {
 
     init() async throws {
         directory = try TemporaryDirectory("decant-analyze")
-        guard let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else { throw FixtureMissing() }
-        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("analysis-platform"),
-                                         to: directory.url.appendingPathComponent("code"))
+        try PlatformFixture.copy(to: directory.url.appendingPathComponent("code"))
         let clock = SettableClock()
         let filling = LocalStore(root: directory.path + "/store", options: LocalStore.Options(clock: clock))
         _ = try await filling.createBucket(Self.bucket, project: nil, settings: BucketSettings(location: "EUROPE-WEST1"))
@@ -40,11 +39,10 @@ struct AnalysisFixture {
 
     func remove() { directory.remove() }
 
-    struct FixtureMissing: Error {}
-
-    /// Code scan options as `decant analyze` builds them for dev.
+    /// Code scan options as `decant analyze` builds them for dev, leaving out the
+    /// developer tools (as a plan's `code.exclude` would).
     func codeOptions() -> CodeScanOptions {
-        CodeScanOptions(root: codeRoot, sourceRefs: Self.sourceRefs, environment: "dev",
+        CodeScanOptions(root: codeRoot, exclude: ["tools/**"], sourceRefs: Self.sourceRefs, environment: "dev",
                         otherEnvironmentBuckets: ["stg": "data-bucket-stg", "prod": "data-bucket-prod"])
     }
 
@@ -117,6 +115,25 @@ struct AnalysisFixture {
                 "export/cloudsql_recommendation_tables_to_bigquery/\(ts)/enriched_user-000.parquet",
             ])
         }
+        // The jobs that pass the bucket around (the fixture's offer_snapshots, qualtrics,
+        // partner feeds, launcher DAGs, embeddings): daily and weekly pipelines.
+        for days in 0..<10 {
+            let d = day(days)
+            try await put(s, c, daysAgo: days, [
+                "offer_snapshots/full/\(d)/offers.parquet", "offer_snapshots/daily/\(d)/offers_with_types.parquet",
+                "offer_exports_test/\(d)/offers.csv", "outbox/feeds/\(d)/feed-000.csv", "outbox/manifests/\(d)/manifest.json",
+                "rows/venue/\(d)/rows-000.csv", "rows/offer/\(d)/rows-000.csv", "lineage/\(d)/lineage.html",
+            ])
+        }
+        for days in [3, 10, 17, 24] {
+            let d = day(days)
+            try await put(s, c, daysAgo: days, [
+                "outbox/feeds_archive/\(d)/feed-000.csv", "siren/raw/\(d)/siren.parquet", "qualtrics_exports/SV_1/answers_\(d).csv",
+                "clusterisation/input/users.parquet", "clusterisation/features/users_features.parquet",
+                "ml_embeddings/items/items-\(d).parquet", "ml_embeddings/models/model-\(d).bin", "ml_embeddings/reports/report-\(d).html",
+            ])
+        }
+        try await put(s, c, daysAgo: 90, ["qualtrics_opt_out/latest/opt_out.csv", "qualtrics_surveys/SV_1/survey.qsf"])
         // Older reports, from last year.
         try await put(s, c, daysAgo: 400, ["elementary_reports/\(day(400).prefix(4))/elementary_report_\(day(400)).html"])
         // One object at the root of the bucket, in no folder.

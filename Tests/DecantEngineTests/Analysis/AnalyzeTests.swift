@@ -14,10 +14,16 @@ import Testing
     static let seed = "jobs/etl_jobs/internal/gcs_seed/main.py"
     static let parse = "jobs/etl_jobs/external/dms/parse_dms_subscriptions_to_tabular.py"
 
-    /// Seed 001's ranking: tier 1 archives, bigquery_archive_tables, historization,
-    /// QPI_historical, QPI_mapping; tier 2 bigquery_imports/seed, base32-encode;
-    /// tier 3 QPI_exports, dms_export; tier 4 the recommendation sync,
-    /// elementary_reports, clickhouse_export.
+    /// Seed 001's ranking for its twelve subfolders: tier 1 archives, bigquery_archive_tables,
+    /// historization, QPI_historical, QPI_mapping; tier 2 base32-encode; tier 3 QPI_exports,
+    /// dms_export, and bigquery_imports/seed (a second job reads the seed folder here through
+    /// a path constant it imports); tier 4 the recommendation sync, elementary_reports,
+    /// clickhouse_export. Then the jobs that pass the bucket around (`FlowFixture`).
+    static let snapshots = "jobs/etl_jobs/internal/offer_snapshots/"
+    static let qualtrics = "jobs/etl_jobs/external/qualtrics/main.py"
+    static let feeds = "orchestration/dags/jobs/export/export_partner_feeds.py"
+    static let embeddings = "orchestration/dags/jobs/ml/embeddings.py"
+    static let docs = "orchestration/dags/jobs/dbt/dbt_docs.py"
     static let expected: [Row] = [
         ("QPI_exports/", .hot, 3, [], [qpi]),
         ("QPI_historical/", .cold, 1, [], [qpi]),
@@ -29,17 +35,28 @@ import Testing
             "orchestration/dags/data_gcp_dbt/macros/function_utils/udf_js/create_base32_encode.sql",
         ]),
         ("bigquery_archive_tables/", .cold, 1, [], []),
-        ("bigquery_imports/seed/", .warm, 2, [], [seed]),
+        ("bigquery_imports/seed/", .warm, 3, [], [seed, snapshots + "main.py"]),
         ("clickhouse_export/", .hot, 4, ["orchestration/dags/jobs/export/export_clickhouse.py"], []),
-        ("dms_export/", .hot, 3, ["jobs/etl_jobs/external/dms/main.py", parse],
+        ("clusterisation/", .hot, 3, ["jobs/ml_jobs/clusterisation/preprocess.py"], ["jobs/ml_jobs/clusterisation/preprocess.py"]),
+        ("dms_export/", .hot, 3, ["jobs/etl_jobs/external/dms/config.dev.yaml", "jobs/etl_jobs/external/dms/main.py", parse],
          [parse, "orchestration/dags/jobs/import/import_dms_subscriptions.py"]),
-        ("elementary_reports/", .hot, 4, ["orchestration/dags/jobs/dbt/dbt_artifacts.py"], []),
+        ("elementary_reports/", .hot, 4, ["orchestration/dags/jobs/dbt/dbt_artifacts.py", docs], []),
         ("export/cloudsql_recommendation_tables_to_bigquery/", .hot, 4,
          ["orchestration/dags/jobs/api/sync_bigquery_to_cloudsql_recommendation_tables.py"],
          ["jobs/etl_jobs/internal/sync_recommendation/README.md",
           "orchestration/dags/jobs/api/sync_cloudsql_recommendation_tables_to_bigquery.py"]),
         ("historization/", .cold, 1, ["orchestration/dags/jobs/administration/bigquery_archive_partition.py"],
          ["orchestration/dags/jobs/administration/bigquery_historize_applicative_database.py"]),
+        ("lineage/", .hot, 4, [docs], []),
+        ("ml_embeddings/", .hot, 3, [embeddings], [embeddings]),
+        ("offer_exports_test/", .hot, 4, [snapshots + "main.py"], []),
+        ("offer_snapshots/", .hot, 3, [snapshots + "conf/settings.py", snapshots + "main.py"], []),
+        ("outbox/", .hot, 3, [feeds], [feeds]),
+        ("qualtrics_exports/", .hot, 3, [qualtrics], [qualtrics]),
+        ("qualtrics_opt_out/latest/", .cold, 1, [], [qualtrics]),
+        ("qualtrics_surveys/", .cold, 1, [], [qualtrics]),
+        ("rows/", .hot, 4, ["jobs/etl_jobs/internal/export_rows/main.py"], []),
+        ("siren/raw/", .hot, 4, ["jobs/etl_jobs/external/siren/main.py"], []),
     ]
 
     static func describe(_ r: Row) -> String {
@@ -53,7 +70,7 @@ import Testing
         let rows = analysis.folders.sorted { $0.path < $1.path }
             .map { Self.describe(($0.path, $0.temperature, $0.tier.rawValue, $0.writers, $0.readers)) }
         #expect(rows == Self.expected.map(Self.describe))
-        #expect(analysis.containers == ["bigquery_imports/", "export/"])
+        #expect(analysis.containers == ["bigquery_imports/", "export/", "qualtrics_opt_out/", "siren/"])
     }
 
     @Test func countsBytesAndAges() async throws {
@@ -74,7 +91,7 @@ import Testing
         }
         #expect(qpi.stats.bytes == expectedBytes)
         #expect(analysis.rootObjects.objects == 1)
-        #expect(analysis.folders.map(\.stats.objects).reduce(0, +) + 1 == 438)
+        #expect(analysis.folders.map(\.stats.objects).reduce(0, +) + 1 == 546)
     }
 
     @Test func isolationSharedFilesAndExternalParties() async throws {
@@ -106,7 +123,9 @@ import Testing
         #expect(analysis.unreferenced.map(\.path) == ["archives/", "bigquery_archive_tables/"])
         #expect(analysis.missing.map(\.path) == ["link_artists/", "link_items/"])
         #expect(analysis.missing.map { $0.references.map(\.location) } == [
-            ["jobs/ml_jobs/artist_linkage/streamlits/st_analyze_clustering.py:5",
+            ["jobs/ml_jobs/artist_linkage/scripts/compare_environments.py:4",
+             "jobs/ml_jobs/artist_linkage/scripts/compare_environments.py:5",
+             "jobs/ml_jobs/artist_linkage/streamlits/st_analyze_clustering.py:5",
              "jobs/ml_jobs/artist_linkage/streamlits/st_explore_and_clusterize_data.py:4"],
             ["orchestration/dags/jobs/ml/link_items.py:13"],
         ])
@@ -118,12 +137,16 @@ import Testing
         defer { fixture.remove() }
         let analysis = try await fixture.analyze()
         #expect(analysis.phases.map { $0.tier.rawValue } == [1, 2, 3, 4])
-        #expect(analysis.phases.map { $0.folders.map(\.path) } == [
-            ["archives/", "bigquery_archive_tables/", "QPI_historical/", "QPI_mapping/", "historization/"],
-            ["bigquery_imports/seed/", "base32-encode/"],
-            ["dms_export/", "QPI_exports/"],
-            ["clickhouse_export/", "elementary_reports/", "export/cloudsql_recommendation_tables_to_bigquery/"],
-        ])
+        let phases: [[String]] = [
+            ["archives/", "bigquery_archive_tables/", "QPI_historical/", "QPI_mapping/", "qualtrics_opt_out/latest/",
+             "qualtrics_surveys/", "historization/"],
+            ["base32-encode/"],
+            ["clusterisation/", "ml_embeddings/", "outbox/", "qualtrics_exports/", "bigquery_imports/seed/", "offer_snapshots/",
+             "dms_export/", "QPI_exports/"],
+            ["clickhouse_export/", "lineage/", "offer_exports_test/", "rows/", "siren/raw/", "elementary_reports/",
+             "export/cloudsql_recommendation_tables_to_bigquery/"],
+        ]
+        #expect(analysis.phases.map { $0.folders.map(\.path) } == phases)
     }
 
     @Test func thresholdsMoveTemperaturesAndTiers() async throws {
@@ -137,7 +160,7 @@ import Testing
         // With a hot threshold of 14 days the monthly seed refresh (12 days ago) is hot.
         let hot = try await fixture.analyze(thresholds: TemperatureThresholds(hotDays: 14, coldDays: 30))
         #expect(hot.folder("bigquery_imports/seed/")?.temperature == .hot)
-        #expect(hot.folder("bigquery_imports/seed/")?.tier == .hot)
+        #expect(hot.folder("bigquery_imports/seed/")?.tier == .deferred)
     }
 
     @Test func depthTwoSplitsEveryFolder() async throws {
@@ -146,7 +169,9 @@ import Testing
         let analysis = try await fixture.analyze(depth: 2)
         let paths = Set(analysis.folders.map(\.path))
         #expect(paths.isSuperset(of: ["historization/tracking/", "historization/int_firebase/", "historization/api_reco/",
-                                      "historization/applicative/", "QPI_mapping/archive/", "clickhouse_export/dev/"]))
+                                      "historization/applicative/", "QPI_mapping/archive/"]))
+        // Partitions are never use cases: environments, years, days, a stem with a date.
+        #expect(paths.isSuperset(of: ["clickhouse_export/", "elementary_reports/", "QPI_exports/"]))
         // The objects directly in a split folder stay one entry of their own.
         let mapping = try #require(analysis.folder("QPI_mapping/"))
         #expect(mapping.directObjectsOnly && mapping.stats.objects == 1)
@@ -155,7 +180,7 @@ import Testing
         #expect(analysis.folder("QPI_historical/")?.directObjectsOnly == false)
         #expect(analysis.folder("QPI_historical/")?.stats.objects == 5)
         #expect(analysis.folder("historization/tracking/")?.writers == ["orchestration/dags/jobs/administration/bigquery_archive_partition.py"])
-        #expect(analysis.folders.map(\.stats.objects).reduce(0, +) + analysis.rootObjects.objects == 438)
+        #expect(analysis.folders.map(\.stats.objects).reduce(0, +) + analysis.rootObjects.objects == 546)
     }
 
     @Test func withoutCodeEveryFolderIsUnreferenced() async throws {
@@ -185,9 +210,9 @@ import Testing
         let decoded = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(decoded["format_version"] as? String == "1")
         let folders = try #require(decoded["folders"] as? [[String: Any]])
-        #expect(folders.count == 12)
+        #expect(folders.count == 23)
         let seed = try #require(folders.first { $0["path"] as? String == "bigquery_imports/seed/" })
-        #expect(seed["readers"] as? [String] == [Self.seed])
-        #expect(seed["tier"] as? Int == 2)
+        #expect(seed["readers"] as? [String] == [Self.seed, Self.snapshots + "main.py"])
+        #expect(seed["tier"] as? Int == 3)
     }
 }

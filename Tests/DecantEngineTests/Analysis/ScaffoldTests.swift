@@ -31,7 +31,7 @@ import TestSupport
 
         let (loaded, _) = PlanLoader.load(directory: directory, environment: "dev")
         let plan = try #require(loaded)
-        #expect(plan.migrations.count == 12)
+        #expect(plan.migrations.count == analysis.folders.count)
         for folder in analysis.folders {
             let migration = try #require(plan.migration(key: PlanScaffold.migrationKey(folder.path)))
             #expect(migration.phase == folder.tier.rawValue, "\(folder.path)")
@@ -56,7 +56,7 @@ import TestSupport
         // The planner copies every object of every folder, and nothing else.
         let changes = try await Planner(store: fixture.store, state: nil, clock: AnalysisFixture.now).plan(plan)
         #expect(!changes.hasErrors, "\(changes.diagnostics.map(\.description))")
-        #expect(changes.summary.bucketsToCreate == 12)
+        #expect(changes.summary.bucketsToCreate == analysis.folders.count)
         for folder in analysis.folders {
             let migration = try #require(changes.migrations.first { $0.key == PlanScaffold.migrationKey(folder.path) })
             #expect(migration.copy.objects == folder.stats.objects, "\(folder.path)")
