@@ -1,3 +1,4 @@
+import Foundation
 import DecantCore
 import Testing
 
@@ -11,6 +12,17 @@ import Testing
         let graph = try ActionGraph([action("c", ["a"]), action("b"), action("a"), action("d", ["c", "b"])])
         #expect(graph.actions.map(\.id.rawValue) == ["b", "a", "c", "d"])
         #expect(graph.transitiveDependents(of: ActionID(rawValue: "a")) == [ActionID(rawValue: "c"), ActionID(rawValue: "d")])
+    }
+
+    @Test func keepsItsLinksInItsOrderAndChecksThemWhenDecoded() throws {
+        let graph = try ActionGraph([action("c", ["a"]), action("b"), action("a"), action("d", ["c", "b", "b"])])
+        // Ordered b, a, c, d: positions of who depends on each, and how many each waits for.
+        #expect(graph.dependents == [[3], [2], [3], []])
+        #expect(graph.dependencyCounts == [0, 0, 1, 2])
+        let decoded = try JSONDecoder().decode(ActionGraph.self, from: JSONEncoder().encode(graph))
+        #expect(decoded == graph && decoded.dependents == graph.dependents)
+        let cyclic = Data(#"{"actions":[{"id":"a","kind":"copy","reason":"test","dependsOn":["a"],"payload":{"objects":{"_0":[]}}}]}"#.utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(ActionGraph.self, from: cyclic) }
     }
 
     @Test func rejectsCyclesAndUnknownDependencies() {
