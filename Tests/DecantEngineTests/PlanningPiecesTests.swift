@@ -72,6 +72,23 @@ import Testing
         #expect(await gauge.peak <= 3)
     }
 
+    @Test func throwingLimiterRethrowsTheFirstErrorAndStartsNothingMore() async throws {
+        struct Boom: Error, Equatable {}
+        let limiter = AsyncLimiter(width: 2)
+        let started = OrderLog()
+        await #expect(throws: Boom.self) {
+            _ = try await limiter.map(Array(0..<200)) { i -> Int in
+                await started.add("\(i)")
+                if i == 3 { throw Boom() }
+                try await Task.sleep(nanoseconds: 1_000_000)
+                return i
+            }
+        }
+        // Two at a time: the failure stops the loop long before the end.
+        #expect(await started.items.count < 20)
+        #expect(try await limiter.map([1, 2, 3]) { (i: Int) async throws -> Int in i * 2 } == [2, 4, 6])
+    }
+
     actor OrderLog {
         var items: [String] = []
         func add(_ s: String) { items.append(s) }

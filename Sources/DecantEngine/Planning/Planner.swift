@@ -33,7 +33,7 @@ public struct Planner: Sendable {
 
         // Observe every bucket that matters, concurrently.
         let bucketNames = Set(selection.buckets.map(\.name) + selection.migrations.flatMap { [$0.source.bucket, $0.target.bucket] })
-        let observed = try await observeBuckets(Array(bucketNames).sorted())
+        let observed = try await observeBuckets(Array(bucketNames).sorted(), width: options.listingWidth)
 
         // Buckets.
         var bucketPlans: [BucketPlan] = []
@@ -206,15 +206,12 @@ public struct Planner: Sendable {
 
     // MARK: - Observation
 
-    func observeBuckets(_ names: [String]) async throws -> [String: BucketInfo?] {
-        try await withThrowingTaskGroup(of: (String, BucketInfo?).self) { group in
-            for name in names {
-                group.addTask { (name, try await store.getBucket(name)) }
-            }
-            var out: [String: BucketInfo?] = [:]
-            for try await (name, info) in group { out[name] = .some(info) }
-            return out
-        }
+    func observeBuckets(_ names: [String], width: Int) async throws -> [String: BucketInfo?] {
+        let store = self.store
+        let infos = try await AsyncLimiter(width: width).map(names) { try await store.getBucket($0) }
+        var out: [String: BucketInfo?] = [:]
+        for (name, info) in zip(names, infos) { out[name] = .some(info) }
+        return out
     }
 
     func planBucket(_ spec: BucketSpec, observed: BucketInfo?, project: String?) -> (BucketPlan, [Action], [Diagnostic]) {
@@ -259,36 +256,24 @@ public struct Planner: Sendable {
 
     func diffMigrations(_ migrations: [Migration], plan: Plan, observed: [String: BucketInfo?], now: Date, deletionNow: Date,
                         holds: ReferenceHolds, options: PlanOptions) async throws -> [MigrationOutcome] {
-        try await withThrowingTaskGroup(of: (Int, MigrationOutcome).self) { group in
-            var results = [MigrationOutcome?](repeating: nil, count: migrations.count)
-            var next = 0
-            func start(_ index: Int) {
-                let migration = migrations[index]
-                let targetInfo = observed[migration.target.bucket] ?? nil
-                var differ = MigrationDiffer(
-                    migration: migration, store: store, state: state, now: now, deletionNow: deletionNow, targetExists: targetInfo != nil,
-                    targetSpec: plan.bucket(named: migration.target.bucket),
-                    codeHold: holds.reason(for: migration), allowReferences: options.allowReferences)
-                differ.cost = options.pricing.map { CostPlanning.setup(migration, plan: plan, observed: observed, pricing: $0, now: now).tally }
-                let movement = Self.movement(migration, source: observed[migration.source.bucket] ?? nil, target: targetInfo,
-                                             targetSpec: plan.bucket(named: migration.target.bucket))
-                group.addTask {
-                    if (observed[migration.source.bucket] ?? nil) == nil {
-                        var outcome = MigrationOutcome(report: MigrationPlan(
-                            key: migration.key, phase: migration.phase, description: migration.description,
-                            source: migration.source, target: migration.target, movement: movement))
-                        outcome.report.blockers.append("source bucket \(migration.source.bucket) does not exist")
-                        return (index, outcome)
-                    }
-                    return (index, try await differ.run(movement: movement))
-                }
+        let store = self.store, state = self.state
+        return try await AsyncLimiter(width: options.listingWidth).map(migrations) { migration in
+            let targetInfo = observed[migration.target.bucket] ?? nil
+            var differ = MigrationDiffer(
+                migration: migration, store: store, state: state, now: now, deletionNow: deletionNow, targetExists: targetInfo != nil,
+                targetSpec: plan.bucket(named: migration.target.bucket),
+                codeHold: holds.reason(for: migration), allowReferences: options.allowReferences)
+            differ.cost = options.pricing.map { CostPlanning.setup(migration, plan: plan, observed: observed, pricing: $0, now: now).tally }
+            let movement = Self.movement(migration, source: observed[migration.source.bucket] ?? nil, target: targetInfo,
+                                         targetSpec: plan.bucket(named: migration.target.bucket))
+            if (observed[migration.source.bucket] ?? nil) == nil {
+                var outcome = MigrationOutcome(report: MigrationPlan(
+                    key: migration.key, phase: migration.phase, description: migration.description,
+                    source: migration.source, target: migration.target, movement: movement))
+                outcome.report.blockers.append("source bucket \(migration.source.bucket) does not exist")
+                return outcome
             }
-            while next < min(options.listingWidth, migrations.count) { start(next); next += 1 }
-            for try await (index, outcome) in group {
-                results[index] = outcome
-                if next < migrations.count { start(next); next += 1 }
-            }
-            return results.compactMap { $0 }
+            return try await differ.run(movement: movement)
         }
     }
 
