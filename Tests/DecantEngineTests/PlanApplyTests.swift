@@ -143,7 +143,7 @@ import Testing
         #expect(changes.graph.isEmpty)
         #expect(changes.diagnostics.errors.contains { $0.message.contains("`historization/x/../escape`") })
         #expect(changes.diagnostics.errors.contains { $0.message.contains("another subfolder rename writes to") })
-        await #expect(throws: ApplyError.planHasErrors(2)) { _ = try await f.apply(changes) }
+        await #expect(throws: EngineError.planHasErrors(2)) { _ = try await f.apply(changes) }
         #expect(try await f.store.getBucket("archive-bucket-dev") == nil)
     }
 

@@ -23,6 +23,6 @@ import Testing
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         try dir.write("junk", "not a plan")
-        #expect(throws: SavedPlanError.notASavedPlan(dir.path + "/junk")) { try SavedPlan.read(from: dir.path + "/junk") }
+        #expect(throws: EngineError.notASavedPlan(dir.path + "/junk")) { try SavedPlan.read(from: dir.path + "/junk") }
     }
 }

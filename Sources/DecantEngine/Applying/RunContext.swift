@@ -365,17 +365,3 @@ enum CopyCheck {
         }
     }
 }
-
-public enum EngineError: Error, Equatable, LocalizedError {
-    case unsupported(ActionKind)
-    case notCreatedByDecant(String)
-    case noCodeRoot
-
-    public var errorDescription: String? {
-        switch self {
-        case .unsupported(let kind): return "\(kind.rawValue) cannot run here"
-        case .notCreatedByDecant(let name): return "bucket \(name) was not created by decant; decant deletes only buckets it created"
-        case .noCodeRoot: return "no code root to write code edits to"
-        }
-    }
-}

@@ -173,7 +173,7 @@ public struct Planner: Sendable {
         if let phase = options.phase {
             isEverything = false
             migrations = migrations.filter { $0.phase == phase }
-            guard !migrations.isEmpty else { throw PlanningError.noMigrationInPhase(phase) }
+            guard !migrations.isEmpty else { throw EngineError.noMigrationInPhase(phase) }
             let targets = Set(migrations.map(\.target.bucket))
             buckets = buckets.filter { targets.contains($0.name) }
         }
@@ -188,14 +188,14 @@ public struct Planner: Sendable {
                 } else if let b = buckets.first(where: { $0.key == target || $0.name == target }) {
                     keepBuckets.insert(b.name)
                 } else if let phase = options.phase, let other = plan.migrations.first(where: { $0.key == target }) {
-                    throw PlanningError.targetOutsidePhase(target, phases: [other.phase], selected: phase)
+                    throw EngineError.targetOutsidePhase(target, phases: [other.phase], selected: phase)
                 } else if let phase = options.phase,
                           let bucket = plan.buckets.first(where: { $0.key == target || $0.name == target }) {
                     let phases = Set(plan.migrations.filter { $0.target.bucket == bucket.name }.map(\.phase)).sorted()
-                    throw PlanningError.targetOutsidePhase(target, phases: phases, selected: phase)
+                    throw EngineError.targetOutsidePhase(target, phases: phases, selected: phase)
                 } else {
                     let names = plan.migrations.map(\.key) + plan.buckets.flatMap { [$0.key, $0.name] }
-                    throw PlanningError.unknownTarget(target, suggestion: Suggest.closest(to: target, among: names))
+                    throw EngineError.unknownTarget(target, suggestion: Suggest.closest(to: target, among: names))
                 }
             }
             migrations = migrations.filter { keepMigrations.contains($0.key) }

@@ -11,10 +11,10 @@ extension RunContext {
     /// decant wrote; a file already back is only recorded; anything else is refused.
     func revert(_ action: Action, _ edit: CodeEdit) async throws -> ActionOutcome {
         guard let id = action.ledgerIDs?.first, let row = try await state.codeEdit(id: id) else {
-            throw RollbackError.missingLedgerRow(action.id)
+            throw EngineError.missingLedgerRow(action.id)
         }
         if let undone = row.revertedSerial {
-            guard undone == serial else { throw RollbackError.alreadyUndone(what: "the edit of \(row.edit.path) at serial \(row.serial)", serial: undone) }
+            guard undone == serial else { throw EngineError.alreadyUndone(what: "the edit of \(row.edit.path) at serial \(row.serial)", serial: undone) }
             return succeeded(action)
         }
         guard let writeCode, let root = options.codeRoot else { throw EngineError.noCodeRoot }
@@ -24,9 +24,9 @@ extension RunContext {
         case edit.beforeHash?:
             try writeCode(edit, root)
         case nil:
-            throw RollbackError.codeMissing(path: edit.path, serial: row.serial)
+            throw EngineError.codeMissing(path: edit.path, serial: row.serial)
         default:
-            throw RollbackError.codeChanged(path: edit.path, serial: row.serial)
+            throw EngineError.codeChanged(path: edit.path, serial: row.serial)
         }
         try await state.recordCodeReverted(editID: id, serial: serial)
         return succeeded(action)
@@ -38,23 +38,23 @@ extension RunContext {
     /// against the bucket as it is now, patched with `ifMetagenerationMatch` where
     /// the store keeps metagenerations.
     func restoreBucket(_ action: Action, _ change: BucketChange) async throws -> ActionOutcome {
-        guard let ids = action.ledgerIDs, !ids.isEmpty else { throw RollbackError.missingLedgerRow(action.id) }
+        guard let ids = action.ledgerIDs, !ids.isEmpty else { throw EngineError.missingLedgerRow(action.id) }
         var rows: [BucketChangeRow] = []
         for id in ids {
-            guard let row = try await state.bucketChange(id: id) else { throw RollbackError.missingLedgerRow(action.id) }
+            guard let row = try await state.bucketChange(id: id) else { throw EngineError.missingLedgerRow(action.id) }
             if let undone = row.restoredSerial, undone != serial {
-                throw RollbackError.alreadyUndone(what: "the change of bucket \(row.change.name) at serial \(row.serial)", serial: undone)
+                throw EngineError.alreadyUndone(what: "the change of bucket \(row.change.name) at serial \(row.serial)", serial: undone)
             }
             rows.append(row)
         }
         rows.sort { $0.id < $1.id }
         let pending = rows.filter { $0.restoredSerial == nil }
         if let oldest = rows.first, let newest = rows.last, !pending.isEmpty {
-            guard let live = try await store.getBucket(change.name) else { throw RollbackError.bucketGone(change.name) }
+            guard let live = try await store.getBucket(change.name) else { throw EngineError.bucketGone(change.name) }
             let diff = BucketRestoreDiff(previous: oldest.change.previous, decant: newest.change.new, live: live.settings,
                                          capabilities: store.capabilities)
             guard diff.conflicts.isEmpty else {
-                throw RollbackError.bucketChanged(name: change.name, detail: diff.conflicts.joined(separator: "; "))
+                throw EngineError.bucketChanged(name: change.name, detail: diff.conflicts.joined(separator: "; "))
             }
             if !diff.patch.isEmpty {
                 let precondition = store.capabilities.metageneration ? live.metageneration : nil
@@ -62,7 +62,7 @@ extension RunContext {
                     try await store.patchBucket(change.name, diff.patch, ifMetagenerationMatch: precondition)
                 }) {
                     guard case StoreError.preconditionFailed = error else { throw error }
-                    throw RollbackError.bucketChanged(name: change.name, detail: "its metadata changed during the rollback")
+                    throw EngineError.bucketChanged(name: change.name, detail: "its metadata changed during the rollback")
                 }
             }
         }
@@ -82,11 +82,11 @@ extension RunContext {
         }
         if try await store.getBucket(name) != nil {
             let remaining = try await countObjects(name)
-            guard remaining == 0 else { throw RollbackError.bucketNotEmpty(name: name, objects: remaining) }
+            guard remaining == 0 else { throw EngineError.bucketNotEmpty(name: name, objects: remaining) }
             if case .failure(let error) = await Result(catching: { try await store.deleteBucket(name) }) {
                 switch error {
                 case StoreError.notFound: break  // gone in between: as good as deleted
-                case StoreError.conflict: throw RollbackError.bucketNotEmpty(name: name, objects: max(1, try await countObjects(name)))
+                case StoreError.conflict: throw EngineError.bucketNotEmpty(name: name, objects: max(1, try await countObjects(name)))
                 default: throw error
                 }
             }
