@@ -85,8 +85,7 @@ public struct Applier: Sendable {
         let totals = (counted.count, counted.reduce(Int64(0)) { $0 + $1.content.size })
         observer.handle(.started(serial: serial, actions: changes.graph.count, objects: totals.0, bytes: totals.1))
 
-        let context = RunContext(store: store, state: state, clock: clock, observer: observer, writeCode: writeCode,
-                                 serial: serial, limiter: AsyncLimiter(width: options.parallelism), options: options,
+        let run = RunEnvironment(applier: self, serial: serial, limiter: AsyncLimiter(width: options.parallelism), options: options,
                                  migrations: Dictionary(changes.migrations.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }))
         let checkpoints = Task {
             while !Task.isCancelled {
@@ -98,7 +97,7 @@ public struct Applier: Sendable {
         let store = self.store
         let stop: @Sendable () -> String? = { store.unavailable.map { _ in "the storage endpoint stopped answering" } }
         let outcomes = await Scheduler(graph: changes.graph, width: options.actionParallelism, stop: stop).run { action in
-            await context.run(action)
+            await run.run(action)
         }
         checkpoints.cancel()
         // A run whose lock someone removed (`decant state unlock`) may have raced
