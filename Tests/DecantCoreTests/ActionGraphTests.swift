@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ActionGraphTests {
     func action(_ id: String, _ deps: [String] = []) -> Action {
-        Action(id: ActionID(rawValue: id), kind: .copy, reason: "test", dependsOn: deps.map { ActionID(rawValue: $0) },
+        Action(id: ActionID(rawValue: id), kind: .copy, reason: .copyAbsent(objects: 0, bytes: 0, target: BucketPath(bucket: "t", prefix: "")), dependsOn: deps.map { ActionID(rawValue: $0) },
                payload: .objects([]))
     }
 
@@ -21,7 +21,9 @@ import Testing
         #expect(graph.dependencyCounts == [0, 0, 1, 2])
         let decoded = try JSONDecoder().decode(ActionGraph.self, from: JSONEncoder().encode(graph))
         #expect(decoded == graph && decoded.dependents == graph.dependents)
-        let cyclic = Data(#"{"actions":[{"id":"a","kind":"copy","reason":"test","dependsOn":["a"],"payload":{"objects":{"_0":[]}}}]}"#.utf8)
+        let alone = String(decoding: try JSONEncoder().encode(try ActionGraph([action("a")])), as: UTF8.self)
+        let cyclic = Data(alone.replacingOccurrences(of: #""dependsOn":[]"#, with: #""dependsOn":["a"]"#).utf8)
+        #expect(cyclic != Data(alone.utf8))
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(ActionGraph.self, from: cyclic) }
     }
 

@@ -44,7 +44,7 @@ import Testing
 
     @Test func schedulerRespectsDependenciesAndSkipsDependantsOfFailures() async throws {
         func action(_ id: String, _ deps: [String] = []) -> Action {
-            Action(id: ActionID(rawValue: id), kind: .copy, reason: "t", dependsOn: deps.map { ActionID(rawValue: $0) }, payload: .objects([]))
+            Action(id: ActionID(rawValue: id), kind: .copy, reason: .copyAbsent(objects: 0, bytes: 0, target: BucketPath(bucket: "t", prefix: "")), dependsOn: deps.map { ActionID(rawValue: $0) }, payload: .objects([]))
         }
         let graph = try ActionGraph([action("a"), action("b", ["a"]), action("c", ["b"]), action("d")])
         let order = OrderLog()

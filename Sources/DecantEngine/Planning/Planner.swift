@@ -56,7 +56,7 @@ public struct Planner: Sendable {
             diagnostics += migrationDiagnostics(migration, outcome: outcomes[index], plan: plan, observed: observed)
             outcomes[index].report.references = (code?.references ?? []).filter { $0.migration == migration.key }
             outcomes[index].report.referencesHold = migration.cleanup?.deleteSource == true && !options.allowReferences
-                && holds.reason(for: migration) != nil
+                && holds.hold(for: migration) != nil
             if let note = try await interruptedCopies(outcomes[index].adoptions) { outcomes[index].report.warnings.append(note) }
         }
 
@@ -98,8 +98,11 @@ public struct Planner: Sendable {
             }
             if options.allowReferences {
                 for migration in selection.migrations where migration.cleanup?.deleteSource == true {
-                    guard let reason = holds.reason(for: migration) else { continue }
-                    diagnostics.append(.warning("--allow-references: sources of \(migration.key) are deleted although \(reason)"))
+                    guard case let .codeReferences(source, references, bucket, unplaced)? = holds.hold(for: migration) else { continue }
+                    let what = (references > 0 ? ["\(references) reference(s) in \(source)"] : [])
+                        + (unplaced > 0 ? ["\(unplaced) reference(s) to \(bucket) decant cannot place"] : [])
+                    diagnostics.append(.warning("--allow-references: sources of \(migration.key) are deleted although code still names them: "
+                                                + what.joined(separator: ", ")))
                 }
             }
         }
@@ -216,10 +219,9 @@ public struct Planner: Sendable {
 
     func planBucket(_ spec: BucketSpec, observed: BucketInfo?, project: String?) -> (BucketPlan, [Action], [Diagnostic]) {
         let desired = spec.effectiveSettings
-        let origin = spec.origin.map { " (\($0))" } ?? ""
         guard let observed else {
             let action = Action(id: ActionID("create_bucket", spec.name), kind: .createBucket, bucket: spec.name,
-                                reason: "bucket `\(spec.key)`\(origin) does not exist",
+                                reason: .bucketMissing(key: spec.key, origin: spec.origin),
                                 payload: .createBucket(BucketCreation(name: spec.name, project: spec.project ?? project, settings: desired)))
             return (BucketPlan(key: spec.key, name: spec.name, status: .create, settings: desired), [action], [])
         }
@@ -232,7 +234,7 @@ public struct Planner: Sendable {
         }
         if !diff.patch.isEmpty {
             actions.append(Action(id: ActionID("update_bucket", spec.name), kind: .updateBucket, bucket: spec.name,
-                                  reason: diff.changes.map { "\($0.field.rawValue): \($0.before ?? "unset") → \($0.after ?? "unset")" }.joined(separator: "; "),
+                                  reason: .settingsDiffer(diff.changes),
                                   payload: .patchBucket(BucketChange(name: spec.name, patch: diff.patch, changes: diff.changes,
                                                                      previous: observed.settings,
                                                                      expectedMetageneration: observed.metageneration))))
@@ -240,7 +242,7 @@ public struct Planner: Sendable {
         if let change = diff.lifecycleChange, let rules = desired.lifecycle {
             let dependsOn = actions.map(\.id)
             actions.append(Action(id: ActionID("set_lifecycle", spec.name), kind: .setLifecycle, bucket: spec.name,
-                                  reason: "lifecycle differs" + (spec.lifecyclePolicy.map { " from policy `\($0)`" } ?? ""),
+                                  reason: .lifecycleDiffers(policy: spec.lifecyclePolicy),
                                   dependsOn: dependsOn,
                                   payload: .patchBucket(BucketChange(name: spec.name, patch: BucketPatch(lifecycle: rules),
                                                                      changes: [change], previous: observed.settings,
@@ -262,7 +264,7 @@ public struct Planner: Sendable {
             var differ = MigrationDiffer(
                 migration: migration, store: store, state: state, now: now, deletionNow: deletionNow, targetExists: targetInfo != nil,
                 targetSpec: plan.bucket(named: migration.target.bucket),
-                codeHold: holds.reason(for: migration), allowReferences: options.allowReferences)
+                codeHold: holds.hold(for: migration), allowReferences: options.allowReferences)
             differ.cost = options.pricing.map { CostPlanning.setup(migration, plan: plan, observed: observed, pricing: $0, now: now).tally }
             let movement = Self.movement(migration, source: observed[migration.source.bucket] ?? nil, target: targetInfo,
                                          targetSpec: plan.bucket(named: migration.target.bucket))

@@ -6,7 +6,8 @@ import Foundation
 /// inputs' digest and the state lineage and serial it was made against. It holds
 /// no credential (none ever enters a Plan).
 public struct SavedPlan: Codable, Sendable {
-    public static let formatVersion = 1
+    /// 2: reasons are data (`ActionReason`, `HoldReason`, `RefusalReason`), not sentences.
+    public static let formatVersion = 2
 
     public var formatVersion: Int
     public var decantVersion: String
@@ -42,14 +43,15 @@ public struct SavedPlan: Codable, Sendable {
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .millisecondsSince1970
-        let saved: SavedPlan
+        // The version first: a plan of another format may not decode as this one.
+        struct Version: Decodable { var formatVersion: Int }
+        guard let version = try? decoder.decode(Version.self, from: data) else { throw EngineError.notASavedPlan(path) }
+        guard version.formatVersion == formatVersion else { throw EngineError.savedPlanFormat(path, version.formatVersion) }
         do {
-            saved = try decoder.decode(SavedPlan.self, from: data)
+            return try decoder.decode(SavedPlan.self, from: data)
         } catch {
             throw EngineError.notASavedPlan(path)
         }
-        guard saved.formatVersion == formatVersion else { throw EngineError.savedPlanFormat(path, saved.formatVersion) }
-        return saved
     }
 
     /// Why this saved plan may no longer be applied, or nil when it may: the plan

@@ -30,12 +30,12 @@ struct ObjectUndo: Sendable {
 
     enum RestoreCheck: Sendable {
         case restore, recordOnly, notDeleted
-        case refused(reason: String, sample: String)
+        case refused(reason: RefusalReason, sample: String)
     }
 
     enum RemovalCheck: Sendable {
         case remove, recordOnly, forget
-        case refused(reason: String, sample: String)
+        case refused(reason: RefusalReason, sample: String)
     }
 
     /// Streams the deletions and copies recorded after `target`, checking each
@@ -100,15 +100,15 @@ struct ObjectUndo: Sendable {
         let copy = row.copy.record
         if let live = try await head(store, original.bucket, original.name) {
             if ContentIdentity(live).matches(copy.content) { return .recordOnly }
-            return .refused(reason: RefusalReason.originalTaken,
+            return .refused(reason: .originalTaken,
                             sample: "\(original.url) holds generation \(live.generation) (\(ByteFormat.string(live.size))), not the deleted content")
         }
         let from = copy.targetRef
         guard let held = try await head(store, from.bucket, from.name) else {
-            return .refused(reason: RefusalReason.copyChanged, sample: "\(from.url) is gone (to restore \(original.url))")
+            return .refused(reason: .copyChanged, sample: "\(from.url) is gone (to restore \(original.url))")
         }
         guard held.generation == copy.targetGeneration, ContentIdentity(held).matches(copy.content) else {
-            return .refused(reason: RefusalReason.copyChanged,
+            return .refused(reason: .copyChanged,
                             sample: "\(from.url) is generation \(held.generation), decant verified \(copy.targetGeneration) (to restore \(original.url))")
         }
         return .restore
@@ -120,12 +120,12 @@ struct ObjectUndo: Sendable {
         let copy = row.record
         let target = copy.targetRef
         if unrestorable.contains(row.id) {
-            return .refused(reason: RefusalReason.sourceNotRestorable, sample: "\(target.url) (copy of \(copy.key.source.url))")
+            return .refused(reason: .sourceNotRestorable, sample: "\(target.url) (copy of \(copy.key.source.url))")
         }
         if copy.adopted { return .forget }
         guard let live = try await head(store, target.bucket, target.name) else { return .recordOnly }
         guard live.generation == copy.targetGeneration else {
-            return .refused(reason: RefusalReason.targetChanged,
+            return .refused(reason: .targetChanged,
                             sample: "\(target.url) is generation \(live.generation), decant wrote \(copy.targetGeneration)")
         }
         return .remove
