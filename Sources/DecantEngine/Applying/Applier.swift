@@ -82,11 +82,12 @@ public struct Applier: Sendable {
         let counted = changes.graph.actions.flatMap { a -> [ObjectItem] in
             a.kind == .verify ? a.objects.filter(\.adopt) : a.objects
         }
-        let totals = (counted.count, counted.reduce(Int64(0)) { $0 + $1.content.size })
-        observer.handle(.started(serial: serial, actions: changes.graph.count, objects: totals.0, bytes: totals.1))
+        let totals = counted.reduce(into: Tally()) { $0.add($1.content.size) }
+        observer.handle(.started(serial: serial, actions: changes.graph.count, objects: totals.objects, bytes: totals.bytes))
 
-        let run = RunEnvironment(applier: self, serial: serial, limiter: AsyncLimiter(width: options.parallelism), options: options,
-                                 migrations: Dictionary(changes.migrations.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }))
+        let environment = RunEnvironment(applier: self, serial: serial, limiter: AsyncLimiter(width: options.parallelism),
+                                         options: options,
+                                         migrations: Dictionary(changes.migrations.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }))
         let checkpoints = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(options.checkpointInterval * 1_000_000_000))
@@ -97,7 +98,7 @@ public struct Applier: Sendable {
         let store = self.store
         let stop: @Sendable () -> String? = { store.unavailable.map { _ in "the storage endpoint stopped answering" } }
         let outcomes = await Scheduler(graph: changes.graph, width: options.actionParallelism, stop: stop).run { action in
-            await run.run(action)
+            await environment.run(action)
         }
         checkpoints.cancel()
         // A run whose lock someone removed (`decant state unlock`) may have raced

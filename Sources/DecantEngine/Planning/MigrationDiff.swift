@@ -117,7 +117,7 @@ private struct Accumulator {
     var conflictSamples: [ObjectMapping] = []
     var copySamples: [ObjectMapping] = [], syncSamples: [ObjectMapping] = []
     var excluded: [MigrationSelector.Exclusion: Tally] = [:]
-    var held: [HoldReason: (Tally, Date?)] = [:]
+    var held: [HoldReason: MigrationPlan.HeldDeletion] = [:]
     var collisions: [Collision] = []
     var cost: CostTally?
 
@@ -220,9 +220,9 @@ private struct Accumulator {
         // A hold without an end (code references) is costed as if it ended with the validation period.
         func hold(_ reason: HoldReason, until: Date?) {
             cost?.remove(s, on: until ?? now.addingTimeInterval(TimeInterval(cleanup.after.seconds)))
-            var entry = held[reason] ?? (Tally(), nil)
-            entry.0.add(s.size)
-            if let until { entry.1 = min(entry.1 ?? until, until) }
+            var entry = held[reason] ?? MigrationPlan.HeldDeletion(reason: reason, tally: Tally())
+            entry.tally.add(s.size)
+            if let until { entry.eligibleFrom = min(entry.eligibleFrom ?? until, until) }
             held[reason] = entry
         }
         if let reason = differ.codeHold, !differ.allowReferences {
@@ -295,9 +295,7 @@ private struct Accumulator {
             outcome.deletionsAfterVerify = deletionsAfterVerify
         }
         report.delete = (outcome.deletions + outcome.deletionsAfterVerify).reduce(into: Tally()) { $0.add($1.content.size) }
-        report.deleteHeld = held.sorted { $0.key < $1.key }.map {
-            MigrationPlan.HeldDeletion(reason: $0.key, tally: $0.value.0, eligibleFrom: $0.value.1)
-        }
+        report.deleteHeld = held.values.sorted { $0.reason < $1.reason }
         outcome.unsafeNames = unsafe
         outcome.cost = cost
         outcome.report = report

@@ -80,7 +80,7 @@ struct RemoveCopies: ActionStep {
                 return "\(item.source.url): \(RunEnvironment.describe(error))"
             }
         }
-        let removed = zip(removable, outcomes).filter { $0.1 == nil }.map(\.0)
+        let removed = zip(removable, outcomes).filter { _, problem in problem == nil }.map { item, _ in item }
         let ids = removed.compactMap(\.ledgerID)
         if !ids.isEmpty { try await run.state.recordCopiesRemoved(ids, serial: run.serial) }
         let done = removed.filter { !$0.adopt }.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.content.size) }

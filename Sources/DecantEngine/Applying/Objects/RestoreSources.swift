@@ -27,9 +27,9 @@ struct RestoreSources: ActionStep {
             return nil
         }
         if !restored.isEmpty { try await run.state.recordSourcesRestored(restored, serial: run.serial) }
-        let done = zip(items, results).reduce(Tally()) { total, pair in
-            if case .restored = pair.1 { return total + Tally(objects: 1, bytes: pair.0.content.size) }
-            return total
+        var done = Tally()
+        for (item, result) in zip(items, results) {
+            if case .restored = result { done.add(item.content.size) }
         }
         return .finished(action, errors: results.map { if case .refused(let e) = $0 { return e } else { return nil } }, done: done)
     }
