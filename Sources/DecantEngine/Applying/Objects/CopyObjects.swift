@@ -101,7 +101,7 @@ struct RemoveCopies: ActionStep {
         if item.adopt { return nil }
         guard let generation = item.source.generation else { return "\(item.source.url): no generation to delete" }
         // Checked here too: some stores (fake-gcs-server) ignore the precondition.
-        guard let live = try await ObjectUndo.head(run.store, item.source.bucket, item.source.name) else { return nil }
+        guard let live = try await run.store.headIfPresent(item.source.bucket, item.source.name) else { return nil }
         guard live.generation == generation else {
             return "\(item.source.url) changed since decant copied it (generation \(live.generation), decant wrote \(generation)); left alone"
         }

@@ -40,13 +40,13 @@ struct RestoreSources: ActionStep {
         }
         let store = run.store
         let expected = item.content
-        if let live = try await ObjectUndo.head(store, original.bucket, original.name) {
+        if let live = try await store.headIfPresent(original.bucket, original.name) {
             guard ContentIdentity(live).matches(expected) else {
                 return .refused("\(original.url) holds other content now (generation \(live.generation)); not overwritten")
             }
             return .restored(deletionID: deletionID, generation: live.generation)
         }
-        guard let copy = try await ObjectUndo.head(store, item.source.bucket, item.source.name),
+        guard let copy = try await store.headIfPresent(item.source.bucket, item.source.name),
               copy.generation == copyGeneration, ContentIdentity(copy).matches(expected) else {
             return .refused("the copy \(item.source.url) changed since decant verified it (generation \(copyGeneration)); \(original.url) not restored")
         }
@@ -60,7 +60,7 @@ struct RestoreSources: ActionStep {
             made = record
         case .failure(StoreError.preconditionFailed):
             // Our own retried request, someone else, or the copy changed under us: look.
-            guard let live = try await ObjectUndo.head(store, original.bucket, original.name), ContentIdentity(live).matches(expected) else {
+            guard let live = try await store.headIfPresent(original.bucket, original.name), ContentIdentity(live).matches(expected) else {
                 return .refused("\(original.url) could not be restored: the copy or the name changed during the rollback")
             }
             return .restored(deletionID: deletionID, generation: live.generation)
