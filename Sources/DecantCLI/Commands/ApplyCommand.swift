@@ -36,7 +36,8 @@ enum ApplyCommand {
     )) { arguments, context in
         if let file = arguments.positionals.first { try refuseFlagsFixedBy(file, arguments, command: "apply") }
         let workspace = try Workspace(arguments, context)
-        let (plan, loadDiagnostics) = try workspace.loadPlan()
+        // A plan made here is shown with its diagnostics; a saved one or JSON progress is not.
+        let (plan, loadDiagnostics) = try workspace.loadPlan(shownInPlan: arguments.positionals.isEmpty && !arguments.flag("json"))
         let store = try workspace.store(for: plan)
         var options = try applyOptions(arguments, plan: plan, workspace: workspace)
         let console = context.console
@@ -104,7 +105,7 @@ enum ApplyCommand {
             guard let n = Int(max), n >= 0 else { throw CommandError("--max-delete takes a number ≥ 0, got \(max)") }
             options.maxDelete = n
         }
-        options.codeRoot = plan.code.map { workspace.context.resolve($0.root) }
+        options.codeRoot = workspace.codeRoot(plan)
         return options
     }
 

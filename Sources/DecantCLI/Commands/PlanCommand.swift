@@ -36,7 +36,7 @@ enum PlanCommand {
         ]
     )) { arguments, context in
         let workspace = try Workspace(arguments, context)
-        let (plan, loadDiagnostics) = try workspace.loadPlan()
+        let (plan, loadDiagnostics) = try workspace.loadPlan(shownInPlan: true)
         let store = try workspace.store(for: plan)
         let state = try await workspace.readState(plan, store: store)
         let changes = try await makePlan(plan, loadDiagnostics: loadDiagnostics, store: store, state: state, workspace: workspace,

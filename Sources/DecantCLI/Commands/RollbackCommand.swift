@@ -118,7 +118,7 @@ enum RollbackCommand {
         guard let target = request.target ?? last else { return nil }
         // Batches as the plan files size them for apply (a migration no longer in them gets the default).
         let sizes = Dictionary(plan.migrations.map { ($0.key, $0.batchSize) }, uniquingKeysWith: { a, _ in a })
-        let options = RollbackOptions(batchSizes: sizes, codeRoot: plan.code.map { workspace.context.resolve($0.root) })
+        let options = RollbackOptions(batchSizes: sizes, codeRoot: workspace.codeRoot(plan))
         var changes = try await planner.plan(to: target, environment: plan.environment, options: options)
         changes.pinnedNow = workspace.pinnedNow
         return changes
