@@ -72,15 +72,7 @@ enum AnalyzeCommand {
         var options = AnalysisOptions(environment: plan.environment, bucket: bucket, depth: depth, thresholds: thresholds)
         options.pricing = try workspace.pricing(for: plan)
 
-        let codeRoot: String?
-        if let given = arguments.value("code") { codeRoot = workspace.context.resolve(given) } else {
-            codeRoot = workspace.codeRoot(plan)
-        }
-        if let codeRoot {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: codeRoot, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CommandError("the code folder \(codeRoot) does not exist")
-            }
+        if let codeRoot = arguments.value("code").map(workspace.context.resolve) ?? workspace.codeRoot(plan) {
             let refs = sourceRefs(plan, bucket: bucket, arguments: arguments)
             let planCode = arguments.value("code") == nil ? plan.code : nil
             options.codeLabel = arguments.value("code") ?? plan.code?.root

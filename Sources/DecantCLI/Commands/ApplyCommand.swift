@@ -74,7 +74,7 @@ enum ApplyCommand {
             let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
             let applier = Applier(store: store, state: state, clock: workspace.clock,
                                   observer: ProgressReporter(console: console, mode: mode),
-                                  writeCode: CodeStep.writer, persist: durability.persist, checkLock: durability.checkLock)
+                                  writeCode: CodeSurvey.writer, persist: durability.persist, checkLock: durability.checkLock)
             let result = try await applier.apply(changes, options: options)
             if !arguments.flag("json") { console.out(ApplyReport.render(result, color: color)) }
             return result.status == .succeeded ? ExitCode.success : ExitCode.failure

@@ -153,7 +153,7 @@ enum RollbackCommand {
         let options = try ApplyCommand.applyOptions(arguments, plan: plan, workspace: workspace)
         let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
         let applier = Applier(store: store, state: state, clock: workspace.clock, observer: ProgressReporter(console: console, mode: mode),
-                              writeCode: CodeStep.writer, persist: durability.persist, checkLock: durability.checkLock)
+                              writeCode: CodeSurvey.writer, persist: durability.persist, checkLock: durability.checkLock)
         let target = changes.rollback?.target ?? 0
         let result = try await applier.apply(changes, kind: .rollback, rollbackTo: target, options: options)
         let color = console.useColor && !arguments.flag("no-color")
