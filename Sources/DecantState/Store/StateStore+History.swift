@@ -91,16 +91,6 @@ extension StateStore {
     }
 }
 
-/// What the ledger holds for one migration (`decant state list`).
-public struct MigrationTotals: Hashable, Sendable, Codable {
-    public var migration: String
-    public var copies: Int
-    public var verified: Int
-    public var adopted: Int
-    public var bytes: Int64
-    public var deletedSources: Int
-}
-
 extension StateStore {
     /// Current copies and deletions per migration, by migration name.
     public func migrationTotals() throws(StateError) -> [MigrationTotals] {
