@@ -34,17 +34,25 @@ enum Format {
 
     static func shortDigest(_ digest: String) -> String { String(digest.prefix(12)) }
 
+    /// `storage_class: STANDARD` … for each setting set, as the plan file writes it (lifecycle apart).
     static func settings(_ s: BucketSettings) -> [String] {
-        var out: [String] = []
-        if let v = s.location { out.append("location: \(v)") }
-        if let v = s.storageClass { out.append("storage_class: \(v.rawValue)") }
-        if let v = s.labels, !v.isEmpty { out.append("labels: {" + v.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}") }
-        if let v = s.versioning { out.append("versioning: \(v)") }
-        if let v = s.uniformAccess { out.append("uniform_access: \(v)") }
-        if let v = s.publicAccessPrevention { out.append("public_access_prevention: \(v)") }
-        if let v = s.retentionPeriodSeconds { out.append("retention_period: \(DurationSpec(seconds: v))") }
-        if let v = s.softDeleteSeconds { out.append("soft_delete: \(DurationSpec(seconds: v))") }
-        if let v = s.autoclass { out.append("autoclass: \(v)") }
+        settingValues(s).filter { $0.field != .lifecycle }.map { "\($0.field.rawValue): \($0.value)" }
+    }
+
+    /// Each setting that is set, with its value as the plan file writes it; an
+    /// empty label map is left out, an empty rule list is `no rules`.
+    static func settingValues(_ s: BucketSettings) -> [(field: BucketSettings.Field, value: String)] {
+        var out: [(field: BucketSettings.Field, value: String)] = []
+        if let v = s.location { out.append((.location, v)) }
+        if let v = s.storageClass { out.append((.storageClass, v.rawValue)) }
+        if let v = s.labels, !v.isEmpty { out.append((.labels, "{" + v.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}")) }
+        if let v = s.versioning { out.append((.versioning, "\(v)")) }
+        if let v = s.uniformAccess { out.append((.uniformAccess, "\(v)")) }
+        if let v = s.publicAccessPrevention { out.append((.publicAccessPrevention, v)) }
+        if let v = s.retentionPeriodSeconds { out.append((.retentionPeriod, "\(DurationSpec(seconds: v))")) }
+        if let v = s.softDeleteSeconds { out.append((.softDelete, "\(DurationSpec(seconds: v))")) }
+        if let v = s.autoclass { out.append((.autoclass, "\(v)")) }
+        if let v = s.lifecycle { out.append((.lifecycle, v.isEmpty ? "no rules" : rules(v).joined(separator: "; "))) }
         return out
     }
 

@@ -61,12 +61,7 @@ public struct PlanTextRenderer: Sendable {
         switch b.status {
         case .create:
             out.append("  \(st.symbol("+")) \(title): create")
-            if let settings = b.settings {
-                for line in Format.settings(settings) { out.append("      \(line)") }
-                if let rules = settings.lifecycle {
-                    out.append("      lifecycle: " + (rules.isEmpty ? "no rules" : Format.rules(rules).joined(separator: "; ")))
-                }
-            }
+            for setting in b.settings.map(Format.settingValues) ?? [] { out.append("      \(setting.field.rawValue): \(setting.value)") }
         case .update:
             out.append("  \(st.symbol("~")) \(title): update in place")
             for change in b.changes {

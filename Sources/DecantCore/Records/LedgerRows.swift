@@ -95,3 +95,23 @@ public struct MigrationTotals: Hashable, Sendable, Codable {
         self.deletedSources = deletedSources
     }
 }
+
+/// What `decant state list` shows: what decant manages now, nothing a rollback undid.
+public struct StateListing: Hashable, Sendable {
+    /// Buckets decant created and no rollback deleted.
+    public var createdBuckets: [CreatedBucketRow]
+    /// Settings decant changed and no rollback restored.
+    public var bucketChanges: [BucketChangeRow]
+    /// Current copies and deletions, per migration.
+    public var migrations: [MigrationTotals]
+    /// Code edits no rollback reverted.
+    public var codeEdits: [CodeEditRow]
+
+    public init(createdBuckets: [CreatedBucketRow] = [], bucketChanges: [BucketChangeRow] = [], migrations: [MigrationTotals] = [],
+                codeEdits: [CodeEditRow] = []) {
+        self.createdBuckets = createdBuckets
+        self.bucketChanges = bucketChanges
+        self.migrations = migrations
+        self.codeEdits = codeEdits
+    }
+}

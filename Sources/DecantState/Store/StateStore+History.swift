@@ -92,6 +92,12 @@ extension StateStore {
 }
 
 extension StateStore {
+    /// What decant manages now (`decant state list`).
+    public func listing() throws(StateError) -> StateListing {
+        StateListing(createdBuckets: try createdBuckets(), bucketChanges: try bucketChanges(includeRestored: false),
+                     migrations: try migrationTotals(), codeEdits: try codeEdits(includeReverted: false))
+    }
+
     /// Current copies and deletions per migration, by migration name.
     public func migrationTotals() throws(StateError) -> [MigrationTotals] {
         try withDatabase { database in
