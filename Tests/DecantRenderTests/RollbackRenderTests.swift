@@ -59,4 +59,16 @@ import Testing
     @Test func json() throws {
         try Golden.check(PlanJSONRenderer().render(try Self.sample()), "rollback.json")
     }
+
+    /// The plan and the rollback plan cut long diffs alike, and each says where its whole patch is.
+    @Test func aLongDiffSaysWhereTheWholePatchIs() throws {
+        let rollback = PlanTextRenderer(maxDiffLines: 10).render(try Self.sample())
+        #expect(rollback.contains("      … 133 more diff lines (--plan-only --format markdown shows the whole patch)\n"), "\(rollback)")
+        var plan = try PlanRenderTests.sample()
+        let long = (1...30).map { "x\($0)\n" }.joined()
+        plan.code?.edits[0].patch = UnifiedDiff.make(path: "a.py", before: long, after: long.replacingOccurrences(of: "x", with: "y"))
+        let text = PlanTextRenderer(maxDiffLines: 10).render(plan)
+        #expect(text.contains("      … 53 more diff lines (--code-out writes the whole patch)\n"), "\(text)")
+        #expect(PlanTextRenderer(maxDiffLines: 0).render(plan).components(separatedBy: "more diff lines").count == 1)
+    }
 }
