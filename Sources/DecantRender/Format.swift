@@ -42,18 +42,13 @@ enum Format {
     /// Each setting that is set, with its value as the plan file writes it; an
     /// empty label map is left out, an empty rule list is `no rules`.
     static func settingValues(_ s: BucketSettings) -> [(field: BucketSettings.Field, value: String)] {
-        var out: [(field: BucketSettings.Field, value: String)] = []
-        if let v = s.location { out.append((.location, v)) }
-        if let v = s.storageClass { out.append((.storageClass, v.rawValue)) }
-        if let v = s.labels, !v.isEmpty { out.append((.labels, "{" + v.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}")) }
-        if let v = s.versioning { out.append((.versioning, "\(v)")) }
-        if let v = s.uniformAccess { out.append((.uniformAccess, "\(v)")) }
-        if let v = s.publicAccessPrevention { out.append((.publicAccessPrevention, v)) }
-        if let v = s.retentionPeriodSeconds { out.append((.retentionPeriod, "\(DurationSpec(seconds: v))")) }
-        if let v = s.softDeleteSeconds { out.append((.softDelete, "\(DurationSpec(seconds: v))")) }
-        if let v = s.autoclass { out.append((.autoclass, "\(v)")) }
-        if let v = s.lifecycle { out.append((.lifecycle, v.isEmpty ? "no rules" : rules(v).joined(separator: "; "))) }
-        return out
+        BucketSettings.Field.allCases.compactMap { field -> (field: BucketSettings.Field, value: String)? in
+            switch field.kind {
+            case .labels: return s.labels.flatMap { $0.isEmpty ? nil : (field, BucketSettings.describe($0)) }
+            case .lifecycle: return s.lifecycle.map { (field, BucketSettings.describe($0)) }
+            case .text, .storageClass, .flag, .seconds: return s[field].map { (field, $0.planFileText) }
+            }
+        }
     }
 
     static func rules(_ rules: [LifecycleRule]) -> [String] {
