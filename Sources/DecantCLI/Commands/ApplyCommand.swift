@@ -36,7 +36,8 @@ enum ApplyCommand {
     )) { arguments, context in
         if let file = arguments.positionals.first { try refuseFlagsFixedBy(file, arguments, command: "apply") }
         let workspace = try Workspace(arguments, context)
-        let (plan, loadDiagnostics) = try workspace.loadPlan()
+        // A plan made here is shown with its diagnostics; a saved one or JSON progress is not.
+        let (plan, loadDiagnostics) = try workspace.loadPlan(shownInPlan: arguments.positionals.isEmpty && !arguments.flag("json"))
         let store = try workspace.store(for: plan)
         var options = try applyOptions(arguments, plan: plan, workspace: workspace)
         let console = context.console
@@ -73,7 +74,7 @@ enum ApplyCommand {
             let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
             let applier = Applier(store: store, state: state, clock: workspace.clock,
                                   observer: ProgressReporter(console: console, mode: mode),
-                                  writeCode: CodeStep.writer, persist: durability.persist, checkLock: durability.checkLock)
+                                  writeCode: CodeSurvey.writer, persist: durability.persist, checkLock: durability.checkLock)
             let result = try await applier.apply(changes, options: options)
             if !arguments.flag("json") { console.out(ApplyTextRenderer(color: color).render(result)) }
             return result.status == .succeeded ? ExitCode.success : ExitCode.failure
@@ -104,7 +105,7 @@ enum ApplyCommand {
             guard let n = Int(max), n >= 0 else { throw CommandError("--max-delete takes a number ≥ 0, got \(max)") }
             options.maxDelete = n
         }
-        options.codeRoot = plan.code.map { workspace.context.resolve($0.root) }
+        options.codeRoot = workspace.codeRoot(plan)
         return options
     }
 
