@@ -76,7 +76,7 @@ enum ApplyCommand {
                                   observer: ProgressReporter(console: console, mode: mode),
                                   writeCode: CodeSurvey.writer, persist: durability.persist, checkLock: durability.checkLock)
             let result = try await applier.apply(changes, options: options)
-            if !arguments.flag("json") { console.out(ApplyReport.render(result, color: color)) }
+            if !arguments.flag("json") { console.out(ApplyTextRenderer(color: color).render(result)) }
             return result.status == .succeeded ? ExitCode.success : ExitCode.failure
         }
     }
@@ -117,26 +117,5 @@ enum ApplyCommand {
         }
         console.err("\nDo you want to apply these changes to \(environment)? Only 'yes' will be accepted: ")
         return console.readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
-    }
-}
-
-/// The closing report of an apply or a rollback.
-enum ApplyReport {
-    static func render(_ result: ApplyResult, color: Bool, verb: String = "Apply") -> String {
-        let lines: [(Character, String, Set<ActionKind>)] = [
-            ("+", "buckets created", [.createBucket]), ("~", "buckets changed", [.updateBucket, .setLifecycle, .restoreBucket]),
-            ("+", "objects copied", [.copy]), ("=", "objects verified", [.verify]), ("+", "objects restored", [.restoreObject]),
-            ("~", "files edited", [.rewriteCode]), ("~", "files reverted", [.revertCode]), ("-", "sources deleted", [.deleteSource]),
-            ("-", "copies removed", [.deleteCopy]), ("-", "buckets deleted", [.deleteBucket]),
-        ]
-        let summary = lines.map { symbol, label, kinds in
-            ApplySummaryLine(symbol: symbol, label: label, tally: result.total(kinds),
-                             failed: result.outcomes.filter { kinds.contains($0.kind) }.reduce(0) { $0 + $1.failures + ($1.status == .failed && $1.failures == 0 ? 1 : 0) })
-        }
-        let failures = (result.failed + result.skipped).map {
-            ApplyFailure(action: $0.id.rawValue, status: $0.status.rawValue, errors: $0.errors)
-        }
-        return ApplyTextRenderer(color: color).render(serial: result.serial, succeeded: result.status == .succeeded, outcomes: summary,
-                                                      failures: failures, elapsed: result.elapsed, verb: verb)
     }
 }

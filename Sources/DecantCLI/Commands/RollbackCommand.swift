@@ -157,7 +157,7 @@ enum RollbackCommand {
         let target = changes.rollback?.target ?? 0
         let result = try await applier.apply(changes, kind: .rollback, rollbackTo: target, options: options)
         let color = console.useColor && !arguments.flag("no-color")
-        if !arguments.flag("json") { console.out(ApplyReport.render(result, color: color, verb: "Rollback")) }
+        if !arguments.flag("json") { console.out(ApplyTextRenderer(color: color).render(result, kind: .rollback)) }
         let refused = changes.rollback?.refusedCount ?? 0
         if refused > 0 {
             console.err("\(refused) item(s) were left alone (see \"Left alone\" in the plan): the environment is not fully back to serial \(target).\n")

@@ -64,9 +64,7 @@ struct RunContext: Sendable {
         try await state.recordBucketCreated(name: creation.name, project: creation.project, settings: creation.settings, serial: serial)
         // Some stores keep only the name on insert: patch the rest right away.
         if !store.capabilities.settingsOnCreate {
-            let patch = BucketPatch(storageClass: creation.settings.storageClass,
-                                    labels: creation.settings.labels?.mapValues { Optional($0) },
-                                    versioning: creation.settings.versioning, lifecycle: creation.settings.lifecycle)
+            let patch = BucketPatch(creation.settings)
             if !patch.isEmpty { _ = try await store.patchBucket(creation.name, patch, ifMetagenerationMatch: nil) }
         }
         return ActionOutcome(id: action.id, kind: action.kind, migration: action.migration, status: .succeeded, done: Tally(objects: 1))
