@@ -3,7 +3,7 @@ import Foundation
 
 /// `decant plan --format json`: a versioned, documented schema kept apart from
 /// the internal types so they can change without breaking machines that read it.
-/// Format version 1; see README "JSON output".
+/// Format version 1; see docs/json.md.
 public struct PlanJSONRenderer: Sendable {
     public static let formatVersion = "1"
     /// Include every object of every action (large); otherwise actions carry counts.

@@ -3,8 +3,7 @@ import DecantRender
 import Foundation
 import Testing
 
-/// Golden-file tests of the plan renderers. Set DECANT_UPDATE_GOLDEN=1 to rewrite
-/// the files after an intended change, then review the diff.
+/// Golden-file tests of the plan renderers (see `Golden`).
 @Suite struct PlanRenderTests {
     static func sample() throws -> PlannedChanges {
         let now = Date(timeIntervalSince1970: 1_795_651_200) // 2026-11-24
@@ -91,14 +90,7 @@ import Testing
         return plan
     }
 
-    func check(_ rendered: String, golden name: String) throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
-        if ProcessInfo.processInfo.environment["DECANT_UPDATE_GOLDEN"] == "1" {
-            try rendered.write(to: url, atomically: true, encoding: .utf8)
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(rendered == expected, "\(name) differs from its golden file; run with DECANT_UPDATE_GOLDEN=1 and review")
-    }
+    func check(_ rendered: String, golden name: String) throws { try Golden.check(rendered, name) }
 
     @Test func text() throws {
         let text = PlanTextRenderer().render(try Self.sample())

@@ -112,7 +112,7 @@ public struct Applier: Sendable {
                                  elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                                  outcomes: outcomes)
         var summary = Self.summary(result)
-        if lockError != nil { summary["lock_lost"] = 1 }
+        if lockError != nil { summary[RunRecord.lockLostKey] = 1 }
         try await state.finishRun(serial: serial, status: status, summary: summary)
         if let lockError {
             observer.handle(.finished(result))

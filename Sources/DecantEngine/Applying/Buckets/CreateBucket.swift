@@ -13,9 +13,7 @@ struct CreateBucket: ActionStep {
                                                 serial: run.serial)
         // Some stores keep only the name on insert: patch the rest right away.
         if !run.store.capabilities.settingsOnCreate {
-            let patch = BucketPatch(storageClass: creation.settings.storageClass,
-                                    labels: creation.settings.labels?.mapValues { Optional($0) },
-                                    versioning: creation.settings.versioning, lifecycle: creation.settings.lifecycle)
+            let patch = BucketPatch(creation.settings)
             if !patch.isEmpty { _ = try await run.store.patchBucket(creation.name, patch, ifMetagenerationMatch: nil) }
         }
         return .succeeded(action)
