@@ -139,7 +139,7 @@ public struct PlanMarkdownRenderer: Sendable {
         if !m.conflicts.isZero { out.append("- ⚠️ conflicts (target differs, overwrite: never): \(Format.tally(m.conflicts))") }
         if !m.delete.isZero { out.append("- 🗑 delete from the source: \(Format.tally(m.delete))") }
         for h in m.deleteHeld {
-            out.append("- kept in the source: \(Format.tally(h.tally)), \(escape(h.reason))" + (h.eligibleFrom.map { ", from \(Format.date($0))" } ?? ""))
+            out.append("- kept in the source: \(Format.tally(h.tally)), \(escape(h.reason.sentence))" + (h.eligibleFrom.map { ", from \(Format.date($0))" } ?? ""))
         }
         for e in m.excluded { out.append("- left out: \(Format.tally(e.tally)), \(e.reason)") }
         if !m.targetOnly.isZero { out.append("- only in the target: \(Format.tally(m.targetOnly))") }

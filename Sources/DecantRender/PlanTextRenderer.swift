@@ -86,7 +86,7 @@ public struct PlanTextRenderer: Sendable {
         if !m.conflicts.isZero { out.append(row("!", "conflict", m.conflicts, "target differs and overwrite is never")) }
         if !m.delete.isZero { out.append(row("-", "delete", m.delete, "source copies, after their verified copy")) }
         for held in m.deleteHeld {
-            var note = "kept: \(held.reason)"
+            var note = "kept: \(held.reason.sentence)"
             if let from = held.eligibleFrom { note += ", from \(Format.date(from))" }
             out.append(row(" ", "kept", held.tally, note))
         }

@@ -23,7 +23,7 @@ public struct RollbackMarkdownRenderer: Sendable {
             out.append("> [!WARNING]")
             out.append("> **Left alone** (a person must look; running the rollback again will not change these):")
             for r in report.refusals {
-                out.append("> - `\(r.kind.rawValue)`: \(md.escape(r.reason)): \(r.tally.objects)")
+                out.append("> - `\(r.kind.rawValue)`: \(md.escape(r.reason.sentence)): \(r.tally.objects)")
                 for s in r.samples { out.append(">   - `\(md.escape(s))`") }
             }
         }

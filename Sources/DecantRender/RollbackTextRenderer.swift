@@ -80,7 +80,7 @@ public struct RollbackTextRenderer: Sendable {
             out += ["", st.bold(st.red("Left alone")) + " (a person must look; running the rollback again will not change these)"]
             for r in report.refusals {
                 let what = [.restoreObject, .deleteCopy].contains(r.kind) ? "\(Format.tally(r.tally))" : "\(r.tally.objects)"
-                out.append("  \(st.symbol("!")) \(r.kind.rawValue): \(r.reason): \(what)")
+                out.append("  \(st.symbol("!")) \(r.kind.rawValue): \(r.reason.sentence): \(what)")
                 for s in r.samples { out.append("      \(s)") }
                 if r.tally.objects > r.samples.count { out.append("      … \(r.tally.objects - r.samples.count) more (--format json lists every action)") }
             }

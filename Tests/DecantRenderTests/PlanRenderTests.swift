@@ -14,7 +14,7 @@ import Testing
         m.copy = Tally(objects: 1204, bytes: 3_435_973_837)
         m.inSync = Tally(objects: 300, bytes: 838_860_800)
         m.adopt = Tally(objects: 5, bytes: 1_048_576)
-        m.deleteHeld = [.init(reason: "validation period 14d after the verified copy", tally: Tally(objects: 300, bytes: 838_860_800),
+        m.deleteHeld = [.init(reason: .validationPeriod(.days(14)), tally: Tally(objects: 300, bytes: 838_860_800),
                               eligibleFrom: now.addingTimeInterval(14 * 86_400))]
         m.excluded = [.init(reason: "not one of the file types", tally: Tally(objects: 10, bytes: 1024))]
         m.samples = [ObjectMapping(source: "historization/tracking/t/2024-01-01.parquet", target: "archives/firebase_tracking/t/2024-01-01.parquet", size: 100)]
@@ -50,11 +50,11 @@ import Testing
                               target: ObjectRef(bucket: "archive-bucket-dev", name: "archives/firebase_tracking/t/2024-01-01.parquet"),
                               content: ContentIdentity(size: 100, crc32c: "AAAAAA==", md5: nil))
         let actions = [
-            Action(id: ActionID("create_bucket", "archive-bucket-dev"), kind: .createBucket, bucket: "archive-bucket-dev", reason: "absent",
+            Action(id: ActionID("create_bucket", "archive-bucket-dev"), kind: .createBucket, bucket: "archive-bucket-dev", reason: .bucketMissing(key: "archive", origin: nil),
                    payload: .createBucket(BucketCreation(name: "archive-bucket-dev", project: "p", settings: BucketSettings()))),
             Action(id: ActionID("copy", "historization", "0001"), kind: .copy, migration: "historization", bucket: "archive-bucket-dev",
-                   reason: "1 object", dependsOn: [ActionID("create_bucket", "archive-bucket-dev")], payload: .objects([item])),
-            Action(id: ActionID("rewrite_code", edit.path), kind: .rewriteCode, migration: "historization", reason: "refs",
+                   reason: .copyAbsent(objects: 1, bytes: 100, target: archive), dependsOn: [ActionID("create_bucket", "archive-bucket-dev")], payload: .objects([item])),
+            Action(id: ActionID("rewrite_code", edit.path), kind: .rewriteCode, migration: "historization", reason: .codeAtOldLocation(migrations: ["historization"]),
                    dependsOn: [ActionID("copy", "historization", "0001")], payload: .code(withPatch)),
         ]
         var plan = PlannedChanges(

@@ -33,12 +33,12 @@ import Testing
                                    recordOnly: false)],
             bucketDeletions: [.init(name: "archive-bucket-dev", createdSerial: 1, recordOnly: false),
                               .init(name: "tmp-bucket-dev", createdSerial: 1, recordOnly: true)],
-            refusals: [.init(kind: .deleteCopy, reason: "the copy changed since decant wrote it", tally: Tally(objects: 7, bytes: 7168),
+            refusals: [.init(kind: .deleteCopy, reason: .targetChanged, tally: Tally(objects: 7, bytes: 7168),
                              samples: ["gs://archive-bucket-dev/archives/t/changed.parquet (generation 9, decant wrote 3)"])])
         var plan = PlannedChanges(environment: "dev", generatedAt: now, decantVersion: "0.0.0-test", inputDigest: "rollback-3f2a9c1e00aa",
                                   stateLineage: "9c1e0000-aaaa", stateSerial: 2,
                                   graph: try ActionGraph([Action(id: ActionID("delete_bucket", "archive-bucket-dev"), kind: .deleteBucket,
-                                                                 bucket: "archive-bucket-dev", reason: "created at serial 1",
+                                                                 bucket: "archive-bucket-dev", reason: .deleteCreatedBucket(serial: 1),
                                                                  payload: .deleteBucket(name: "archive-bucket-dev"))]))
         plan.rollback = report
         plan.diagnostics = [Diagnostic.warning("the code tree is not a git work tree: reverts cannot be reviewed with git diff")]
