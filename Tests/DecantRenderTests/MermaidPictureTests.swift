@@ -1,6 +1,7 @@
 import DecantCore
 import DecantRender
 import Foundation
+import TestSupport
 import Testing
 
 /// The Mermaid pictures of the Markdown plan and analysis: each one parses

@@ -5,30 +5,30 @@ import Foundation
 /// the data of the tables beside them, and rejects any line outside the subset,
 /// an unterminated or unescaped string, an unknown entity code, an edge to an
 /// undefined node, or a class never defined.
-struct MermaidParser {
-    struct Failure: Error, CustomStringConvertible {
-        var line: Int, message: String
-        var description: String { "mermaid line \(line): \(message)" }
+public struct MermaidParser {
+    public struct Failure: Error, CustomStringConvertible {
+        public var line: Int, message: String
+        public var description: String { "mermaid line \(line): \(message)" }
     }
 
-    struct Node: Equatable { var id: String, lines: [String], cylinder: Bool, subgraph: String? }
-    struct Edge: Equatable { var from: String, to: String, lines: [String], dotted: Bool }
-    struct Flowchart {
-        var direction: String
-        var subgraphs: [(id: String, label: String)] = []
-        var nodes: [String: Node] = [:]
-        var edges: [Edge] = []
-        var classes: [String: Set<String>] = [:]
+    public struct Node: Equatable, Sendable { public var id: String, lines: [String], cylinder: Bool, subgraph: String? }
+    public struct Edge: Equatable, Sendable { public var from: String, to: String, lines: [String], dotted: Bool }
+    public struct Flowchart {
+        public var direction: String
+        public var subgraphs: [(id: String, label: String)] = []
+        public var nodes: [String: Node] = [:]
+        public var edges: [Edge] = []
+        public var classes: [String: Set<String>] = [:]
     }
-    struct XYChart { var title: String, categories: [String], yAxis: String, bars: [Double] }
-    struct Pie { var title: String, slices: [(label: String, value: Double)] }
+    public struct XYChart { public var title: String, categories: [String], yAxis: String, bars: [Double] }
+    public struct Pie { public var title: String, slices: [(label: String, value: Double)] }
 
-    enum Diagram {
+    public enum Diagram {
         case flowchart(Flowchart), xychart(XYChart), pie(Pie)
     }
 
     /// Every ```` ```mermaid ```` block of a Markdown text, parsed.
-    static func diagrams(inMarkdown text: String) throws -> [Diagram] {
+    public static func diagrams(inMarkdown text: String) throws -> [Diagram] {
         var blocks: [[String]] = [], current: [String]?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if current == nil, line == "```mermaid" { current = [] }
@@ -39,7 +39,7 @@ struct MermaidParser {
         return try blocks.map(parse)
     }
 
-    static func parse(_ lines: [String]) throws -> Diagram {
+    public static func parse(_ lines: [String]) throws -> Diagram {
         guard let first = lines.first?.trimmingCharacters(in: .whitespaces) else { throw Failure(line: 1, message: "empty block") }
         if first.hasPrefix("flowchart ") { return .flowchart(try flowchart(lines)) }
         if first == "xychart-beta" { return .xychart(try xychart(lines)) }
