@@ -296,6 +296,9 @@ class Run:
         open(summary, "w").close()
         path_file = os.path.join(jobdir, "path")
         open(path_file, "w").close()
+        # Each job starts from a fresh checkout, as on GitHub: nothing left by an earlier job.
+        self.ws = os.path.join(jobdir, "workspace")
+        shutil.copytree(os.path.join(WORK, "plans"), os.path.join(self.ws, "plans"))
         env = {k: evaluate(v, ctx) for k, v in (wf.get("env") or {}).items()}
         ctx["env"] = env
         status = "success"
@@ -342,12 +345,12 @@ class Run:
         env = dict(os.environ)
         env.update({"GITHUB_ACTIONS": "true", "CI": "true", "GITHUB_REPOSITORY": GITHUB_REPOSITORY,
                     "GITHUB_RUN_ID": str(self.run_id), "GITHUB_SHA": self.sha, "GITHUB_EVENT_NAME": self.event_name,
-                    "GITHUB_SERVER_URL": "https://github.example", "GITHUB_WORKSPACE": WORK,
+                    "GITHUB_SERVER_URL": "https://github.example", "GITHUB_WORKSPACE": self.ws,
                     "GITHUB_OUTPUT": output_file, "GITHUB_STEP_SUMMARY": summary, "GITHUB_PATH": path_file,
                     "PATH": os.pathsep.join(list(reversed(extra_path)) + [os.path.join(WORK, "bin"), os.environ["PATH"]])})
         env.update(job_env)
         env.update(step_env)
-        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=WORK, env=env,
+        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=self.ws, env=env,
                                 capture_output=True, text=True)
         if result.returncode != 0 or os.environ.get("WORKFLOWS_VERBOSE"):
             for line in (result.stdout + result.stderr).splitlines()[-15:]:
@@ -360,7 +363,7 @@ class Run:
                     outputs[k] = v
         if sid == "plan" and not HAS_MAX_BYTES:
             # prflow makes the marker the Markdown's first line; until then the shim writes it.
-            md = os.path.join(WORK, f"plan-{step_env.get('ENV')}.md")
+            md = os.path.join(self.ws, f"plan-{step_env.get('ENV')}.md")
             if os.path.exists(md):
                 with open(md) as f:
                     text = f.read()
@@ -375,7 +378,7 @@ class Run:
         with_ = {k: evaluate(v, ctx) for k, v in (step.get("with") or {}).items()}
         if uses == "actions/checkout":
             if "repository" in with_:
-                link = os.path.join(WORK, with_.get("path", "."))
+                link = os.path.join(self.ws, with_.get("path", "."))
                 if not os.path.exists(link):
                     os.symlink(REPO, link)
             log(f"{label}: stand-in for {uses}")
@@ -388,7 +391,7 @@ class Run:
             os.makedirs(dest, exist_ok=True)
             for p in with_["path"].split("\n"):
                 if p.strip():
-                    shutil.copy(os.path.join(WORK, p.strip()), dest)
+                    shutil.copy(os.path.join(self.ws, p.strip()), dest)
             log(f"{label}: stand-in for {uses}: {with_['name']} of run {self.run_id}")
             return True
         if uses == "actions/download-artifact":
@@ -397,7 +400,7 @@ class Run:
                 log(f"{label}: no artifact {with_['name']} in run {with_.get('run-id')}")
                 return False
             for f in os.listdir(src):
-                shutil.copy(os.path.join(src, f), WORK)
+                shutil.copy(os.path.join(src, f), self.ws)
             log(f"{label}: stand-in for {uses}: {with_['name']} of run {with_.get('run-id')}")
             return True
         log(f"{label}: no stand-in for {uses}")
@@ -593,6 +596,19 @@ def main():
     check(len(again) == 3 and all(c["updates"] == 1 for c in again), f"the second run updates the 3 comments in place: {[(c['id'], c['updates']) for c in again]}")
     check(all("run=1002" in c["body"] for c in again), "the updated comments name the second run's saved plans")
     check(next(c for c in gh_db()["comments"] if c["user"]["login"] == "mallory")["updates"] == 0, "a person's comment with a marker is left alone")
+
+    # 2b. A broken plan file: the job fails, and the comment says why.
+    with open(os.path.join(WORK, "plans", "decant.yaml")) as f:
+        good = f.read()
+    with open(os.path.join(WORK, "plans", "decant.yaml"), "w") as f:
+        f.write(good.replace("    phase: 1\n", "    phase: 1\n    phaes: 2\n"))
+    run, results = pr_flow(10, 1010, "head-broken")
+    check(results == {"plan": "failure"}, f"plan.yml fails on a broken plan file: {results}")
+    broken = plan_comments(10)
+    check(len(broken) == 3 and all("failed" in c["body"] and "phaes" in c["body"] for c in broken),
+          "and each environment's comment says so, with the diagnostic")
+    with open(os.path.join(WORK, "plans", "decant.yaml"), "w") as f:
+        f.write(good)
 
     # 3. Merge: apply dev → stg → prod from the reviewed plans of run 1002.
     db = gh_db()
