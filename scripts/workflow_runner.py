@@ -646,21 +646,23 @@ def main():
     with open(os.path.join(WORK, "plans", "decant.yaml"), "w") as f:
         f.write(text)
 
-    # 5. Tampering: a saved plan other than the reviewed one is refused.
+    # 5. Tampering: the artifact swapped for another valid saved plan of dev, made
+    # from the same plan files and state (only its bytes differ): only
+    # --expect-sha256 tells it from the reviewed one.
+    pr_flow(8, 1003, "head-3")
+    artifact = os.path.join(WORK, "artifacts", "1003", "decant-plan-dev", "plan-dev.bin")
+    subprocess.run([DECANT, "--chdir", WORK, "plan", "--env", "dev", "--out", artifact], check=True, capture_output=True)
+    db = gh_db()
+    db["pulls"]["merge-2"] = [8]
+    save_gh_db(db)
+    tampered = Run("push", {}, 2002, "merge-2")
+    results = tampered.run_workflow("apply.yml")
     if HAS_EXPECT_SHA:
-        pr_flow(8, 1003, "head-3")
-        artifact = os.path.join(WORK, "artifacts", "1003", "decant-plan-dev", "plan-dev.bin")
-        other = os.path.join(WORK, "artifacts", "1002", "decant-plan-stg", "plan-stg.bin")
-        shutil.copy(other, artifact)  # a real saved plan, not the reviewed one
-        db = gh_db()
-        db["pulls"]["merge-2"] = [8]
-        save_gh_db(db)
-        tampered = Run("push", {}, 2002, "merge-2")
-        results = tampered.run_workflow("apply.yml")
-        check(results.get("dev") == "failure", f"a tampered saved plan is refused: {results}")
+        check(results.get("dev") == "failure", f"a swapped saved plan is refused: {results}")
         check(results.get("stg") == "skipped" and results.get("prod") == "skipped", f"and nothing after it runs: {results}")
     else:
-        log("skipped (needs prflow): a tampered saved plan refused by --expect-sha256")
+        log("skipped (needs prflow): a swapped saved plan refused by --expect-sha256")
+        check(results.get("dev") == "success", f"control: without --expect-sha256 the swapped plan is applied: {results}")
 
     # 6. Drift: an object changed behind decant's back in dev.
     drift = Run("schedule", {}, 3001, "merge-1", only_envs=["dev"])
