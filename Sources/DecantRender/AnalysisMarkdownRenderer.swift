@@ -5,7 +5,10 @@ import Foundation
 /// (000 and 001): every subfolder with its PUSH and PULL files, the priority
 /// tiers with their reasons, and a phased roadmap.
 public struct AnalysisMarkdownRenderer: Sendable {
-    public init() {}
+    /// The Mermaid charts of the folders (bytes by temperature, folders by size).
+    public var pictures: Bool
+
+    public init(pictures: Bool = true) { self.pictures = pictures }
 
     private func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") }
 
@@ -53,6 +56,7 @@ public struct AnalysisMarkdownRenderer: Sendable {
             out.append("")
             out.append("The bucket root itself holds \(Format.count(a.rootObjects.objects)) object(s) (\(Format.bytes(a.rootObjects.bytes))), in no folder.")
         }
+        if pictures { out += AnalysisPictures.charts(a) }
         if !a.containers.isEmpty {
             out.append("")
             out.append("Split into their subfolders (each one a use case of its own): "

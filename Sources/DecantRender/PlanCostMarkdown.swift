@@ -22,6 +22,7 @@ extension PlanMarkdownRenderer {
             out.append(row("`\(m.key)`" + (m.blockers.isEmpty ? "" : " (blocked)"), c))
         }
         out.append(row("**Total**", cost.total))
+        if pictures { out += PlanPictures.costChart(plan) }
         let warnings = plan.migrations.flatMap { m in (m.cost?.warnings ?? []).map { "`\(m.key)`: \(escape($0))" } }
         if !warnings.isEmpty {
             out.append("")

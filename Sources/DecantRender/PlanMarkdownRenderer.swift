@@ -4,7 +4,12 @@ import Foundation
 /// `decant plan --format markdown`: a pull-request comment. Tables for the
 /// overview, a collapsible section per migration and per code change.
 public struct PlanMarkdownRenderer: Sendable {
-    public init() {}
+    /// The Mermaid pictures (migrations by phase, cost now and after). They repeat
+    /// what the tables say, so a plan cut to fit a comment drops them first:
+    /// render again with `pictures: false` before cutting anything else.
+    public var pictures: Bool
+
+    public init(pictures: Bool = true) { self.pictures = pictures }
 
     public func render(_ plan: PlannedChanges) -> String {
         if let rollback = plan.rollback { return RollbackMarkdownRenderer().render(plan, rollback) }
@@ -50,6 +55,7 @@ public struct PlanMarkdownRenderer: Sendable {
                 let mark = !m.blockers.isEmpty ? "⛔" : (m.hasWork ? "🔄" : "✅")
                 out.append("| \(mark) | `\(m.key)` | \(m.phase) | `\(m.source.url)` → `\(m.target.url)` | \(Format.tally(m.copy + m.overwrite)) | \(Format.count((m.inSync + m.adopt).objects)) | \(Format.count(m.delete.objects)) | \(m.references.count) |")
             }
+            if pictures { out += PlanPictures.migrationFlow(plan) }
             for m in plan.migrations { out += details(m) }
         }
         out += costSection(plan)

@@ -73,6 +73,11 @@ import Testing
         #expect(text.stdout.contains("      cost: $0.0020/month now → $0.00039/month after the move (−80%)"))
         let (_, markdown) = await Self.run(["plan", "--env", "dev", "--now", "2026-11-20", "--format", "markdown", "--no-leftovers"], in: dir)
         #expect(markdown.stdout.contains("| `historization` | $0.0020 | $0.00039 (−80%) | $0.00039 | $0.0020 | month 2 |"))
+        // The cost chart beside that table says the same, in the plan's currency.
+        let charts = try MermaidParser.diagrams(inMarkdown: markdown.stdout)
+        guard case .xychart(let cost)? = charts.last else { Issue.record("no cost chart"); return }
+        let historization = try #require(cost.categories.firstIndex(of: "historization: now"))
+        #expect(abs(cost.bars[historization] - 0.002) < 0.00005 && abs(cost.bars[historization + 1] - 0.00039) < 0.00005)
     }
 
     /// A company's own table and discount, named in the output; relative to --chdir.

@@ -2,6 +2,7 @@ import DecantCore
 import DecantEngine
 import DecantRender
 import Foundation
+import TestSupport
 import Testing
 
 /// `decant analyze` on the seed's bucket and a code repository shaped like seed
@@ -206,6 +207,9 @@ import Testing
                         "- **historization/** → `historization-bucket-dev` (COLDLINE"] {
             #expect(first.contains(section), "missing: \(section)")
         }
+        // The charts of a real analysis parse: bytes by temperature, folders by size.
+        let charts = try MermaidParser.diagrams(inMarkdown: first)
+        #expect(charts.count == 2)
         let json = AnalysisJSONRenderer().render(try await fixture.analyze())
         let decoded = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(decoded["format_version"] as? String == "1")
