@@ -73,12 +73,37 @@ struct TransferCopy: ActionStep {
             run.observer.handle(.progress(objects: 1, bytes: item.content.size))
             results.append(.copied(copy))
         }
-        let copied = results.compactMap(\.copied)
+        // A job selecting by prefix also copies what reached the source after planning:
+        // decant's copies too (a rollback removes them), recorded unverified for the next plan.
+        let extras = try await unplannedCopies(found, action: action, run: run)
+        let copied = results.compactMap(\.copied) + extras
         // The one place transfer copies enter the ledger (a bulk insert can replace this call).
         if !copied.isEmpty { _ = try await run.state.recordCopies(copied.map(\.record), serial: run.serial) }
         await run.copies.store(copied, for: action.id)
         return .finished(action, errors: results.map(\.error),
                          done: copied.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.record.content.size) })
+    }
+
+    /// Objects under the job's target that no planned item names but whose source (by
+    /// this mapping) holds the same content: the job copied them from objects that
+    /// reached the source after planning. Only a prefix-selecting job can (the plan
+    /// chose prefixes only when the target held nothing under them).
+    private func unplannedCopies(_ found: TargetListing, action: Action, run: RunEnvironment) async throws -> [MadeCopy] {
+        guard case .prefixes = mapping.selection else { return [] }
+        let planned = Set(items.compactMap(\.target?.name))
+        var extras: [MadeCopy] = []
+        for (name, record) in found.objects.sorted(by: { $0.key < $1.key }) where !planned.contains(name) {
+            guard let relative = name.droppingPrefix(mapping.target.prefix),
+                  !mapping.excludePrefixes.contains(where: { relative.utf8.starts(with: $0.utf8) }),
+                  let source = try await run.store.headObject(mapping.source.bucket, mapping.source.prefix + relative, generation: nil),
+                  CopyCheck.problem(expected: ContentIdentity(source), actual: ContentIdentity(record), level: .checksum) == nil
+            else { continue }
+            let item = ObjectItem(source: ObjectRef(bucket: mapping.source.bucket, name: source.name, generation: source.generation),
+                                  target: ObjectRef(bucket: mapping.target.bucket, name: name), content: ContentIdentity(source),
+                                  sourceCreated: source.timeCreated)
+            extras.append(MadeCopy(item, target: record, migration: action.migration, at: run.clock.now()))
+        }
+        return extras
     }
 
     /// The job as decant wants it for this mapping.
