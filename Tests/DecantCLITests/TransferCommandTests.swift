@@ -36,6 +36,13 @@ import Testing
         #expect(json.out.contains("engine_reason_code"))
 
         let apply = ["apply", "--env", "dev", "--auto-approve", "--now", "2026-11-20"]
+        if kind == .local {
+            // No STS behind a local store: refused before anything runs.
+            let refused = await repo.run(apply)
+            #expect(refused.code != 0)
+            #expect(refused.err.contains("the local store works only with a local test server in DECANT_TRANSFER_ENDPOINT"), "\(refused.err)")
+            #expect(try await repo.store.getBucket(repo.target) == nil)
+        }
         let killed = try await RollbackKillTests.Child.run(in: repo.path, apply + ["--json"], environment: environment) { line in
             line.contains("\"event\":\"transfer\"") && !line.contains("\"objects_copied\":0,")
         }

@@ -70,6 +70,10 @@ import Testing
         #expect(Self.transferActions(changes).map(\.reason.code) == Array(repeating: "copy_transfer_service", count: 3))
         // Every planned copy is in exactly one job.
         #expect(Self.transferActions(changes).reduce(0) { $0 + $1.objects.count } == 5)
+        // A saved plan carries the jobs as reviewed.
+        let path = f.directory.path + "/saved.json"
+        try SavedPlan(plan: Self.plan(), changes: changes).write(to: path)
+        #expect(try SavedPlan.read(from: path).changes.graph.actions == changes.graph.actions)
     }
 
     @Test func appliesVerifiesRecordsCleansUpAndRollsBackLikeAPICopies() async throws {
