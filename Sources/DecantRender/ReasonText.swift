@@ -24,7 +24,7 @@ extension ActionReason {
             case .prefixes:
                 text += mapping.excludePrefixes.isEmpty ? ", everything under the prefix"
                     : ", everything under the prefix but " + mapping.excludePrefixes.joined(separator: ", ")
-            case .manifest(let why): text += ", a manifest of exactly these objects (\(why))"
+            case .manifest(let why): text += ", a manifest of exactly these objects (\(why.sentence))"
             }
             if overwrites > 0 { text += "; \(overwrites) overwrite a different target (overwrite: \(policy.rawValue))" }
             return text + "; engine " + choice.sentence
@@ -74,6 +74,20 @@ extension EngineChoice {
             return "\(name) (auto: \(objects) objects to copy, above engines.transfer_service_above_objects \(threshold))"
         case let .belowThresholds(bytes, objects):
             return "\(name) (auto: at most \(ByteFormat.string(bytes)) and \(objects) objects to copy)"
+        }
+    }
+}
+
+extension ManifestReason {
+    /// Why prefixes cannot select the planned objects.
+    public var sentence: String {
+        switch self {
+        case .globs: return "include/exclude globs select the objects"
+        case .fileTypes: return "file_types select the objects"
+        case .partitions: return "partitions select the objects"
+        case .notRecursive: return "recursive: false leaves subfolders out"
+        case .leftOut: return "the selection leaves some objects under the source prefix out"
+        case .targetNotEmpty: return "the target already holds objects under the prefix"
         }
     }
 }

@@ -147,7 +147,8 @@ import Testing
         plan.migrations[0].exclude = ["applicative/**"]
         let changes = try await f.plan(plan)
         let mappings = Self.transferActions(changes).compactMap(\.reason.transferMapping)
-        #expect(mappings.allSatisfy { if case .manifest = $0.selection { true } else { false } })
+        #expect(mappings.allSatisfy { $0.selection == .manifest(why: .globs) })
+        #expect(changes.migrations[0].warnings.contains { $0.hasPrefix("Storage Transfer Service's service agent must read gs://data-bucket-dev") })
         #expect(try await Self.apply(f, changes, server: server).status == .succeeded)
         let names = await f.names(Self.archive)
         #expect(names.count == 4)
@@ -181,6 +182,32 @@ import Testing
         #expect(result2.status == .succeeded, "\(result2.outcomes.flatMap(\.errors))")
         #expect(await f.names(Self.archive).count == 5)
         #expect(await f.names(EngineFixture.source).count == 2)
+    }
+
+    /// An operation that aborts midway: what it copied is recorded, the rest is
+    /// reported with the operation's end and copied by the next apply, the same job run again.
+    @Test func anAbortedOperationIsReportedAndTheNextApplyFinishes() async throws {
+        let f = try await EngineFixture()
+        defer { f.directory.remove() }
+        try await f.fillHistorization()
+        let server = try TransferTestServer(store: f.store, options: .init(objectsPerStep: 1))
+        defer { server.stop() }
+        var plan = Self.plan()
+        plan.migrations[0].subfolders = []
+        server.updateFaults { $0.abortNextOperationAfter = 2 }
+        let first = try await Self.apply(f, try await f.plan(plan), server: server)
+        #expect(first.status == .failed)
+        let errors = first.outcomes.flatMap(\.errors)
+        #expect(errors.contains { $0.contains("not copied by the transfer job") && $0.contains("ended ABORTED") }, "\(errors)")
+        #expect(try await f.state.history().last?.ledger.objectsCopied == 2)
+        #expect(try await f.state.journal(serial: 1).contains { $0.actionID.rawValue.hasPrefix("transfer:") && $0.state == .failed })
+
+        let next = try await f.plan(plan)
+        #expect(Self.transferActions(next).first?.reason.transferMapping?.selection == .manifest(why: .targetNotEmpty))
+        #expect(try await Self.apply(f, next, server: server).status == .succeeded)
+        #expect(await f.names(Self.archive).count == 5)
+        let job = try #require(server.jobNames.first)
+        #expect(server.jobNames.count == 1 && server.operationNames(ofJob: job).count == 2)
     }
 
     /// A killed apply: its job's operation goes on without it. The next apply finds

@@ -107,7 +107,23 @@ public enum TransferSelection: Hashable, Sendable, Codable {
     case prefixes
     /// A manifest listing exactly the planned objects, staged by decant in the target
     /// bucket and removed once the job has ended; `why` says what prefixes could not express.
-    case manifest(why: String)
+    case manifest(why: ManifestReason)
+}
+
+/// Why a transfer job selects by manifest rather than by prefix.
+public enum ManifestReason: String, Hashable, Sendable, Codable, CaseIterable {
+    /// `include:` or `exclude:` globs.
+    case globs
+    /// `file_types:`.
+    case fileTypes = "file_types"
+    /// `partitions:`.
+    case partitions
+    /// `recursive: false`.
+    case notRecursive = "not_recursive"
+    /// Objects under the source prefix the selection leaves out for another reason.
+    case leftOut = "left_out"
+    /// The target already holds objects under the prefix (in sync, to adopt, or others).
+    case targetNotEmpty = "target_not_empty"
 }
 
 /// A size written `1TiB`, `500GB`, `750 GiB` or `1048576` in a plan file.

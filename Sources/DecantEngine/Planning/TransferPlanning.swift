@@ -14,6 +14,10 @@ enum TransferPlanning {
                                            bytes: copies.reduce(Int64(0)) { $0 + $1.content.size })
             outcomes[index].report.engine = choice
             guard choice.engine == .transferService else { continue }
+            outcomes[index].report.warnings.append(
+                "Storage Transfer Service's service agent must read gs://\(migration.source.bucket) and write (and read) "
+                + "gs://\(migration.target.bucket), where decant stages its manifests; decant does not check these grants: "
+                + "a job without them fails and its objects are reported as not copied")
             if copies.contains(where: { $0.customTime != nil }) {
                 outcomes[index].report.warnings.append(
                     "Storage Transfer Service sets each copy's customTime to its source's creation time "
@@ -56,14 +60,14 @@ enum TransferPlanning {
     /// Why prefixes cannot select exactly the planned copies (nil: they can). A job
     /// selecting by prefix copies whatever is under them when it runs, so it is used
     /// only when the plan copies all of it and the target holds nothing of it yet.
-    static func manifestReason(_ migration: Migration, report: MigrationPlan) -> String? {
-        if !migration.include.isEmpty || !migration.exclude.isEmpty { return "include/exclude globs select the objects" }
-        if !migration.fileTypes.isEmpty { return "file_types select the objects" }
-        if migration.partitions != nil { return "partitions select the objects" }
-        if !migration.recursive { return "recursive: false leaves subfolders out" }
-        if !report.excluded.isEmpty { return "the selection leaves some objects under the source prefix out" }
+    static func manifestReason(_ migration: Migration, report: MigrationPlan) -> ManifestReason? {
+        if !migration.include.isEmpty || !migration.exclude.isEmpty { return .globs }
+        if !migration.fileTypes.isEmpty { return .fileTypes }
+        if migration.partitions != nil { return .partitions }
+        if !migration.recursive { return .notRecursive }
+        if !report.excluded.isEmpty { return .leftOut }
         if !report.inSync.isZero || !report.adopt.isZero || !report.conflicts.isZero || !report.targetOnly.isZero {
-            return "the target already holds objects under the prefix"
+            return .targetNotEmpty
         }
         return nil
     }
