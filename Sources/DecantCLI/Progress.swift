@@ -65,6 +65,10 @@ final class ProgressReporter: ApplyObserver, @unchecked Sendable {
                 lastReport = now
                 report(now)
             }
+        case .transfer(let poll):
+            // One line a poll: the operation's own counters, as the service reports them.
+            clearLine()
+            console.err(Self.transferLine(poll) + "\n")
         case .finished:
             if doneObjects > 0 { report(Date()) }
             clearLine()
@@ -113,12 +117,27 @@ final class ProgressReporter: ApplyObserver, @unchecked Sendable {
             guard now.timeIntervalSince(lastReport) >= 1 else { return }
             lastReport = now
             object["event"] = "progress"; object["objects_done"] = doneObjects; object["bytes_done"] = doneBytes
+        case .transfer(let poll):
+            let c = poll.counters
+            object["event"] = "transfer"; object["id"] = poll.action.rawValue; object["job"] = poll.job
+            object["operation"] = poll.operation; object["status"] = poll.status; object["attached"] = poll.attached
+            object["objects_found"] = c.objectsFoundFromSource; object["objects_copied"] = c.objectsCopiedToSink
+            object["bytes_copied"] = c.bytesCopiedToSink; object["objects_skipped"] = c.objectsFromSourceSkippedBySync
+            object["objects_failed"] = c.objectsFromSourceFailed
         case .finished(let result):
             object["event"] = "finished"; object["serial"] = result.serial; object["status"] = result.status.rawValue
             object["succeeded"] = result.succeeded.count; object["failed"] = result.failed.count; object["skipped"] = result.skipped.count
         }
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
         console.out(String(decoding: data, as: UTF8.self) + "\n")
+    }
+
+    /// `transfer copy:m:transfer-0000 IN_PROGRESS: 3/10 objects copied (1.2 KiB), 0 skipped, 0 failed`.
+    static func transferLine(_ poll: TransferProgress) -> String {
+        let c = poll.counters
+        return "transfer \(poll.action) \(poll.status)\(poll.attached ? " (resumed)" : ""): "
+            + "\(c.objectsCopiedToSink)/\(c.objectsFoundFromSource) objects copied (\(ByteFormat.string(c.bytesCopiedToSink))), "
+            + "\(c.objectsFromSourceSkippedBySync) skipped, \(c.objectsFromSourceFailed) failed [\(poll.operation)]"
     }
 
     static func duration(_ seconds: Double) -> String {

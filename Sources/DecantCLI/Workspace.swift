@@ -76,6 +76,30 @@ struct Workspace {
         }
     }
 
+    /// Storage Transfer Service for `changes`, when a copy of it is by `transfer_service`
+    /// (else nil): `DECANT_TRANSFER_ENDPOINT` or production, the storage project,
+    /// the usual credentials. A local store works only with a local test server.
+    func transferClient(for changes: PlannedChanges, plan: Plan) throws -> TransferClient? {
+        guard changes.graph.actions.contains(where: { $0.reason.transferMapping != nil }) else { return nil }
+        let environment = context.console.environment
+        let endpoint = try TransferEndpoint.resolve(explicit: nil, environment: environment)
+        let project: String
+        switch plan.storage {
+        case .gcs(let named, _, _):
+            guard let named else {
+                throw CommandError("copies by Storage Transfer Service need `storage.project` (the project that runs the jobs)")
+            }
+            project = named
+        case .local:
+            guard endpoint.isTestServer else {
+                throw CommandError("copies by Storage Transfer Service need `storage.provider: gcs`; the local store works only "
+                                   + "with a local test server in DECANT_TRANSFER_ENDPOINT")
+            }
+            project = "local"
+        }
+        return try TransferClient.fromEnvironment(projectId: project, environment: environment)
+    }
+
     // MARK: - State
 
     func backend(for plan: Plan, store: any ObjectStore) -> any StateBackend {

@@ -88,6 +88,10 @@ struct JSONPlan: Encodable {
         var cost: CostJSON?
         /// The references keep the sources (cleanup deletes them otherwise).
         var referencesHold: Bool
+        /// `api` or `transfer_service`, why (`engineReasonCode`); nil when nothing is copied.
+        var engine: String?
+        var engineReason: String?
+        var engineReasonCode: String?
         struct Kept: Encodable { var reason: String; var reasonCode: String?; var objects: Int; var bytes: Int64; var eligibleFrom: Date? }
     }
     struct Mapping: Encodable { var source: String; var target: String; var size: Int64 }
@@ -180,7 +184,8 @@ struct JSONPlan: Encodable {
                 samples: m.samples.map { Mapping(source: $0.source, target: $0.target, size: $0.size) },
                 conflictSamples: m.conflictSamples.map { Mapping(source: $0.source, target: $0.target, size: $0.size) },
                 dataMovement: Format.movement(m.movement), references: m.references.map(Reference.init),
-                cost: m.cost.map { CostJSON(cost: $0) }, referencesHold: m.referencesHold)
+                cost: m.cost.map { CostJSON(cost: $0) }, referencesHold: m.referencesHold,
+                engine: m.engine?.engine.rawValue, engineReason: m.engine?.sentence, engineReasonCode: m.engine?.why.code)
         }
         code = plan.code.map { c in
             Code(filesScanned: c.filesScanned,

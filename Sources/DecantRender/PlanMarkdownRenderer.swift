@@ -139,6 +139,7 @@ public struct PlanMarkdownRenderer: Sendable {
         for b in m.blockers { out.append("- ⛔ \(escape(b))") }
         out.append("- `\(m.source.url)` → `\(m.target.url)`; \(escape(Format.movement(m.movement)))")
         if !m.copy.isZero { out.append("- copy: \(Format.tally(m.copy))") }
+        if let engine = m.engine { out.append("- engine: \(escape(engine.sentence))") }
         if !m.overwrite.isZero { out.append("- overwrite (target differs): \(Format.tally(m.overwrite))") }
         if !m.adopt.isZero { out.append("- already copied, to check and record: \(Format.tally(m.adopt))") }
         if !m.inSync.isZero { out.append("- in sync: \(Format.tally(m.inSync))") }

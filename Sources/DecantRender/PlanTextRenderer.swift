@@ -80,6 +80,7 @@ public struct PlanTextRenderer: Sendable {
             return "      \(st.symbol(symbol)) \(label.padding(toLength: 10, withPad: " ", startingAt: 0))\(counts)" + (note.isEmpty ? "" : "   \(note)")
         }
         if !m.copy.isZero { out.append(row("+", "copy", m.copy, Format.movement(m.movement))) }
+        if let engine = m.engine { out.append("      engine    " + engine.sentence) }
         if !m.overwrite.isZero { out.append(row("~", "overwrite", m.overwrite, "target differs; replaced with the target's generation as precondition")) }
         if !m.adopt.isZero { out.append(row("=", "adopt", m.adopt, "already copied: checked and recorded")) }
         if !m.inSync.isZero { out.append(row(" ", "in sync", m.inSync)) }

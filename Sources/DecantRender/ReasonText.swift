@@ -17,6 +17,17 @@ extension ActionReason {
             return "\(objects) object(s), \(ByteFormat.string(bytes)), absent from \(target.url)"
         case let .copyOverwriting(objects, bytes, overwrites, policy):
             return "\(objects) object(s), \(ByteFormat.string(bytes)); \(overwrites) overwrite a different target (overwrite: \(policy.rawValue))"
+        case let .copyByTransferService(objects, bytes, overwrites, policy, mapping, choice):
+            var text = "\(objects) object(s), \(ByteFormat.string(bytes)), by one Storage Transfer Service job "
+                + "\(mapping.source.url) → \(mapping.target.url)"
+            switch mapping.selection {
+            case .prefixes:
+                text += mapping.excludePrefixes.isEmpty ? ", everything under the prefix"
+                    : ", everything under the prefix but " + mapping.excludePrefixes.joined(separator: ", ")
+            case .manifest(let why): text += ", a manifest of exactly these objects (\(why.sentence))"
+            }
+            if overwrites > 0 { text += "; \(overwrites) overwrite a different target (overwrite: \(policy.rawValue))" }
+            return text + "; engine " + choice.sentence
         case let .verifyCopies(objects, level):
             return "compare \(level.rawValue) of the \(objects) copies with their source"
         case .adoptExisting(let objects):
@@ -49,6 +60,36 @@ extension ActionReason {
     }
 
     private static func list(_ serials: [Int64]) -> String { serials.map(String.init).joined(separator: ", ") }
+}
+
+extension EngineChoice {
+    /// `transfer_service (auto: 2.0 TiB to copy, above 1.0 TiB)`.
+    public var sentence: String {
+        let name = engine.rawValue
+        switch why {
+        case .requested: return "\(name) (as the plan file asks)"
+        case let .bytesAbove(bytes, threshold):
+            return "\(name) (auto: \(ByteFormat.string(bytes)) to copy, above engines.transfer_service_above \(ByteFormat.string(threshold)))"
+        case let .objectsAbove(objects, threshold):
+            return "\(name) (auto: \(objects) objects to copy, above engines.transfer_service_above_objects \(threshold))"
+        case let .belowThresholds(bytes, objects):
+            return "\(name) (auto: at most \(ByteFormat.string(bytes)) and \(objects) objects to copy)"
+        }
+    }
+}
+
+extension ManifestReason {
+    /// Why prefixes cannot select the planned objects.
+    public var sentence: String {
+        switch self {
+        case .globs: return "include/exclude globs select the objects"
+        case .fileTypes: return "file_types select the objects"
+        case .partitions: return "partitions select the objects"
+        case .notRecursive: return "recursive: false leaves subfolders out"
+        case .leftOut: return "the selection leaves some objects under the source prefix out"
+        case .targetNotEmpty: return "the target already holds objects under the prefix"
+        }
+    }
 }
 
 extension HoldReason {

@@ -97,11 +97,14 @@ import Testing
 
         /// Runs `decant ARGUMENTS`; with `killWhen`, sends SIGKILL as soon as a line of
         /// its standard output matches. Standard input is empty (not a terminal).
-        static func run(in directory: String, _ arguments: [String],
+        static func run(in directory: String, _ arguments: [String], environment: [String: String] = [:],
                         killWhen: (@Sendable (String) -> Bool)? = nil) async throws -> Child {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try binary)
             process.arguments = arguments
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+            }
             process.currentDirectoryURL = URL(fileURLWithPath: directory)
             let output = Pipe(), errors = Pipe()
             process.standardOutput = output

@@ -74,7 +74,9 @@ enum ApplyCommand {
             let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
             let applier = Applier(store: store, state: state, clock: workspace.clock,
                                   observer: ProgressReporter(console: console, mode: mode),
-                                  writeCode: CodeSurvey.writer, persist: durability.persist, checkLock: durability.checkLock)
+                                  writeCode: CodeSurvey.writer, persist: durability.persist, checkLock: durability.checkLock,
+                                  transfer: try workspace.transferClient(for: changes, plan: plan))
+            if applier.transfer?.endpoint.isTestServer == true { options.transferPoll = .testServer }
             let result = try await applier.apply(changes, options: options)
             if !arguments.flag("json") { console.out(ApplyTextRenderer(color: color).render(result)) }
             return result.status == .succeeded ? ExitCode.success : ExitCode.failure

@@ -14,6 +14,10 @@ public enum ActionReason: Hashable, Sendable, Codable {
     case copyAbsent(objects: Int, bytes: Int64, target: BucketPath)
     /// copy: of which `overwrites` replace a different target object, as `policy` allows.
     case copyOverwriting(objects: Int, bytes: Int64, overwrites: Int, policy: OverwritePolicy)
+    /// copy: by one Storage Transfer Service job for `mapping` (`overwrites` of the
+    /// objects replace a different target, as `policy` allows), the engine `choice` made.
+    case copyByTransferService(objects: Int, bytes: Int64, overwrites: Int, policy: OverwritePolicy,
+                               mapping: TransferMapping, choice: EngineChoice)
     /// verify: this run's copies compared with their source at `level`.
     case verifyCopies(objects: Int, level: VerifyLevel)
     /// verify: objects already in the target with the same size and checksum, checked and recorded.
@@ -53,6 +57,7 @@ public enum ActionReason: Hashable, Sendable, Codable {
         case .lifecycleDiffers: return "lifecycle_differs"
         case .copyAbsent: return "copy_absent"
         case .copyOverwriting: return "copy_overwriting"
+        case .copyByTransferService: return "copy_transfer_service"
         case .verifyCopies: return "verify_copies"
         case .adoptExisting: return "adopt_existing"
         case .deleteVerified: return "delete_verified"
@@ -67,5 +72,13 @@ public enum ActionReason: Hashable, Sendable, Codable {
         case .deleteCreatedBucket: return "delete_created_bucket"
         case .createdBucketGone: return "created_bucket_gone"
         }
+    }
+}
+
+extension ActionReason {
+    /// The transfer job a copy action runs; nil for a copy through the API.
+    public var transferMapping: TransferMapping? {
+        if case let .copyByTransferService(_, _, _, _, mapping, _) = self { return mapping }
+        return nil
     }
 }

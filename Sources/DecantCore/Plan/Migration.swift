@@ -171,6 +171,8 @@ public struct Migration: Hashable, Sendable, Codable {
     public var storageClass: StorageClass?
     /// Objects per copy action (the seed's `batch_size`).
     public var batchSize: Int
+    /// What makes the copies (`engine:`); `auto` decides by the plan's `engines:` thresholds.
+    public var engine: CopyEngine
     public var origin: SourceLocation?
 
     public static let defaultBatchSize = 500
@@ -181,7 +183,7 @@ public struct Migration: Hashable, Sendable, Codable {
                 partitions: PartitionSpec? = nil, overwrite: OverwritePolicy = .never,
                 verify: VerifyLevel = .checksum, rewriteCode: Bool = false, cleanup: CleanupPolicy? = nil,
                 storageClass: StorageClass? = nil, batchSize: Int = Migration.defaultBatchSize,
-                origin: SourceLocation? = nil) {
+                engine: CopyEngine = .auto, origin: SourceLocation? = nil) {
         self.key = key
         self.phase = phase
         self.description = description
@@ -200,6 +202,7 @@ public struct Migration: Hashable, Sendable, Codable {
         self.cleanup = cleanup
         self.storageClass = storageClass
         self.batchSize = batchSize
+        self.engine = engine
         self.origin = origin
     }
 

@@ -15,10 +15,13 @@ public struct Plan: Hashable, Sendable, Codable {
     public var inputDigest: String
     /// `pricing:`: the price table and the company's terms; nil: the built-in list prices.
     public var pricing: PricingConfig?
+    /// `engines:`: when `engine: auto` copies with Storage Transfer Service.
+    public var engines: EngineThresholds
 
     public init(environment: String, variables: [String: String] = [:], storage: StorageConfig,
                 state: StateConfig, code: CodeConfig? = nil, buckets: [BucketSpec] = [],
-                migrations: [Migration] = [], inputDigest: String = "", pricing: PricingConfig? = nil) {
+                migrations: [Migration] = [], inputDigest: String = "", pricing: PricingConfig? = nil,
+                engines: EngineThresholds = EngineThresholds()) {
         self.environment = environment
         self.variables = variables
         self.storage = storage
@@ -28,6 +31,7 @@ public struct Plan: Hashable, Sendable, Codable {
         self.migrations = migrations.sorted { ($0.phase, $0.key) < ($1.phase, $1.key) }
         self.inputDigest = inputDigest
         self.pricing = pricing
+        self.engines = engines
     }
 
     public func bucket(key: String) -> BucketSpec? { buckets.first { $0.key == key } }

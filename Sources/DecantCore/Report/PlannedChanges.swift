@@ -164,6 +164,8 @@ public struct MigrationPlan: Hashable, Sendable, Codable {
     public var movement: DataMovement
     /// What verification compares for this migration's copies.
     public var verifyLevel: VerifyLevel = .checksum
+    /// What makes its copies and why; nil when it copies nothing.
+    public var engine: EngineChoice?
     /// Reasons nothing of this migration will run.
     public var blockers: [String] = []
     public var warnings: [String] = []

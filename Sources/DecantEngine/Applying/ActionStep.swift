@@ -3,6 +3,7 @@ import DecantCore
 /// One kind of action, carried out. Each step lives in the room of what it
 /// guards, beside the step that undoes it:
 /// - `Objects/`: copy and delete_copy, verify (with adoption), restore_object;
+/// - `Transfer/`: copy by a Storage Transfer Service job (undone by delete_copy, as any copy);
 /// - `DeletionGate.swift`: delete_source, alone (invariant 1);
 /// - `Buckets/`: create_bucket and delete_bucket, update_bucket / set_lifecycle and restore_bucket;
 /// - `Code/`: rewrite_code and revert_code.
@@ -24,7 +25,9 @@ extension RunEnvironment {
         switch (action.kind, action.payload) {
         case (.createBucket, .createBucket(let creation)): return CreateBucket(creation: creation)
         case (.updateBucket, .patchBucket(let change)), (.setLifecycle, .patchBucket(let change)): return PatchBucket(change: change)
-        case (.copy, .objects(let items)): return CopyObjects(items: items)
+        case (.copy, .objects(let items)):
+            if let mapping = action.reason.transferMapping { return TransferCopy(items: items, mapping: mapping) }
+            return CopyObjects(items: items)
         case (.verify, .objects(let items)): return VerifyCopies(items: items)
         case (.deleteSource, .objects(let items)): return DeletionGate(items: items)
         case (.rewriteCode, .code(let edit)): return RewriteCode(edit: edit)

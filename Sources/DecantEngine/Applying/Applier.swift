@@ -16,6 +16,8 @@ public struct ApplyOptions: Sendable {
     public var codeRoot: String?
     /// How often remote state is checkpointed during a long run.
     public var checkpointInterval: TimeInterval
+    /// How often a Storage Transfer Service operation is polled (bounded backoff).
+    public var transferPoll: TransferPollPolicy = .standard
 
     public init(parallelism: Int = 128, actionParallelism: Int = 8, maxDelete: Int = 1000, codeRoot: String? = nil,
                 checkpointInterval: TimeInterval = 30) {
@@ -47,15 +49,18 @@ public struct Applier: Sendable {
     /// Throws unless this run still holds the state lock (`decant state unlock`
     /// may have taken it): checked before a run is recorded as succeeded.
     public let checkLock: @Sendable () async throws -> Void
+    /// Storage Transfer Service, for copies by `transfer_service`; nil when the plan has none.
+    public let transfer: TransferClient?
 
     public init(store: any ObjectStore, state: StateStore, clock: any Clock = SystemClock(),
                 observer: any ApplyObserver = SilentObserver(), writeCode: CodeEditWriter? = nil,
                 persist: @escaping @Sendable () async throws -> Void = {},
-                checkLock: @escaping @Sendable () async throws -> Void = {}) {
+                checkLock: @escaping @Sendable () async throws -> Void = {}, transfer: TransferClient? = nil) {
         self.store = store
         self.state = state
         self.persist = persist
         self.checkLock = checkLock
+        self.transfer = transfer
         self.clock = clock
         self.observer = observer
         self.writeCode = writeCode

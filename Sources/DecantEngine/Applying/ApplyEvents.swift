@@ -8,6 +8,8 @@ public enum ApplyEvent: Sendable {
     case actionFinished(ActionOutcome)
     /// Objects finished inside an action (copied, verified, deleted).
     case progress(objects: Int, bytes: Int64)
+    /// A poll of a Storage Transfer Service operation (copy by `transfer_service`).
+    case transfer(TransferProgress)
     case finished(ApplyResult)
 }
 

@@ -14,7 +14,10 @@ enum GraphBuilder {
             let bucketDeps = bucketActionIDs[migration.target.bucket] ?? []
             let size = max(1, migration.batchSize)
             var verifies: [ActionID] = []
-            for (n, batch) in outcome.copies.chunked(size).enumerated() {
+            if outcome.report.engine?.engine == .transferService, let choice = outcome.report.engine {
+                verifies += transferCopies(migration, outcome: outcome, choice: choice, dependsOn: bucketDeps, into: &actions)
+            }
+            for (n, batch) in (outcome.report.engine?.engine == .transferService ? [] : outcome.copies).chunked(size).enumerated() {
                 let copyID = ActionID("copy", key, number(n + 1))
                 let bytes = batch.reduce(Int64(0)) { $0 + $1.content.size }
                 let overwrites = batch.filter { $0.target?.generation != nil }.count
@@ -54,6 +57,30 @@ enum GraphBuilder {
                                   dependsOn: deps, payload: .code(edit)))
         }
         return try ActionGraph(actions)
+    }
+
+    /// One copy action a transfer job (`TransferPlanning.mappings`), each followed by
+    /// verify actions of `batchSize` objects; returns the verify ids.
+    static func transferCopies(_ migration: Migration, outcome: MigrationOutcome, choice: EngineChoice,
+                               dependsOn: [ActionID], into actions: inout [Action]) -> [ActionID] {
+        var verifies: [ActionID] = []
+        for (mapping, items) in TransferPlanning.mappings(migration, report: outcome.report, copies: outcome.copies) {
+            let copyID = ActionID("copy", migration.key, "transfer-" + number(mapping.index))
+            let reason = ActionReason.copyByTransferService(
+                objects: items.count, bytes: items.reduce(Int64(0)) { $0 + $1.content.size },
+                overwrites: items.filter { $0.target?.generation != nil }.count, policy: migration.overwrite,
+                mapping: mapping, choice: choice)
+            actions.append(Action(id: copyID, kind: .copy, migration: migration.key, bucket: migration.target.bucket,
+                                  reason: reason, dependsOn: dependsOn, payload: .objects(items)))
+            for (n, batch) in items.chunked(max(1, migration.batchSize)).enumerated() {
+                let verifyID = ActionID("verify", migration.key, "transfer-" + number(mapping.index) + "-" + number(n + 1))
+                actions.append(Action(id: verifyID, kind: .verify, migration: migration.key, bucket: migration.target.bucket,
+                                      reason: .verifyCopies(objects: batch.count, level: migration.verify),
+                                      dependsOn: [copyID], payload: .objects(Array(batch))))
+                verifies.append(verifyID)
+            }
+        }
+        return verifies
     }
 
     static func number(_ n: Int) -> String { String(format: "%04d", n) }

@@ -60,6 +60,8 @@ public struct Planner: Sendable {
             if let note = try await interruptedCopies(outcomes[index].adoptions) { outcomes[index].report.warnings.append(note) }
         }
 
+        TransferPlanning.chooseEngines(selection.migrations, outcomes: &outcomes, thresholds: plan.engines)
+
         // What stays behind.
         var leftovers: LeftoverReport?
         if options.computeLeftovers {

@@ -47,6 +47,10 @@ public enum EngineError: Error, Equatable, LocalizedError {
     case alreadyUndone(what: String, serial: Int64)
     /// The action names no ledger row (a plan not built by `decant rollback`).
     case missingLedgerRow(ActionID)
+    /// A copy by Storage Transfer Service with no client to call it.
+    case noTransferClient(ActionID)
+    /// The transfer job was deleted (its name stays taken for about 30 days).
+    case transferJobDeleted(String)
     /// A bucket whose settings were to be restored is gone.
     case bucketGone(String)
     /// A bucket's settings changed since decant changed them.
@@ -99,6 +103,10 @@ public enum EngineError: Error, Equatable, LocalizedError {
             return "\(path) is not a path inside the code root; not touched"
         case let .alreadyUndone(what, serial):
             return "\(what) was already undone by serial \(serial)"
+        case .noTransferClient(let id):
+            return "\(id) copies by Storage Transfer Service, but no transfer client was given"
+        case .transferJobDeleted(let job):
+            return "the transfer job \(job) was deleted; its name stays taken for about 30 days: copy with `engine: api` until then"
         case .missingLedgerRow(let id):
             return "\(id) names no ledger row to undo; only plans made by `decant rollback` can run it"
         case .bucketGone(let name):

@@ -12,9 +12,9 @@ struct PlanDocument {
         let value: YAMLNode
     }
 
-    static let singletonKeys = ["decant", "storage", "state", "code", "pricing"]
+    static let singletonKeys = ["decant", "storage", "state", "code", "pricing", "engines"]
     static let mapKeys = ["environments", "lifecycle_policies", "buckets", "migrations"]
-    static let topLevelKeys = ["decant", "environments", "storage", "state", "code", "pricing", "lifecycle_policies", "buckets", "migrations"]
+    static let topLevelKeys = ["decant", "environments", "storage", "state", "code", "pricing", "engines", "lifecycle_policies", "buckets", "migrations"]
 
     private(set) var singletons: [String: Entry] = [:]
     private(set) var maps: [String: [Entry]] = [:]

@@ -17,7 +17,7 @@ struct MigrationResolver {
 
     static let keys = ["phase", "description", "source", "target", "subfolders", "include", "exclude", "file_types",
                        "recursive", "partitions", "overwrite", "verify", "rewrite_code", "cleanup", "storage_class",
-                       "batch_size", "environments"]
+                       "batch_size", "engine", "environments"]
 
     /// A migration as resolved, with the positions the plan-wide checks point at.
     struct Resolved {
@@ -69,13 +69,16 @@ struct MigrationResolver {
         let storageClass = fields["storage_class"].flatMap { reader.storageClass($0, fields.child("storage_class")) }
         let batchSize = fields["batch_size"].flatMap { reader.int($0, fields.child("batch_size"), atLeast: 1, atMost: 100_000) }
             ?? Migration.defaultBatchSize
+        let engine = fields["engine"].flatMap {
+            reader.choice($0, fields.child("engine"), ["api": CopyEngine.api, "transfer_service": .transferService, "auto": .auto])
+        } ?? .auto
 
         guard let source, let target, let sourceNode, let targetNode, bag.items.errors.count == errorsBefore else { return nil }
         let migration = Migration(key: entry.name, phase: phase, description: description, source: source, target: target.path,
                                   targetBucketKey: target.key, subfolders: subfolders, include: include, exclude: exclude,
                                   fileTypes: fileTypes, recursive: recursive, partitions: partitions, overwrite: overwrite,
                                   verify: verify, rewriteCode: rewriteCode, cleanup: cleanup, storageClass: storageClass,
-                                  batchSize: batchSize, origin: entry.key.location)
+                                  batchSize: batchSize, engine: engine, origin: entry.key.location)
         return Resolved(migration: migration, sourceLocation: sourceNode.location, targetLocation: targetNode.location)
     }
 

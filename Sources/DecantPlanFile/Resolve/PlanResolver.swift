@@ -26,6 +26,7 @@ struct PlanResolver {
         let state = settings.state()
         let code = settings.code()
         let pricing = settings.pricing()
+        let engines = EngineResolver(document: document, reader: reader).thresholds()
 
         let policies = LifecycleResolver(reader: reader).policies(document)
         let bucketResolver = BucketResolver(reader: reader, environment: environment, declaredEnvironments: declared,
@@ -56,6 +57,6 @@ struct PlanResolver {
         guard let storage, let state, bag.items.errors.count == errorsBefore else { return nil }
         return Plan(environment: environment, variables: env.variables, storage: storage, state: state, code: code,
                     buckets: buckets.map(\.spec), migrations: migrations.map(\.migration), inputDigest: inputDigest,
-                    pricing: pricing)
+                    pricing: pricing, engines: engines)
     }
 }
