@@ -63,7 +63,22 @@ struct JSONPlan: Encodable {
         var name: String
         var change: String
         var fields: [Field]
+        /// Only on buckets whose plan declares `iam:`.
+        var access: Access?
         struct Field: Encodable { var field: String; var before: String?; var after: String? }
+        struct Access: Encodable {
+            var status: String
+            var etag: String?
+            var changes: [IAMRoleChange]
+            var conditionalLeftAlone: [IAMBinding]
+            var sourceConditionalNotCarried: [IAMBinding]
+            var sourceDeletedNotCarried: [IAMMember]
+
+            init(_ a: BucketAccessPlan) {
+                status = a.status.rawValue; etag = a.etag; changes = a.changes; conditionalLeftAlone = a.untouchedConditional
+                sourceConditionalNotCarried = a.sourceConditional; sourceDeletedNotCarried = a.sourceDeleted
+            }
+        }
     }
     struct MigrationJSON: Encodable {
         var key: String
@@ -167,7 +182,8 @@ struct JSONPlan: Encodable {
         warnings = plan.diagnostics.warnings.map(JSONDiagnostic.init)
         buckets = plan.buckets.map { b in
             Bucket(key: b.key, name: b.name, change: b.status.rawValue,
-                   fields: b.changes.map { Bucket.Field(field: $0.field.rawValue, before: $0.before, after: $0.after) })
+                   fields: b.changes.map { Bucket.Field(field: $0.field.rawValue, before: $0.before, after: $0.after) },
+                   access: b.access.map(Bucket.Access.init))
         }
         migrations = plan.migrations.map { m in
             MigrationJSON(

@@ -37,6 +37,9 @@ public struct PlanMarkdownRenderer: Sendable {
                 case .unchanged:
                     out.append("| | `\(b.name)` | no change |")
                 }
+                if let access = b.access {
+                    out.append("| \(access.status == .change ? "🔐" : "") | `\(b.name)` | \(escape(access.lines.joined(separator: "<br>"))) |")
+                }
             }
         }
 

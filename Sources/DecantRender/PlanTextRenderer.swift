@@ -64,6 +64,10 @@ public struct PlanTextRenderer: Sendable {
         if !b.notCompared.isEmpty {
             out.append("      " + st.dim("not compared (the store does not report them): " + b.notCompared.map(\.rawValue).joined(separator: ", ")))
         }
+        if let access = b.access {
+            if access.status == .change { out.append("      access (etag \(access.etag ?? "of the new bucket")):") }
+            for line in access.lines { out.append((access.status == .change && ["+", "-"].contains(line.first) ? "        " : "      ") + line) }
+        }
         return out
     }
 

@@ -74,6 +74,8 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
         public var adopt = Tally()
         public var delete = Tally()
         public var filesToEdit = 0
+        /// Bucket IAM policies set (or put back).
+        public var policiesToSet = 0
         public var conflicts = 0
         public var blockedMigrations = 0
 
@@ -92,6 +94,7 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
                 case .deleteSource, .deleteCopy:
                     for item in action.objects { delete.add(item.content.size) }
                 case .rewriteCode, .revertCode: filesToEdit += 1
+                case .setBucketIAM, .restoreBucketIAM: policiesToSet += 1
                 case .deleteBucket: break
                 }
             }
@@ -118,6 +121,8 @@ public struct BucketPlan: Hashable, Sendable, Codable {
     public var settings: BucketSettings?
     /// Settings the store does not report, so they were not compared.
     public var notCompared: [BucketSettings.Field]
+    /// Who may use the bucket, when the plan declares it (`iam:`).
+    public var access: BucketAccessPlan?
 
     public init(key: String, name: String, status: Status, changes: [SettingChange] = [], settings: BucketSettings? = nil,
                 notCompared: [BucketSettings.Field] = []) {

@@ -45,6 +45,16 @@ public struct Planner: Sendable {
             diagnostics += problems
         }
         let bucketActionIDs = Dictionary(grouping: bucketActions, by: { $0.bucket ?? "" }).mapValues { $0.map(\.id) }
+        // Access: after the bucket exists, before code reads it (copies do not wait for it).
+        let access = try await AccessPlanning(store: store).plan(buckets: selection.buckets, migrations: plan.migrations,
+                                                                 observed: observed, project: plan.storageProject)
+        for index in bucketPlans.indices {
+            guard let planned = access.plans[bucketPlans[index].name] else { continue }
+            bucketPlans[index].access = planned
+            if planned.status == .change, bucketPlans[index].status == .unchanged { bucketPlans[index].status = .update }
+        }
+        bucketActions += access.actions
+        diagnostics += access.diagnostics
 
         // Migrations, a few at a time, kept in plan order.
         let holds = ReferenceHolds(code, acknowledgements: plan.code?.acknowledged ?? [])
@@ -110,7 +120,9 @@ public struct Planner: Sendable {
         let graphStart = ContinuousClock.now
         let graph = try GraphBuilder.build(bucketActions: bucketActions, bucketActionIDs: bucketActionIDs,
                                            migrations: selection.migrations, outcomes: outcomes, edits: edits,
-                                           hasErrors: diagnostics.hasErrors)
+                                           hasErrors: diagnostics.hasErrors,
+                                           accessActionIDs: Dictionary(access.actions.map { ($0.bucket ?? "", $0.id) },
+                                                                       uniquingKeysWith: { a, _ in a }))
         let statistics = PlanStatistics(objectsListed: outcomes.reduce(0) { $0 + $1.listed },
                                         listing: outcomes.reduce(Duration.zero) { $0 + $1.listingTime },
                                         ledger: outcomes.reduce(Duration.zero) { $0 + $1.ledgerTime },

@@ -54,7 +54,8 @@ public struct RollbackPlanner: Sendable {
         let objects = try await ObjectUndo.plan(state: state, store: store, target: target, width: options.width, refusals: &refusals)
         let code = CodeUndo.plan(edits: scope.codeEdits, codeRoot: options.codeRoot, refusals: &refusals)
         let buckets = try await BucketUndo.plan(scope: scope, store: store, removedNames: objects.removedNames, refusals: &refusals)
-        let graph = try RollbackGraph.build(objects: objects, code: code, buckets: buckets) {
+        let access = try await AccessUndo.plan(scope: scope, store: store, refusals: &refusals)
+        let graph = try RollbackGraph.build(objects: objects, code: code, buckets: buckets, access: access) {
             options.batchSizes[$0] ?? options.batchSize
         }
 
@@ -74,6 +75,10 @@ public struct RollbackPlanner: Sendable {
         }
         report.bucketDeletions = buckets.deletions.map {
             RollbackReport.BucketDeletion(name: $0.row.name, createdSerial: $0.row.serial, recordOnly: $0.recordOnly)
+        }
+        report.accessRestores = access.restores.map {
+            RollbackReport.AccessRestore(bucket: $0.bucket, serials: Set($0.rows.map(\.serial)).sorted(), changes: $0.changes,
+                                         recordOnly: $0.recordOnly)
         }
         report.refusals = refusals.refusals
 
