@@ -55,6 +55,7 @@ public struct PlanMarkdownRenderer: Sendable {
             }
             for m in plan.migrations { out += details(m) }
         }
+        for note in plan.accessNotes ?? [] { out += ["", "**Access**: \(escape(note.description))"] }
         out += costSection(plan)
 
         if let code = plan.code {
@@ -146,6 +147,7 @@ public struct PlanMarkdownRenderer: Sendable {
         }
         for e in m.excluded { out.append("- left out: \(Format.tally(e.tally)), \(e.reason)") }
         if !m.targetOnly.isZero { out.append("- only in the target: \(Format.tally(m.targetOnly))") }
+        for w in m.accessWarnings ?? [] { out.append("- 🔐 access: \(escape(w.description))") }
         out += costDetails(m)
         if !m.samples.isEmpty {
             out.append("")

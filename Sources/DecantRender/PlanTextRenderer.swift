@@ -40,6 +40,7 @@ public struct PlanTextRenderer: Sendable {
         if let cost = plan.cost { out += renderPlanCost(cost, st) }
         if let code = plan.code { out += renderCode(code, st) }
         if let leftovers = plan.leftovers { out += renderLeftovers(leftovers, st) }
+        for note in plan.accessNotes ?? [] { out += ["", st.bold("Access") + ": " + note.description] }
         out += PlanBlocks.diagnostics(plan.diagnostics, st)
         out.append("")
         out.append(st.bold(Format.summaryLine(plan)))
@@ -109,6 +110,7 @@ public struct PlanTextRenderer: Sendable {
             for s in m.conflictSamples { out.append("        \(st.symbol("!")) \(s.target) differs from \(s.source)") }
         }
         for w in m.warnings { out.append("      warning: \(w)") }
+        for w in m.accessWarnings ?? [] { out.append("      \(st.symbol("!")) access: \(w.description)") }
         if !m.references.isEmpty {
             let count = { (d: CodeReference.Direction) in m.references.filter { $0.direction == d }.count }
             out.append("      code references: \(m.references.count) (\(count(.write)) write, \(count(.read)) read, "

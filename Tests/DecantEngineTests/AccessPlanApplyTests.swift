@@ -183,4 +183,34 @@ import TestSupport
         #expect(changes.buckets.first?.access?.changes == [IAMRoleChange(role: .objectAdmin, added: [Self.dataEng], removed: []),
                                                            IAMRoleChange(role: .objectViewer, added: [Self.ops], removed: [])])
     }
+
+    @Test func continuityWarnsPerMigrationAndIamFromSourceClearsIt() async throws {
+        let f = try await EngineFixture()
+        defer { f.directory.remove() }
+        var source = try await f.store.bucketIAMPolicy(EngineFixture.source)
+        source.bindings.append(IAMBinding(role: .objectViewer, members: [Self.viewer]))
+        _ = try await f.store.setBucketIAMPolicy(EngineFixture.source, source, ifMatchEtag: nil)
+        try await f.put("a/x.txt", "x")
+        func plan(fromSource: Bool) -> Plan {
+            var plan = Self.plan(bucket: "new-archive", [])
+            plan.buckets[0].settings.uniformAccess = true
+            plan.buckets[0].access?.fromSource = fromSource
+            plan.migrations = [Migration(key: "m", source: BucketPath(bucket: EngineFixture.source, prefix: "a/"),
+                                         target: BucketPath(bucket: "new-archive", prefix: "a/"), targetBucketKey: "shared")]
+            return plan
+        }
+        let without = try await f.plan(plan(fromSource: false))
+        let warnings = try #require(without.migrations.first?.accessWarnings)
+        #expect(warnings.map(\.code) == ["access_lost", "source_object_acls"])
+        #expect(warnings.first?.description.hasPrefix(
+            "after cutover, serviceAccount:airflow@proj.iam.gserviceaccount.com can no longer list or read objects in gs://new-archive") == true)
+        #expect(without.accessNotes == [.projectGrantsNotVisible])
+        let text = PlanTextRenderer().render(without)
+        #expect(text.contains("! access: after cutover, serviceAccount:airflow@proj.iam.gserviceaccount.com can no longer"))
+        #expect(text.components(separatedBy: "not part of a bucket's policy").count == 2)
+
+        let with = try await f.plan(plan(fromSource: true))
+        #expect(with.migrations.first?.accessWarnings?.map(\.code) == ["source_object_acls"])
+        #expect(with.buckets.first?.access?.changes.contains(IAMRoleChange(role: .objectViewer, added: [Self.viewer], removed: [])) == true)
+    }
 }

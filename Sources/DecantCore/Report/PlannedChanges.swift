@@ -29,6 +29,9 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
     /// The `--max-delete` the plan was made under: a saved plan is applied under it
     /// unless `apply` is given another.
     public var maxDelete: Int?
+    /// Said once per plan about access (that project-level grants are not visible,
+    /// or that the store keeps no IAM policies to check); nil when nothing was checked.
+    public var accessNotes: [AccessWarning]?
 
     public init(environment: String, generatedAt: Date, decantVersion: String = DecantVersion.current, inputDigest: String,
                 stateLineage: String?, stateSerial: Int64, selection: Selection = Selection(), buckets: [BucketPlan] = [],
@@ -172,6 +175,9 @@ public struct MigrationPlan: Hashable, Sendable, Codable {
     /// Reasons nothing of this migration will run.
     public var blockers: [String] = []
     public var warnings: [String] = []
+    /// Who would lose access to this migration's objects at cutover, grants decant
+    /// cannot judge, object ACLs that do not follow the copies (nil: not checked).
+    public var accessWarnings: [AccessWarning]?
     /// Code that names this migration's source location.
     public var references: [CodeReference] = []
     /// What the move costs and saves.

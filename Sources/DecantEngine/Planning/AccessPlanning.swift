@@ -12,6 +12,10 @@ struct AccessPlanning {
         var plans: [String: BucketAccessPlan] = [:]
         var actions: [Action] = []
         var diagnostics: [Diagnostic] = []
+        /// Policies read, by bucket.
+        var observed: [String: IAMPolicy] = [:]
+        /// The policy each declared bucket has once the plan is applied.
+        var after: [String: IAMPolicy] = [:]
     }
 
     /// `migrations` are all of the plan's (not only the selected ones): a bucket's
@@ -20,13 +24,6 @@ struct AccessPlanning {
     func plan(buckets: [BucketSpec], migrations: [Migration], observed: [String: BucketInfo?],
               project: String?) async throws -> Outcome {
         var out = Outcome()
-        var policies: [String: IAMPolicy] = [:]
-        func policy(of bucket: String) async throws -> IAMPolicy {
-            if let known = policies[bucket] { return known }
-            let read = try await store.bucketIAMPolicy(bucket)
-            policies[bucket] = read
-            return read
-        }
         for spec in buckets {
             guard let access = spec.access else { continue }
             guard store.capabilities.iamPolicies else {
@@ -39,7 +36,7 @@ struct AccessPlanning {
             let exists = (observed[spec.name] ?? nil) != nil
             let current: IAMPolicy
             if exists {
-                current = try await policy(of: spec.name)
+                current = try await cachedPolicy(spec.name, &out)
             } else {
                 // Created by this plan: the policy the store gives a new bucket, without an etag.
                 let given = store.capabilities.iamNewBucketPolicy
@@ -53,7 +50,7 @@ struct AccessPlanning {
                 for name in names.sorted() where name != spec.name {
                     let sourceInfo: BucketInfo?
                     if let seen = observed[name] { sourceInfo = seen } else { sourceInfo = try await store.getBucket(name) }
-                    if sourceInfo != nil { sources.append(try await policy(of: name)) }
+                    if sourceInfo != nil { sources.append(try await cachedPolicy(name, &out)) }
                 }
             }
             let resolved = access.resolved(sources: sources)
@@ -76,7 +73,54 @@ struct AccessPlanning {
                     "bucket \(spec.name): this store keeps IAM policies without etags; apply compares the policy's grants with the planned ones just before setting it"))
             }
             out.plans[spec.name] = plan
+            out.after[spec.name] = diff.policy
         }
         return out
+    }
+
+    /// The access check of each migration (`AccessContinuity`): who holds object
+    /// access on the source at bucket level and would not on the target once the plan
+    /// is applied, and object ACLs that do not follow the copies. Returns the warnings
+    /// in migration order and the notes said once per plan.
+    func continuity(_ migrations: [Migration], plan: Plan, observed: [String: BucketInfo?],
+                    outcome: inout Outcome) async throws -> (perMigration: [[AccessWarning]], notes: [AccessWarning]) {
+        guard !migrations.isEmpty else { return ([], []) }
+        let keepsPolicies = store.capabilities.iamPolicies
+        var perMigration: [[AccessWarning]] = []
+        for migration in migrations {
+            let source = migration.source.bucket, target = migration.target.bucket
+            let targetSpec = plan.bucket(named: target)
+            let sourceInfo = observed[source] ?? nil, targetInfo = observed[target] ?? nil
+            var warnings: [AccessWarning] = []
+            if keepsPolicies, sourceInfo != nil, source != target {
+                let sourcePolicy = try await cachedPolicy(source, &outcome)
+                let targetPolicy: IAMPolicy
+                if let after = outcome.after[target] {
+                    targetPolicy = after
+                } else if targetInfo != nil {
+                    targetPolicy = try await cachedPolicy(target, &outcome)
+                } else if store.capabilities.iamNewBucketPolicy {
+                    targetPolicy = IAMPolicy.newBucket(project: targetSpec?.project ?? plan.storageProject,
+                                                       uniformAccess: targetSpec?.effectiveSettings.uniformAccess == true)
+                } else {
+                    targetPolicy = IAMPolicy()
+                }
+                warnings += AccessContinuity.check(source: source, sourcePolicy: sourcePolicy, target: target, targetPolicy: targetPolicy)
+            }
+            if sourceInfo != nil, source != target {
+                warnings += AccessContinuity.objectACLWarnings(
+                    source: source, sourceUniformAccess: sourceInfo?.settings.uniformAccess, target: target,
+                    targetUniformAccess: targetSpec?.effectiveSettings.uniformAccess ?? targetInfo?.settings.uniformAccess)
+            }
+            perMigration.append(warnings)
+        }
+        return (perMigration, [keepsPolicies ? .projectGrantsNotVisible : .storeKeepsNoPolicies])
+    }
+
+    private func cachedPolicy(_ bucket: String, _ outcome: inout Outcome) async throws -> IAMPolicy {
+        if let known = outcome.observed[bucket] { return known }
+        let read = try await store.bucketIAMPolicy(bucket)
+        outcome.observed[bucket] = read
+        return read
     }
 }

@@ -46,7 +46,7 @@ public struct Planner: Sendable {
         }
         let bucketActionIDs = Dictionary(grouping: bucketActions, by: { $0.bucket ?? "" }).mapValues { $0.map(\.id) }
         // Access: after the bucket exists, before code reads it (copies do not wait for it).
-        let access = try await AccessPlanning(store: store).plan(buckets: selection.buckets, migrations: plan.migrations,
+        var access = try await AccessPlanning(store: store).plan(buckets: selection.buckets, migrations: plan.migrations,
                                                                  observed: observed, project: plan.storageProject)
         for index in bucketPlans.indices {
             guard let planned = access.plans[bucketPlans[index].name] else { continue }
@@ -69,6 +69,11 @@ public struct Planner: Sendable {
                 && holds.hold(for: migration) != nil
             if let note = try await interruptedCopies(outcomes[index].adoptions) { outcomes[index].report.warnings.append(note) }
         }
+
+        // Who would lose access at cutover.
+        let continuity = try await AccessPlanning(store: store).continuity(selection.migrations, plan: plan, observed: observed,
+                                                                           outcome: &access)
+        for (index, warnings) in continuity.perMigration.enumerated() { outcomes[index].report.accessWarnings = warnings }
 
         // What stays behind.
         var leftovers: LeftoverReport?
@@ -138,6 +143,7 @@ public struct Planner: Sendable {
         }
         made.pinnedNow = options.pinnedNow
         made.maxDelete = options.maxDelete
+        made.accessNotes = continuity.notes.isEmpty ? nil : continuity.notes
         return (made, statistics)
     }
 
