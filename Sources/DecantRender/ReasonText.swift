@@ -96,7 +96,7 @@ extension RefusalReason {
         case .bucketChanged: return "changed since decant changed it; not restored"
         case .bucketGone: return "the bucket is gone; nothing to restore"
         case .bucketNotEmpty: return "not empty: a bucket is deleted only when empty"
-        case .accessChanged: return "the IAM policy changed since decant set it; not restored (never overwritten)"
+        case .accessChanged: return "the IAM policy changed since decant set it; left as it is (never overwritten)"
         case .accessNotObservable: return "this store keeps no IAM policies; the policy decant set cannot be checked or restored"
         }
     }

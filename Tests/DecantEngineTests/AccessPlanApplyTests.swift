@@ -122,7 +122,7 @@ import TestSupport
         #expect(refusal.reason == .accessChanged)
         #expect(refusal.reason.code == "access_changed")
         #expect(refused.rollback?.accessRestores.isEmpty == true)
-        #expect(PlanTextRenderer().render(refused).contains("the IAM policy changed since decant set it; not restored"))
+        #expect(PlanTextRenderer().render(refused).contains("the IAM policy changed since decant set it; left as it is"))
 
         // Changed between the rollback's plan and its run: the step checks again.
         let result = try await f.rollback(clean)

@@ -17,6 +17,8 @@ struct AccessUndo: Sendable {
     enum Judgement { case restore, alreadyBack, changedSince }
 
     var restores: [Restore] = []
+    /// Buckets whose policy someone changed since decant set it.
+    var leftAlone: Set<String> = []
 
     /// What to do with a bucket's policy: back already (grants equal to those before
     /// decant's oldest change), still decant's (equal to what the newest change set,
@@ -45,6 +47,7 @@ struct AccessUndo: Sendable {
             let live = try await store.bucketIAMPolicy(bucket)
             switch judge(live: live, oldest: oldest, newest: newest) {
             case .changedSince:
+                undo.leftAlone.insert(bucket)
                 refusals.add(.restoreBucketIAM, .accessChanged,
                              sample: "gs://\(bucket) (set at serial \(newest.serial), etag now \(live.etag ?? "none"))")
             case .alreadyBack:

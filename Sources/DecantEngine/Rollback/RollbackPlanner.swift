@@ -53,8 +53,14 @@ public struct RollbackPlanner: Sendable {
         var refusals = RefusalBook()
         let objects = try await ObjectUndo.plan(state: state, store: store, target: target, width: options.width, refusals: &refusals)
         let code = CodeUndo.plan(edits: scope.codeEdits, codeRoot: options.codeRoot, refusals: &refusals)
-        let buckets = try await BucketUndo.plan(scope: scope, store: store, removedNames: objects.removedNames, refusals: &refusals)
+        var buckets = try await BucketUndo.plan(scope: scope, store: store, removedNames: objects.removedNames, refusals: &refusals)
         let access = try await AccessUndo.plan(scope: scope, store: store, refusals: &refusals)
+        // A bucket decant created whose access someone changed since is someone's now: it stays.
+        buckets.deletions.removeAll { deletion in
+            guard !deletion.recordOnly, access.leftAlone.contains(deletion.row.name) else { return false }
+            refusals.add(.deleteBucket, .accessChanged, sample: "gs://\(deletion.row.name) (created at serial \(deletion.row.serial))")
+            return true
+        }
         let graph = try RollbackGraph.build(objects: objects, code: code, buckets: buckets, access: access) {
             options.batchSizes[$0] ?? options.batchSize
         }
