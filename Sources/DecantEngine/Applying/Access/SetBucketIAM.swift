@@ -60,16 +60,9 @@ struct RestoreBucketIAM: ActionStep {
     let change: BucketIAMChange
 
     func perform(_ action: Action, in run: RunEnvironment) async throws -> ActionOutcome {
-        guard let ids = action.ledgerIDs, !ids.isEmpty else { throw EngineError.missingLedgerRow(action.id) }
-        var rows: [IAMChangeRow] = []
-        for id in ids {
-            guard let row = try await run.state.iamChange(id: id) else { throw EngineError.missingLedgerRow(action.id) }
-            if let undone = row.restoredSerial, undone != run.serial {
-                throw EngineError.alreadyUndone(what: "the IAM change of bucket \(row.bucket) at serial \(row.serial)", serial: undone)
-            }
-            rows.append(row)
-        }
-        rows.sort { $0.id < $1.id }
+        let state = run.state
+        let rows = try await run.rowsToUndo(action, fetch: { try await state.iamChange(id: $0) }, id: \.id, undoneBy: \.restoredSerial,
+                                            what: { "the IAM change of bucket \($0.bucket) at serial \($0.serial)" })
         let pending = rows.filter { $0.restoredSerial == nil }
         if let oldest = rows.first, let newest = rows.last, !pending.isEmpty {
             let store = run.store, bucket = change.bucket
