@@ -213,4 +213,25 @@ import TestSupport
         #expect(with.migrations.first?.accessWarnings?.map(\.code) == ["source_object_acls"])
         #expect(with.buckets.first?.access?.changes.contains(IAMRoleChange(role: .objectViewer, added: [Self.viewer], removed: [])) == true)
     }
+
+    /// A run killed after recording its intent: before the PUT (the policy is still the
+    /// previous one: only recorded) or after it (the policy is decant's: put back).
+    @Test(arguments: [false, true]) func aRunCutShortAroundThePUTIsJudgedByTheLivePolicy(_ putTookEffect: Bool) async throws {
+        let f = try await EngineFixture()
+        defer { f.directory.remove() }
+        let before = try await sharedBucket(f)
+        let serial = try await f.state.beginRun(kind: .apply, planDigest: nil)
+        let intended = IAMPolicyDiff.between(declared: Self.declared, observed: before).policy
+        _ = try await f.state.recordIAMIntent(bucket: "shared-archive", actionID: ActionID("set_bucket_iam", "shared-archive"),
+                                              previous: before, new: intended, serial: serial)
+        if putTookEffect { _ = try await f.store.setBucketIAMPolicy("shared-archive", intended, ifMatchEtag: before.etag) }
+        try await f.state.finishRun(serial: serial, status: .interrupted, summary: [:])
+
+        let rollback = try await f.rollbackPlan(to: 0)
+        let restore = try #require(rollback.rollback?.accessRestores.first)
+        #expect(restore.recordOnly == !putTookEffect)
+        #expect(try await f.rollback(rollback).status == .succeeded)
+        #expect(try await f.store.bucketIAMPolicy("shared-archive").grantsEqual(before))
+        #expect(try await f.state.iamChanges().first?.restoredSerial != nil)
+    }
 }
