@@ -139,6 +139,32 @@ import Testing
         await #expect(throws: StateError.invalidRollbackTarget(serial: 9, current: 4)) { _ = try await f.rollbackPlan(to: 9) }
     }
 
+    /// A source restored by a rollback gets a new generation; decant's copy of it
+    /// is still decant's: the next plan must see it in sync, not adopt it, or a
+    /// rollback to 0 would keep decant's copies as "there before decant".
+    @Test func aSourceRestoredFromItsCopyKeepsTheCopyAsDecantsOwn() async throws {
+        var f = try await EngineFixture()
+        defer { f.directory.remove() }
+        try await f.fillHistorization()
+        let before = try await f.contents(EngineFixture.source)
+        let plan = EngineFixture.historizationPlan(cleanup: CleanupPolicy(deleteSource: true, after: .days(14)))
+        _ = try await f.apply(try await f.plan(plan))
+        f.clock = FixedClock(parsing: "2026-12-05T12:00:00Z")!
+        #expect(try await f.apply(try await f.plan(plan)).serial == 2)
+        #expect(try await f.rollback(try await f.rollbackPlan(to: 1)).status == .succeeded)
+
+        let again = try await f.plan(plan)
+        let migration = try #require(again.migrations.first)
+        #expect(migration.adopt.objects == 0, "decant's own copies are not adopted")
+        #expect(migration.inSync.objects == 5)
+        #expect(try await f.apply(again).status == .succeeded)
+        #expect(try await f.state.verifiedCopies(sourceBucket: EngineFixture.source).all().allSatisfy { !$0.record.adopted })
+
+        #expect(try await f.rollback(try await f.rollbackPlan(to: 0)).status == .succeeded)
+        #expect(try await f.store.getBucket(Self.archive) == nil, "no copy of decant's stays behind")
+        #expect(try await f.contents(EngineFixture.source) == before)
+    }
+
     @Test func aTargetChangedSinceTheCopyIsLeftAloneAndKeepsItsBucket() async throws {
         let f = try await EngineFixture()
         defer { f.directory.remove() }

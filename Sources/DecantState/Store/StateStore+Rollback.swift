@@ -87,6 +87,14 @@ extension StateStore {
             for item in restored {
                 try Self.undo(table: "deletions", marker: "restored_serial", id: item.deletionID, serial: serial, in: database,
                               set: "restored_ms = ?, restored_generation = ?", [now, item.generation])
+                // The restored source is a byte-for-byte copy of the copy that justified
+                // its deletion: that copy is now the copy of the restored generation. Left
+                // keyed by the deleted generation, the next plan would take decant's own
+                // copy for one it found ("adopt"), and a rollback to before it would keep it.
+                try database.run("""
+                    UPDATE copies SET source_generation = ?
+                    WHERE id = (SELECT copy_id FROM deletions WHERE id = ?) AND removed_serial IS NULL
+                    """, bindings: [item.generation, item.deletionID])
             }
         }
     }
