@@ -12,6 +12,7 @@ public struct ApplyTextRenderer: Sendable {
     static let lines: [(symbol: Character, label: String, kinds: Set<ActionKind>)] = [
         ("+", "buckets created", [.createBucket]), ("~", "buckets changed", [.updateBucket, .setLifecycle, .restoreBucket]),
         ("+", "objects copied", [.copy]), ("=", "objects verified", [.verify]), ("+", "objects restored", [.restoreObject]),
+("~", "access set", [.setBucketIAM, .restoreBucketIAM]),
         ("~", "files edited", [.rewriteCode]), ("~", "files reverted", [.revertCode]), ("-", "sources deleted", [.deleteSource]),
         ("-", "copies removed", [.deleteCopy]), ("-", "buckets deleted", [.deleteBucket]),
     ]

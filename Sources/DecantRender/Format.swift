@@ -82,6 +82,7 @@ enum Format {
         if !s.adopt.isZero { parts.append("\(count(s.adopt.objects)) to adopt") }
         parts.append("\(count(s.delete.objects)) to delete")
         parts.append("\(s.filesToEdit) file\(s.filesToEdit == 1 ? "" : "s") to edit")
+        if s.policiesToSet > 0 { parts.append("\(s.policiesToSet) bucket IAM polic\(s.policiesToSet == 1 ? "y" : "ies") to set") }
         var line = "Plan: " + parts.joined(separator: ", ") + "."
         if s.blockedMigrations > 0 { line += " \(s.blockedMigrations) migration(s) blocked." }
         return line

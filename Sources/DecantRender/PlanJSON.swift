@@ -41,6 +41,16 @@ struct JSONPlan: Encodable {
     var rollback: RollbackJSON?
     /// What applying the plan costs and saves, and the prices used (absent on rollback plans).
     var cost: CostJSON?
+    /// Said once about access (absent when no migration was checked).
+    var accessNotes: [AccessNote]? = nil
+
+    /// One `AccessWarning`: its stable code, the bucket it is about, the sentence.
+    struct AccessNote: Encodable {
+        var code: String
+        var bucket: String?
+        var message: String
+        init(_ w: AccessWarning) { code = w.code; bucket = w.bucket; message = w.description }
+    }
 
     struct State: Encodable { var lineage: String?; var serial: Int64 }
     struct Selection: Encodable { var targets: [String]; var phase: Int? }
@@ -63,7 +73,22 @@ struct JSONPlan: Encodable {
         var name: String
         var change: String
         var fields: [Field]
+        /// Only on buckets whose plan declares `iam:`.
+        var access: Access?
         struct Field: Encodable { var field: String; var before: String?; var after: String? }
+        struct Access: Encodable {
+            var status: String
+            var etag: String?
+            var changes: [IAMRoleChange]
+            var conditionalLeftAlone: [IAMBinding]
+            var sourceConditionalNotCarried: [IAMBinding]
+            var sourceDeletedNotCarried: [IAMMember]
+
+            init(_ a: BucketAccessPlan) {
+                status = a.status.rawValue; etag = a.etag; changes = a.changes; conditionalLeftAlone = a.untouchedConditional
+                sourceConditionalNotCarried = a.sourceConditional; sourceDeletedNotCarried = a.sourceDeleted
+            }
+        }
     }
     struct MigrationJSON: Encodable {
         var key: String
@@ -83,6 +108,8 @@ struct JSONPlan: Encodable {
         var onlyInTarget: Count
         var samples: [Mapping]
         var conflictSamples: [Mapping]
+        /// Access warnings of the migration (absent when not checked).
+        var accessWarnings: [AccessNote]? = nil
         var dataMovement: String
         var references: [Reference]
         var cost: CostJSON?
@@ -171,10 +198,11 @@ struct JSONPlan: Encodable {
         warnings = plan.diagnostics.warnings.map(JSONDiagnostic.init)
         buckets = plan.buckets.map { b in
             Bucket(key: b.key, name: b.name, change: b.status.rawValue,
-                   fields: b.changes.map { Bucket.Field(field: $0.field.rawValue, before: $0.before, after: $0.after) })
+                   fields: b.changes.map { Bucket.Field(field: $0.field.rawValue, before: $0.before, after: $0.after) },
+                   access: b.access.map(Bucket.Access.init))
         }
         migrations = plan.migrations.map { m in
-            MigrationJSON(
+            var json = MigrationJSON(
                 key: m.key, phase: m.phase, source: m.source.url, target: m.target.url, blocked: !m.blockers.isEmpty,
                 blockers: m.blockers, copy: Count(m.copy), overwrite: Count(m.overwrite), adopt: Count(m.adopt),
                 inSync: Count(m.inSync), conflicts: Count(m.conflicts), delete: Count(m.delete),
@@ -186,7 +214,10 @@ struct JSONPlan: Encodable {
                 dataMovement: Format.movement(m.movement), references: m.references.map(Reference.init),
                 cost: m.cost.map { CostJSON(cost: $0) }, referencesHold: m.referencesHold,
                 engine: m.engine?.engine.rawValue, engineReason: m.engine?.sentence, engineReasonCode: m.engine?.why.code)
+            json.accessWarnings = m.accessWarnings.map { $0.map(AccessNote.init) }
+            return json
         }
+        accessNotes = plan.accessNotes.map { $0.map(AccessNote.init) }
         code = plan.code.map { c in
             Code(filesScanned: c.filesScanned,
                  edits: c.edits.map { .init(path: $0.path, beforeSha256: $0.beforeHash, afterSha256: $0.afterHash, migrations: $0.migrations, patch: $0.patch) },

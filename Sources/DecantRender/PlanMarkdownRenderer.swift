@@ -42,6 +42,9 @@ public struct PlanMarkdownRenderer: Sendable {
                 case .unchanged:
                     out.append("| | `\(b.name)` | no change |")
                 }
+                if let access = b.access {
+                    out.append("| \(access.status == .change ? "🔐" : "") | `\(b.name)` | \(escape(access.lines.joined(separator: "<br>"))) |")
+                }
             }
         }
 
@@ -58,6 +61,7 @@ public struct PlanMarkdownRenderer: Sendable {
             if pictures { out += PlanPictures.migrationFlow(plan) }
             for m in plan.migrations { out += details(m) }
         }
+        for note in plan.accessNotes ?? [] { out += ["", "**Access**: \(escape(note.description))"] }
         out += costSection(plan)
 
         if let code = plan.code {
@@ -150,6 +154,7 @@ public struct PlanMarkdownRenderer: Sendable {
         }
         for e in m.excluded { out.append("- left out: \(Format.tally(e.tally)), \(e.reason)") }
         if !m.targetOnly.isZero { out.append("- only in the target: \(Format.tally(m.targetOnly))") }
+        for w in m.accessWarnings ?? [] { out.append("- 🔐 access: \(escape(w.description))") }
         out += costDetails(m)
         if !m.samples.isEmpty {
             out.append("")

@@ -40,6 +40,7 @@ public struct PlanTextRenderer: Sendable {
         if let cost = plan.cost { out += renderPlanCost(cost, st) }
         if let code = plan.code { out += renderCode(code, st) }
         if let leftovers = plan.leftovers { out += renderLeftovers(leftovers, st) }
+        for note in plan.accessNotes ?? [] { out += ["", st.bold("Access") + ": " + note.description] }
         out += PlanBlocks.diagnostics(plan.diagnostics, st)
         out.append("")
         out.append(st.bold(Format.summaryLine(plan)))
@@ -63,6 +64,10 @@ public struct PlanTextRenderer: Sendable {
         }
         if !b.notCompared.isEmpty {
             out.append("      " + st.dim("not compared (the store does not report them): " + b.notCompared.map(\.rawValue).joined(separator: ", ")))
+        }
+        if let access = b.access {
+            if access.status == .change { out.append("      access (etag \(access.etag ?? "of the new bucket")):") }
+            for line in access.lines { out.append((access.status == .change && ["+", "-"].contains(line.first) ? "        " : "      ") + line) }
         }
         return out
     }
@@ -106,6 +111,7 @@ public struct PlanTextRenderer: Sendable {
             for s in m.conflictSamples { out.append("        \(st.symbol("!")) \(s.target) differs from \(s.source)") }
         }
         for w in m.warnings { out.append("      warning: \(w)") }
+        for w in m.accessWarnings ?? [] { out.append("      \(st.symbol("!")) access: \(w.description)") }
         if !m.references.isEmpty {
             let count = { (d: CodeReference.Direction) in m.references.filter { $0.direction == d }.count }
             out.append("      code references: \(m.references.count) (\(count(.write)) write, \(count(.read)) read, "

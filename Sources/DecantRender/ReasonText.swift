@@ -36,6 +36,13 @@ extension ActionReason {
             return "\(objects) source object(s) with a verified copy; validation period \(period?.description ?? "0d") passed; no code reference"
         case .codeAtOldLocation(let migrations):
             return "references to \(migrations.joined(separator: ", ")) point at the old location"
+        case .accessDiffers(let changes):
+            return changes.map(\.sentence).joined(separator: "; ")
+        case let .restoreAccess(serials, changes):
+            return "put back the IAM policy serial(s) \(Self.list(serials)) replaced"
+                + (changes.isEmpty ? "" : ": " + changes.map(\.sentence).joined(separator: "; "))
+        case .accessAlreadyBack(let serials):
+            return "the IAM policy is already back as before serial(s) \(Self.list(serials)): record it"
         case .revertEdit(let serial):
             return "undo the edit made at serial \(serial)"
         case .editAlreadyReverted(let serial):
@@ -130,7 +137,48 @@ extension RefusalReason {
         case .bucketChanged: return "changed since decant changed it; not restored"
         case .bucketGone: return "the bucket is gone; nothing to restore"
         case .bucketNotEmpty: return "not empty: a bucket is deleted only when empty"
+        case .accessChanged: return "the IAM policy changed since decant set it; left as it is (never overwritten)"
+        case .accessNotObservable: return "this store keeps no IAM policies; the policy decant set cannot be checked or restored"
         }
+    }
+}
+
+extension IAMRoleChange {
+    /// `roles/x: + member, - member` (with its condition's title when it has one).
+    public var sentence: String {
+        let title = condition.map { " (condition \"\($0.title)\")" } ?? ""
+        return "\(role)\(title): " + (added.map { "+ \($0)" } + removed.map { "- \($0)" }).joined(separator: ", ")
+    }
+
+    /// One line per member: `+ roles/storage.objectViewer serviceAccount:…`.
+    public var lines: [String] {
+        let title = condition.map { " (condition \"\($0.title)\")" } ?? ""
+        return added.map { "+ \(role)\(title) \($0)" } + removed.map { "- \(role)\(title) \($0)" }
+    }
+}
+
+extension IAMBinding {
+    /// `roles/x (condition "title"): a, b`.
+    public var sentence: String {
+        "\(role)" + (condition.map { " (condition \"\($0.title)\")" } ?? "") + ": " + members.map(\.description).joined(separator: ", ")
+    }
+}
+
+extension BucketAccessPlan {
+    /// The lines a plan shows under the bucket, without indentation or symbols of its own.
+    public var lines: [String] {
+        var out: [String] = []
+        switch status {
+        case .change: out += changes.flatMap(\.lines)
+        case .inSync: out.append("access: in sync with the plan" + (etag.map { " (etag \($0))" } ?? ""))
+        case .notObservable: out.append("access: not planned: this store keeps no IAM policies")
+        }
+        for binding in untouchedConditional { out.append("conditional binding left alone: \(binding.sentence)") }
+        for binding in sourceConditional { out.append("conditional binding of the source not carried: \(binding.sentence)") }
+        if !sourceDeleted.isEmpty {
+            out.append("deleted principals of the source not carried: " + sourceDeleted.map(\.description).joined(separator: ", "))
+        }
+        return out
     }
 }
 

@@ -12,6 +12,8 @@ struct RollbackJSON: Encodable {
     var reverts: [Revert]
     var bucketRestores: [BucketRestore]
     var bucketDeletions: [BucketDeletion]
+    /// Only when the rollback puts bucket IAM policies back.
+    var accessRestores: [AccessRestore]?
     var leftAlone: [Refusal]
     var summary: String
 
@@ -31,6 +33,7 @@ struct RollbackJSON: Encodable {
         var recordOnly: Bool
         var fields: [JSONPlan.Bucket.Field]
     }
+    struct AccessRestore: Encodable { var bucket: String; var serials: [Int64]; var recordOnly: Bool; var changes: [IAMRoleChange] }
     struct BucketDeletion: Encodable { var name: String; var createdSerial: Int64; var recordOnly: Bool }
     struct Refusal: Encodable { var kind: String; var reason: String; var reasonCode: String; var count: Int; var bytes: Int64; var samples: [String] }
 
@@ -51,6 +54,9 @@ struct RollbackJSON: Encodable {
         bucketRestores = report.bucketRestores.map {
             BucketRestore(name: $0.name, serials: $0.serials, recordOnly: $0.recordOnly,
                           fields: $0.changes.map { JSONPlan.Bucket.Field(field: $0.field.rawValue, before: $0.before, after: $0.after) })
+        }
+        accessRestores = report.accessRestores.isEmpty ? nil : report.accessRestores.map {
+            AccessRestore(bucket: $0.bucket, serials: $0.serials, recordOnly: $0.recordOnly, changes: $0.changes)
         }
         bucketDeletions = report.bucketDeletions.map { BucketDeletion(name: $0.name, createdSerial: $0.createdSerial, recordOnly: $0.recordOnly) }
         leftAlone = report.refusals.map {

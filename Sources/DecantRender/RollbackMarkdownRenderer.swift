@@ -66,6 +66,10 @@ public struct RollbackMarkdownRenderer: Sendable {
             let what = b.changes.map { "\($0.field.rawValue): \($0.before ?? "unset") → \($0.after ?? "unset")" }.joined(separator: "<br>")
             rows.append("| 🔄 | restore settings\(what.isEmpty ? "" : ": " + PlanMarkdownRenderer().escape(what)) | `gs://\(b.name)` | | | \(b.recordOnly ? "yes" : "") |")
         }
+        for a in report.accessRestores {
+            let what = a.changes.map(\.sentence).joined(separator: "<br>")
+            rows.append("| 🔐 | restore IAM policy\(what.isEmpty ? "" : ": " + PlanMarkdownRenderer().escape(what)) | `gs://\(a.bucket)` | | | \(a.recordOnly ? "yes" : "") |")
+        }
         for d in report.bucketDeletions {
             rows.append("| 🗑 | delete bucket (created at serial \(d.createdSerial)) | `gs://\(d.name)` | | | \(d.recordOnly ? "yes" : "") |")
         }

@@ -70,6 +70,14 @@ public struct RollbackTextRenderer: Sendable {
                 for c in b.changes { out.append("      \(c.field.rawValue): \(c.before ?? "unset") → \(c.after ?? "unset")") }
             }
         }
+        if !report.accessRestores.isEmpty {
+            out += ["", st.bold("Restore bucket IAM policies")]
+            for a in report.accessRestores {
+                let serials = a.serials.map(String.init).joined(separator: ", ")
+                out.append("  \(st.symbol("~")) gs://\(a.bucket) (set at serial \(serials))" + (a.recordOnly ? st.dim(": already back, only recorded") : ""))
+                for line in a.changes.flatMap(\.lines) { out.append("      \(line)") }
+            }
+        }
         if !report.bucketDeletions.isEmpty {
             out += ["", st.bold("Delete the buckets decant created") + " (only once empty)"]
             for d in report.bucketDeletions {
@@ -107,11 +115,13 @@ public struct RollbackTextRenderer: Sendable {
         if reverts > 0 { parts.append("\(reverts) file\(reverts == 1 ? "" : "s") to revert") }
         let restores = report.bucketRestores.filter { !$0.recordOnly }.count
         if restores > 0 { parts.append("\(restores) bucket\(restores == 1 ? "" : "s") to restore") }
+        let policies = report.accessRestores.filter { !$0.recordOnly }.count
+        if policies > 0 { parts.append("\(policies) bucket IAM polic\(policies == 1 ? "y" : "ies") to restore") }
         let deletions = report.bucketDeletions.filter { !$0.recordOnly }.count
         if deletions > 0 { parts.append("\(deletions) bucket\(deletions == 1 ? "" : "s") to delete") }
         let recorded = (report.restores + report.removals).reduce(0) { $0 + $1.recordOnly.objects }
             + report.reverts.filter(\.recordOnly).count + report.bucketRestores.filter(\.recordOnly).count
-            + report.bucketDeletions.filter(\.recordOnly).count
+            + report.bucketDeletions.filter(\.recordOnly).count + report.accessRestores.filter(\.recordOnly).count
         if recorded > 0 { parts.append("\(Format.count(recorded)) already undone to record") }
         var line = hasChanges ? "Rollback: " + (parts.isEmpty ? "nothing to change" : parts.joined(separator: ", ")) + "."
             : "Rollback: nothing can be undone automatically."

@@ -7,7 +7,7 @@ import Foundation
 /// `ifMetagenerationMatch`, non-empty buckets refuse deletion). Generations grow
 /// with every write across the whole store, as GCS's do.
 public actor MemoryObjectStore: ObjectStore {
-    public nonisolated let capabilities = StoreCapabilities.full
+    public nonisolated let capabilities: StoreCapabilities
 
     private struct StoredObject {
         var data: Data
@@ -32,8 +32,11 @@ public actor MemoryObjectStore: ObjectStore {
     private var lastGeneration: Int64 = 1_700_000_000_000_000
     private let clock: any Clock
 
-    public init(clock: any Clock = SystemClock(), buckets: [String] = []) {
+    /// `capabilities` without `iamPolicies` makes it answer IAM calls as
+    /// fake-gcs-server does (404), for the plans of stores that keep no policies.
+    public init(clock: any Clock = SystemClock(), buckets: [String] = [], capabilities: StoreCapabilities = .full) {
         self.clock = clock
+        self.capabilities = capabilities
         for name in buckets { self.buckets[name] = StoredBucket(info: BucketInfo(name: name, timeCreated: clock.now())) }
     }
 
@@ -74,7 +77,7 @@ public actor MemoryObjectStore: ObjectStore {
     // MARK: IAM
 
     public func bucketIAMPolicy(_ bucket: String) throws(StoreError) -> IAMPolicy {
-        guard let stored = buckets[bucket] else { throw .notFound(bucket: bucket, object: nil) }
+        guard capabilities.iamPolicies, let stored = buckets[bucket] else { throw .notFound(bucket: bucket, object: nil) }
         var policy = stored.iam
         policy.etag = IAMEtag.make(stored.iamSerial)
         return policy
@@ -82,7 +85,7 @@ public actor MemoryObjectStore: ObjectStore {
 
     /// Replaces the policy if `ifMatchEtag` is still the current etag, as GCS does.
     public func setBucketIAMPolicy(_ bucket: String, _ policy: IAMPolicy, ifMatchEtag: String?) throws(StoreError) -> IAMPolicy {
-        guard var stored = buckets[bucket] else { throw .notFound(bucket: bucket, object: nil) }
+        guard capabilities.iamPolicies, var stored = buckets[bucket] else { throw .notFound(bucket: bucket, object: nil) }
         if let refusal = policy.refusal { throw .invalid(bucket: bucket, object: nil, detail: refusal) }
         let current = IAMEtag.make(stored.iamSerial)
         if let expected = ifMatchEtag, expected != current {

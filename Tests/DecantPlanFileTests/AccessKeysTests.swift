@@ -21,9 +21,6 @@ import Testing
 
     func errors(_ body: String) -> [Diagnostic] { load(body).diagnostics.errors }
 
-    /// The warning every bucket with access keys carries until the planner applies them.
-    static let notYetApplied = "this decant checks bucket access but does not plan or apply it yet"
-
     @Test func resolvesRolesMembersAndVariables() throws {
         let (plan, diagnostics) = load("""
         buckets:
@@ -37,8 +34,8 @@ import Testing
           m: { source: "src-bucket/a/", target: "archive/a/" }
         """)
         #expect(diagnostics.errors == [])
-        #expect(diagnostics.warnings.map(\.message) == ["`buckets.archive`: \(Self.notYetApplied)"])
-        #expect(diagnostics.warnings.first?.position == "8:5")
+        // The planner plans and applies access: no "not applied yet" warning any more.
+        #expect(diagnostics.warnings == [])
         let access = try #require(plan?.bucket(key: "archive")?.access)
         #expect(access == BucketAccess(bindings: [
             DeclaredBinding(role: .objectAdmin, members: []),
@@ -197,7 +194,7 @@ import Testing
           lonely:
             iam_from_source: true
         """).diagnostics.warnings
-        #expect(w.map(\.position) == ["8:5", "8:5"])
+        #expect(w.map(\.position) == ["8:5"])
         #expect(w.map(\.message).contains("bucket `lonely` has `iam_from_source: true` but no migration of environment `dev` copies into it"))
     }
 }

@@ -19,6 +19,9 @@ public enum AccessWarning: Hashable, Sendable, Codable {
     /// Said once per plan: roles granted on the project (or folder, organization) do
     /// not appear in a bucket's policy, so the check above cannot see them.
     case projectGrantsNotVisible
+    /// Said once per plan: the store keeps no IAM policies (fake-gcs-server), so who
+    /// would lose access at cutover cannot be checked.
+    case storeKeepsNoPolicies
     /// The source bucket does not use uniform bucket-level access: its objects may
     /// carry ACLs, and a copy (a rewrite) does not carry them.
     case sourceObjectACLs(source: String)
@@ -34,6 +37,7 @@ public enum AccessWarning: Hashable, Sendable, Codable {
         case .roleNotJudged: return "role_not_judged"
         case .conditionalGrantNotCarried: return "conditional_grant_not_carried"
         case .projectGrantsNotVisible: return "project_grants_not_visible"
+        case .storeKeepsNoPolicies: return "store_keeps_no_policies"
         case .sourceObjectACLs: return "source_object_acls"
         case .targetObjectACLs: return "target_object_acls"
         }
@@ -45,7 +49,7 @@ public enum AccessWarning: Hashable, Sendable, Codable {
         case .accessLost(_, _, _, _, let target), .accessNotJudged(_, _, _, _, let target),
              .roleNotJudged(_, _, _, let target), .conditionalGrantNotCarried(_, _, let target):
             return target
-        case .projectGrantsNotVisible: return nil
+        case .projectGrantsNotVisible, .storeKeepsNoPolicies: return nil
         case .sourceObjectACLs(let source): return source
         case .targetObjectACLs(let target): return target
         }
@@ -70,6 +74,8 @@ public enum AccessWarning: Hashable, Sendable, Codable {
         case .projectGrantsNotVisible:
             return "roles granted on the project, folder or organization are not part of a bucket's policy:"
                 + " the access check sees only bucket-level grants (project-level ones reach new buckets of the same project too)"
+        case .storeKeepsNoPolicies:
+            return "this store keeps no IAM policies: who would lose access to the moved objects at cutover is not checked"
         case .sourceObjectACLs(let source):
             return "gs://\(source) does not use uniform bucket-level access: per-object ACLs do not follow the copies"
         case .targetObjectACLs(let target):

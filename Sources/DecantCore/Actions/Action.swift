@@ -9,18 +9,23 @@ public enum ActionKind: String, Hashable, Sendable, Codable, CaseIterable {
     case verify
     case rewriteCode = "rewrite_code"
     case deleteSource = "delete_source"
+    /// Who may use a bucket: its IAM policy, for the roles the plan declares.
+    case setBucketIAM = "set_bucket_iam"
     // Rollback builds plans from these.
     case restoreObject = "restore_object"
     case deleteCopy = "delete_copy"
     case revertCode = "revert_code"
     case restoreBucket = "restore_bucket"
     case deleteBucket = "delete_bucket"
+    /// Puts back the IAM policy a set_bucket_iam replaced.
+    case restoreBucketIAM = "restore_bucket_iam"
 
     /// `+` creates, `~` changes in place, `-` deletes, `=` checks without changing.
     public var symbol: Character {
         switch self {
         case .createBucket, .copy, .restoreObject: return "+"
-        case .updateBucket, .setLifecycle, .rewriteCode, .revertCode, .restoreBucket: return "~"
+        case .updateBucket, .setLifecycle, .rewriteCode, .revertCode, .restoreBucket, .setBucketIAM, .restoreBucketIAM:
+            return "~"
         case .deleteSource, .deleteCopy, .deleteBucket: return "-"
         case .verify: return "="
         }
@@ -91,6 +96,8 @@ public enum ActionPayload: Hashable, Sendable, Codable {
     case code(CodeEdit)
     /// delete_bucket (only a bucket decant created, only when empty).
     case deleteBucket(name: String)
+    /// set_bucket_iam, restore_bucket_iam.
+    case bucketIAM(BucketIAMChange)
 }
 
 public struct BucketCreation: Hashable, Sendable, Codable {

@@ -25,10 +25,18 @@ public enum ActionReason: Hashable, Sendable, Codable {
     /// delete_source: verified copies, the validation period passed (nil: none set),
     /// no code reference holding them.
     case deleteVerified(objects: Int, validationPeriod: DurationSpec?)
+    /// set_bucket_iam: the bucket's policy grants the roles the plan declares to
+    /// other members (`changes`: per role, who is added and who removed).
+    case accessDiffers(changes: [IAMRoleChange])
     /// rewrite_code: references to these migrations' sources point at the old location.
     case codeAtOldLocation(migrations: [String])
 
     // What rollback plans.
+
+    /// restore_bucket_iam: put back the policy the set_bucket_iam of these serials replaced.
+    case restoreAccess(serials: [Int64], changes: [IAMRoleChange])
+    /// restore_bucket_iam: the policy already grants what it did before these serials.
+    case accessAlreadyBack(serials: [Int64])
 
     /// revert_code: undo the edit made at `serial`.
     case revertEdit(serial: Int64)
@@ -62,6 +70,9 @@ public enum ActionReason: Hashable, Sendable, Codable {
         case .adoptExisting: return "adopt_existing"
         case .deleteVerified: return "delete_verified"
         case .codeAtOldLocation: return "code_at_old_location"
+        case .accessDiffers: return "access_differs"
+        case .restoreAccess: return "restore_access"
+        case .accessAlreadyBack: return "access_already_back"
         case .revertEdit: return "revert_edit"
         case .editAlreadyReverted: return "edit_already_reverted"
         case .restoreSources: return "restore_sources"

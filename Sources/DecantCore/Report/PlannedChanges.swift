@@ -29,6 +29,9 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
     /// The `--max-delete` the plan was made under: a saved plan is applied under it
     /// unless `apply` is given another.
     public var maxDelete: Int?
+    /// Said once per plan about access (that project-level grants are not visible,
+    /// or that the store keeps no IAM policies to check); nil when nothing was checked.
+    public var accessNotes: [AccessWarning]?
 
     public init(environment: String, generatedAt: Date, decantVersion: String = DecantVersion.current, inputDigest: String,
                 stateLineage: String?, stateSerial: Int64, selection: Selection = Selection(), buckets: [BucketPlan] = [],
@@ -74,6 +77,8 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
         public var adopt = Tally()
         public var delete = Tally()
         public var filesToEdit = 0
+        /// Bucket IAM policies set (or put back).
+        public var policiesToSet = 0
         public var conflicts = 0
         public var blockedMigrations = 0
 
@@ -92,6 +97,7 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
                 case .deleteSource, .deleteCopy:
                     for item in action.objects { delete.add(item.content.size) }
                 case .rewriteCode, .revertCode: filesToEdit += 1
+                case .setBucketIAM, .restoreBucketIAM: policiesToSet += 1
                 case .deleteBucket: break
                 }
             }
@@ -118,6 +124,8 @@ public struct BucketPlan: Hashable, Sendable, Codable {
     public var settings: BucketSettings?
     /// Settings the store does not report, so they were not compared.
     public var notCompared: [BucketSettings.Field]
+    /// Who may use the bucket, when the plan declares it (`iam:`).
+    public var access: BucketAccessPlan?
 
     public init(key: String, name: String, status: Status, changes: [SettingChange] = [], settings: BucketSettings? = nil,
                 notCompared: [BucketSettings.Field] = []) {
@@ -169,6 +177,9 @@ public struct MigrationPlan: Hashable, Sendable, Codable {
     /// Reasons nothing of this migration will run.
     public var blockers: [String] = []
     public var warnings: [String] = []
+    /// Who would lose access to this migration's objects at cutover, grants decant
+    /// cannot judge, object ACLs that do not follow the copies (nil: not checked).
+    public var accessWarnings: [AccessWarning]?
     /// Code that names this migration's source location.
     public var references: [CodeReference] = []
     /// What the move costs and saves.

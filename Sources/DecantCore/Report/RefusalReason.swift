@@ -25,6 +25,10 @@ public enum RefusalReason: Hashable, Sendable, Codable {
     case bucketGone
     /// delete_bucket: the bucket still holds objects.
     case bucketNotEmpty
+    /// restore_bucket_iam: the bucket's IAM policy changed since decant set it.
+    case accessChanged
+    /// restore_bucket_iam: the store keeps no IAM policies any more (another endpoint).
+    case accessNotObservable
 
     /// A stable name for the reason (`reason_code` in the JSON plan).
     public var code: String {
@@ -41,6 +45,8 @@ public enum RefusalReason: Hashable, Sendable, Codable {
         case .bucketChanged: return "bucket_changed"
         case .bucketGone: return "bucket_gone"
         case .bucketNotEmpty: return "bucket_not_empty"
+        case .accessChanged: return "access_changed"
+        case .accessNotObservable: return "access_not_observable"
         }
     }
 }

@@ -25,6 +25,8 @@ public struct RollbackReport: Hashable, Sendable, Codable {
     public var bucketDeletions: [BucketDeletion]
     /// What the rollback leaves alone, grouped by reason.
     public var refusals: [Refusal]
+    /// Buckets whose IAM policy goes back to what it was before decant set it.
+    public var accessRestores: [AccessRestore] = []
 
     public init(target: Int64, runs: [RunUndone] = [], restores: [ObjectGroup] = [], removals: [ObjectGroup] = [],
                 forgotten: [ObjectGroup] = [], reverts: [CodeRevert] = [], bucketRestores: [BucketRestore] = [],
@@ -43,7 +45,7 @@ public struct RollbackReport: Hashable, Sendable, Codable {
     /// Nothing to undo and nothing refused: everything after `target` is undone already.
     public var isEmpty: Bool {
         restores.isEmpty && removals.isEmpty && forgotten.isEmpty && reverts.isEmpty && bucketRestores.isEmpty
-            && bucketDeletions.isEmpty && refusals.isEmpty
+            && bucketDeletions.isEmpty && refusals.isEmpty && accessRestores.isEmpty
     }
 
     /// Items the rollback leaves for a person.
@@ -118,6 +120,24 @@ public struct RollbackReport: Hashable, Sendable, Codable {
 
         public init(name: String, serials: [Int64], changes: [SettingChange], recordOnly: Bool) {
             self.name = name
+            self.serials = serials
+            self.changes = changes
+            self.recordOnly = recordOnly
+        }
+    }
+
+    /// One bucket whose IAM policy goes back to the one before decant's oldest change.
+    public struct AccessRestore: Hashable, Sendable, Codable {
+        public var bucket: String
+        /// The serials of the changes undone.
+        public var serials: [Int64]
+        /// Per role, what going back adds and removes.
+        public var changes: [IAMRoleChange]
+        /// The policy is already back.
+        public var recordOnly: Bool
+
+        public init(bucket: String, serials: [Int64], changes: [IAMRoleChange], recordOnly: Bool) {
+            self.bucket = bucket
             self.serials = serials
             self.changes = changes
             self.recordOnly = recordOnly

@@ -6,7 +6,8 @@ import DecantCore
 /// - `Transfer/`: copy by a Storage Transfer Service job (undone by delete_copy, as any copy);
 /// - `DeletionGate.swift`: delete_source, alone (invariant 1);
 /// - `Buckets/`: create_bucket and delete_bucket, update_bucket / set_lifecycle and restore_bucket;
-/// - `Code/`: rewrite_code and revert_code.
+/// - `Code/`: rewrite_code and revert_code;
+/// - `Access/`: set_bucket_iam and restore_bucket_iam.
 /// A rollback's steps check again what its plan checked (the store may have changed
 /// since), are idempotent (a step that finds the store already as it leaves it only
 /// records), and record what they undid under the rollback's serial, so that running
@@ -31,12 +32,14 @@ extension RunEnvironment {
         case (.verify, .objects(let items)): return VerifyCopies(items: items)
         case (.deleteSource, .objects(let items)): return DeletionGate(items: items)
         case (.rewriteCode, .code(let edit)): return RewriteCode(edit: edit)
+        case (.setBucketIAM, .bucketIAM(let change)): return SetBucketIAM(change: change)
         // A rollback's steps.
         case (.restoreObject, .objects(let items)): return RestoreSources(items: items)
         case (.deleteCopy, .objects(let items)): return RemoveCopies(items: items)
         case (.revertCode, .code(let edit)): return RevertCode(edit: edit)
         case (.restoreBucket, .patchBucket(let change)): return RestoreBucket(change: change)
         case (.deleteBucket, .deleteBucket(let name)): return DeleteCreatedBucket(name: name)
+        case (.restoreBucketIAM, .bucketIAM(let change)): return RestoreBucketIAM(change: change)
         default: throw EngineError.unsupported(action.kind)
         }
     }

@@ -41,6 +41,21 @@ struct RunEnvironment: Sendable {
         return outcome
     }
 
+    /// The ledger rows a rollback step undoes (`action.ledgerIDs`), oldest first. A
+    /// row another rollback already undid is an error; one this run undid (a resumed
+    /// rollback) is kept, so that the step can tell what is left.
+    func rowsToUndo<Row: Sendable>(_ action: Action, fetch: (Int64) async throws -> Row?, id: (Row) -> Int64,
+                                   undoneBy: (Row) -> Int64?, what: (Row) -> String) async throws -> [Row] {
+        guard let ids = action.ledgerIDs, !ids.isEmpty else { throw EngineError.missingLedgerRow(action.id) }
+        var rows: [Row] = []
+        for rowID in ids {
+            guard let row = try await fetch(rowID) else { throw EngineError.missingLedgerRow(action.id) }
+            if let undone = undoneBy(row), undone != serial { throw EngineError.alreadyUndone(what: what(row), serial: undone) }
+            rows.append(row)
+        }
+        return rows.sorted { id($0) < id($1) }
+    }
+
     static func describe(_ error: any Error) -> String {
         if let e = error as? LocalizedError, let d = e.errorDescription { return d }
         return String(describing: error)

@@ -4,7 +4,8 @@ import DecantCore
 /// DESIGN.md §4, with deterministic ids and order.
 enum GraphBuilder {
     static func build(bucketActions: [Action], bucketActionIDs: [String: [ActionID]], migrations: [Migration],
-                      outcomes: [MigrationOutcome], edits: [CodeEdit], hasErrors: Bool) throws -> ActionGraph {
+                      outcomes: [MigrationOutcome], edits: [CodeEdit], hasErrors: Bool,
+                      accessActionIDs: [String: ActionID] = [:]) throws -> ActionGraph {
         // A plan with errors is shown but carries no actions: nothing of it may run.
         if hasErrors { return ActionGraph() }
         var actions = bucketActions
@@ -50,7 +51,9 @@ enum GraphBuilder {
             }
         }
         for edit in edits {
-            let deps = edit.migrations.flatMap { verifyIDs[$0] ?? [] }
+            // Code reads the new buckets once their copies are verified and their access is set.
+            let targets = Set(migrations.filter { edit.migrations.contains($0.key) }.map(\.target.bucket))
+            let deps = edit.migrations.flatMap { verifyIDs[$0] ?? [] } + targets.sorted().compactMap { accessActionIDs[$0] }
             actions.append(Action(id: ActionID("rewrite_code", edit.path), kind: .rewriteCode,
                                   migration: edit.migrations.first,
                                   reason: .codeAtOldLocation(migrations: edit.migrations),

@@ -45,6 +45,16 @@ public struct Planner: Sendable {
             diagnostics += problems
         }
         let bucketActionIDs = Dictionary(grouping: bucketActions, by: { $0.bucket ?? "" }).mapValues { $0.map(\.id) }
+        // Access: after the bucket exists, before code reads it (copies do not wait for it).
+        var access = try await AccessPlanning(store: store).plan(buckets: selection.buckets, migrations: plan.migrations,
+                                                                 observed: observed, project: plan.storageProject)
+        for index in bucketPlans.indices {
+            guard let planned = access.plans[bucketPlans[index].name] else { continue }
+            bucketPlans[index].access = planned
+            if planned.status == .change, bucketPlans[index].status == .unchanged { bucketPlans[index].status = .update }
+        }
+        bucketActions += access.actions
+        diagnostics += access.diagnostics
 
         // Migrations, a few at a time, kept in plan order.
         let holds = ReferenceHolds(code, acknowledgements: plan.code?.acknowledged ?? [])
@@ -61,6 +71,11 @@ public struct Planner: Sendable {
         }
 
         TransferPlanning.chooseEngines(selection.migrations, outcomes: &outcomes, thresholds: plan.engines)
+
+        // Who would lose access at cutover.
+        let continuity = try await AccessPlanning(store: store).continuity(selection.migrations, plan: plan, observed: observed,
+                                                                           outcome: &access)
+        for (index, warnings) in continuity.perMigration.enumerated() { outcomes[index].report.accessWarnings = warnings }
 
         // What stays behind.
         var leftovers: LeftoverReport?
@@ -112,7 +127,9 @@ public struct Planner: Sendable {
         let graphStart = ContinuousClock.now
         let graph = try GraphBuilder.build(bucketActions: bucketActions, bucketActionIDs: bucketActionIDs,
                                            migrations: selection.migrations, outcomes: outcomes, edits: edits,
-                                           hasErrors: diagnostics.hasErrors)
+                                           hasErrors: diagnostics.hasErrors,
+                                           accessActionIDs: Dictionary(access.actions.map { ($0.bucket ?? "", $0.id) },
+                                                                       uniquingKeysWith: { a, _ in a }))
         let statistics = PlanStatistics(objectsListed: outcomes.reduce(0) { $0 + $1.listed },
                                         listing: outcomes.reduce(Duration.zero) { $0 + $1.listingTime },
                                         ledger: outcomes.reduce(Duration.zero) { $0 + $1.ledgerTime },
@@ -128,6 +145,7 @@ public struct Planner: Sendable {
         }
         made.pinnedNow = options.pinnedNow
         made.maxDelete = options.maxDelete
+        made.accessNotes = continuity.notes.isEmpty ? nil : continuity.notes
         return (made, statistics)
     }
 

@@ -7,7 +7,7 @@ import DecantState
 /// code reverts of one file run newest first. Ids and order are deterministic.
 enum RollbackGraph {
     /// `batchSize(migration)`: objects per restore_object / delete_copy action of that migration.
-    static func build(objects: ObjectUndo, code: CodeUndo, buckets: BucketUndo,
+    static func build(objects: ObjectUndo, code: CodeUndo, buckets: BucketUndo, access: AccessUndo = AccessUndo(),
                       batchSize: (String) -> Int) throws -> ActionGraph {
         var actions: [Action] = []
         var counters: [String: Int] = [:]
@@ -59,6 +59,7 @@ enum RollbackGraph {
 
         // Buckets: settings back, then the buckets decant created, once empty.
         var restoredBucket: [String: ActionID] = [:]
+        var restoredAccess: [String: ActionID] = [:]
         for restore in buckets.restores {
             let id = ActionID("restore_bucket", restore.name)
             let serials = Set(restore.changes.map(\.serial)).sorted()
@@ -70,12 +71,26 @@ enum RollbackGraph {
                                   payload: .patchBucket(change), ledgerIDs: restore.changes.map(\.id)))
             restoredBucket[restore.name] = id
         }
+        // Access back as it was before a bucket decant created is deleted.
+        for restore in access.restores {
+            let id = ActionID("restore_bucket_iam", restore.bucket)
+            let serials = Set(restore.rows.map(\.serial)).sorted()
+            let changes = restore.changes
+            let reason: ActionReason = restore.recordOnly ? .accessAlreadyBack(serials: serials)
+                : .restoreAccess(serials: serials, changes: changes)
+            let target = restore.rows.first?.previous ?? IAMPolicy()
+            let change = BucketIAMChange(bucket: restore.bucket, observed: restore.live,
+                                         policy: IAMPolicy(version: target.version, bindings: target.bindings), changes: changes)
+            actions.append(Action(id: id, kind: .restoreBucketIAM, bucket: restore.bucket, reason: reason,
+                                  payload: .bucketIAM(change), ledgerIDs: restore.rows.map(\.id)))
+            restoredAccess[restore.bucket] = id
+        }
         for deletion in buckets.deletions {
             let name = deletion.row.name
             let reason: ActionReason = deletion.recordOnly ? .createdBucketGone(serial: deletion.row.serial)
                 : .deleteCreatedBucket(serial: deletion.row.serial)
             actions.append(Action(id: ActionID("delete_bucket", name), kind: .deleteBucket, bucket: name, reason: reason,
-                                  dependsOn: (touching[name] ?? []) + (restoredBucket[name].map { [$0] } ?? []),
+                                  dependsOn: (touching[name] ?? []) + [restoredBucket[name], restoredAccess[name]].compactMap { $0 },
                                   payload: .deleteBucket(name: name), ledgerIDs: [deletion.row.id]))
         }
         return try ActionGraph(actions)

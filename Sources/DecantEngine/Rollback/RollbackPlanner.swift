@@ -53,8 +53,15 @@ public struct RollbackPlanner: Sendable {
         var refusals = RefusalBook()
         let objects = try await ObjectUndo.plan(state: state, store: store, target: target, width: options.width, refusals: &refusals)
         let code = CodeUndo.plan(edits: scope.codeEdits, codeRoot: options.codeRoot, refusals: &refusals)
-        let buckets = try await BucketUndo.plan(scope: scope, store: store, removedNames: objects.removedNames, refusals: &refusals)
-        let graph = try RollbackGraph.build(objects: objects, code: code, buckets: buckets) {
+        var buckets = try await BucketUndo.plan(scope: scope, store: store, removedNames: objects.removedNames, refusals: &refusals)
+        let access = try await AccessUndo.plan(scope: scope, store: store, refusals: &refusals)
+        // A bucket decant created whose access someone changed since is someone's now: it stays.
+        buckets.deletions.removeAll { deletion in
+            guard !deletion.recordOnly, access.leftAlone.contains(deletion.row.name) else { return false }
+            refusals.add(.deleteBucket, .accessChanged, sample: "gs://\(deletion.row.name) (created at serial \(deletion.row.serial))")
+            return true
+        }
+        let graph = try RollbackGraph.build(objects: objects, code: code, buckets: buckets, access: access) {
             options.batchSizes[$0] ?? options.batchSize
         }
 
@@ -74,6 +81,10 @@ public struct RollbackPlanner: Sendable {
         }
         report.bucketDeletions = buckets.deletions.map {
             RollbackReport.BucketDeletion(name: $0.row.name, createdSerial: $0.row.serial, recordOnly: $0.recordOnly)
+        }
+        report.accessRestores = access.restores.map {
+            RollbackReport.AccessRestore(bucket: $0.bucket, serials: Set($0.rows.map(\.serial)).sorted(), changes: $0.changes,
+                                         recordOnly: $0.recordOnly)
         }
         report.refusals = refusals.refusals
 

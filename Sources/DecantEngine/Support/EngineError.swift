@@ -58,6 +58,14 @@ public enum EngineError: Error, Equatable, LocalizedError {
     /// A bucket decant created still holds objects.
     case bucketNotEmpty(name: String, objects: Int)
 
+    // MARK: Access (set_bucket_iam and its undo)
+
+    /// The bucket's IAM policy is not the one the step was planned (or decant set it)
+    /// against: nothing is overwritten.
+    case accessChanged(bucket: String, rollback: Bool)
+    /// The store keeps no IAM policies (fake-gcs-server).
+    case accessNotObservable(bucket: String)
+
     // MARK: Analysis
 
     case bucketNotFound(String)
@@ -115,6 +123,14 @@ public enum EngineError: Error, Equatable, LocalizedError {
             return "bucket \(name) changed since decant changed it (\(detail)); not restored"
         case let .bucketNotEmpty(name, objects):
             return "gs://\(name) still holds \(objects) object(s) (someone wrote to it, or copies were left alone); a bucket is deleted only when empty"
+
+        case let .accessChanged(bucket, rollback):
+            if rollback {
+                return "the IAM policy of gs://\(bucket) changed since decant set it; left alone (put back what is needed by hand)"
+            }
+            return "the IAM policy of gs://\(bucket) changed since the plan was made; nothing was overwritten: run decant plan again and review the new diff"
+        case .accessNotObservable(let bucket):
+            return "this store keeps no IAM policies: the access of gs://\(bucket) cannot be set"
 
         case .bucketNotFound(let bucket):
             return "bucket \(bucket) does not exist in this environment's store; check --bucket and the plan's storage"

@@ -29,9 +29,6 @@ struct AccessResolver {
                           missing: [publicAccessPrevention == "inherited" ? nil : "`public_access_prevention: inherited`",
                                     allowPublic ? nil : "`allow_public: true`"].compactMap { $0 })
         } ?? []
-        if let location = fields.keyLocation("iam") ?? fields.keyLocation("iam_from_source") {
-            bag.warning("`\(fields.path)`: this decant checks bucket access but does not plan or apply it yet", at: location)
-        }
         return BucketAccess(bindings: bindings, fromSource: fromSource, allowPublic: allowPublic)
     }
 

@@ -27,8 +27,10 @@ public struct RollbackScope: Hashable, Sendable {
     public var codeEdits: [CodeEditRow]
     public var copies: Int
     public var deletions: Int
+    /// Bucket IAM policies decant set, oldest first.
+    public var iamChanges: [IAMChangeRow] = []
 
     public var isEmpty: Bool {
-        createdBuckets.isEmpty && bucketChanges.isEmpty && codeEdits.isEmpty && copies == 0 && deletions == 0
+        createdBuckets.isEmpty && bucketChanges.isEmpty && codeEdits.isEmpty && copies == 0 && deletions == 0 && iamChanges.isEmpty
     }
 }

@@ -11,7 +11,29 @@ public enum StateSchema {
         (3, v3PendingDeletions),
         (4, v4CopyIntents),
         (5, v5PinnedClock),
+        (7, v7IAMChanges),
     ]
+
+    /// Bucket IAM policies decant set (set_bucket_iam), each with the policy it
+    /// replaced, so that a rollback can put it back where it is still decant's.
+    /// A row is written before the `PUT` (`set_ms` NULL) and completed after it: a
+    /// run cut short in between leaves a row a rollback judges by the live policy.
+    /// Self-contained (one new table), so it can take any place in the numbering.
+    static let v7IAMChanges = """
+        CREATE TABLE iam_changes (
+            id INTEGER PRIMARY KEY,
+            bucket TEXT NOT NULL,
+            action_id TEXT,
+            previous TEXT NOT NULL,
+            new TEXT NOT NULL,
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            changed_ms INTEGER NOT NULL,
+            set_ms INTEGER,
+            restored_serial INTEGER REFERENCES runs(serial),
+            restored_ms INTEGER
+        );
+        CREATE INDEX iam_changes_by_bucket ON iam_changes (bucket, serial);
+        """
 
     /// A run made with `--now` records the pinned instant, and whether deletions were
     /// decided by it while it was ahead of the real clock (`--allow-future-now`).

@@ -21,8 +21,10 @@ extension StateStore {
             let copies = try database.scalarInt("SELECT COUNT(*) FROM copies WHERE removed_serial IS NULL AND serial > ?", [serial]) ?? 0
             let deletions = try database.scalarInt("SELECT COUNT(*) FROM deletions WHERE restored_serial IS NULL AND serial > ?",
                                                    [serial]) ?? 0
-            return RollbackScope(serial: serial, currentSerial: current, createdBuckets: buckets, bucketChanges: changes,
-                                 codeEdits: edits, copies: Int(copies), deletions: Int(deletions))
+            var scope = RollbackScope(serial: serial, currentSerial: current, createdBuckets: buckets, bucketChanges: changes,
+                                      codeEdits: edits, copies: Int(copies), deletions: Int(deletions))
+            scope.iamChanges = try Self.iamChanges(after: serial, in: database)
+            return scope
         }
     }
 

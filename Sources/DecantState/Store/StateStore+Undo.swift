@@ -15,6 +15,7 @@ extension StateStore {
                     UNION ALL SELECT MAX(serial) FROM copies WHERE removed_serial IS NULL
                     UNION ALL SELECT MAX(serial) FROM deletions WHERE restored_serial IS NULL
                     UNION ALL SELECT MAX(serial) FROM code_edits WHERE reverted_serial IS NULL
+                    UNION ALL SELECT MAX(serial) FROM iam_changes WHERE restored_serial IS NULL
                 )
                 """)
         }

@@ -26,16 +26,9 @@ struct RestoreBucket: ActionStep {
     let change: BucketChange
 
     func perform(_ action: Action, in run: RunEnvironment) async throws -> ActionOutcome {
-        guard let ids = action.ledgerIDs, !ids.isEmpty else { throw EngineError.missingLedgerRow(action.id) }
-        var rows: [BucketChangeRow] = []
-        for id in ids {
-            guard let row = try await run.state.bucketChange(id: id) else { throw EngineError.missingLedgerRow(action.id) }
-            if let undone = row.restoredSerial, undone != run.serial {
-                throw EngineError.alreadyUndone(what: "the change of bucket \(row.change.name) at serial \(row.serial)", serial: undone)
-            }
-            rows.append(row)
-        }
-        rows.sort { $0.id < $1.id }
+        let state = run.state
+        let rows = try await run.rowsToUndo(action, fetch: { try await state.bucketChange(id: $0) }, id: \.id, undoneBy: \.restoredSerial,
+                                            what: { "the change of bucket \($0.change.name) at serial \($0.serial)" })
         let pending = rows.filter { $0.restoredSerial == nil }
         if let oldest = rows.first, let newest = rows.last, !pending.isEmpty {
             let store = run.store
