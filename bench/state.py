@@ -3,13 +3,15 @@
 
   decant    `decant-bench ledger ROWS DB`: StateStore.recordCopies in batches of
             10,000 (the rows of LedgerScaleTests), into a new state file
-  sqlite3   bench/peers/sqlite_ledger.py: the same rows, statement, table, indexes
-            and batches with Python's sqlite3 executemany
+  sqlite3   bench/peers/sqlite_ledger.py: the same rows, statement and batches with
+            Python's sqlite3 executemany, into tables made from the schema decant
+            prints (`decant-bench schema`), so the two cannot drift apart
 
 Both time only the recording (not building the rows); the rate is rows/s.
 """
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
@@ -24,8 +26,11 @@ def main():
     work = os.path.join(common.BUILD, "bench-work", "state")
     os.makedirs(work, exist_ok=True)
     peer = os.path.join(os.path.dirname(__file__), "peers", "sqlite_ledger.py")
+    schema = os.path.join(work, "schema.sql")
+    with open(schema, "w", encoding="utf-8") as f:
+        f.write(subprocess.run([bench, "schema"], check=True, capture_output=True, text=True).stdout)
     tools = {"decant": [bench, "ledger", str(ROWS), os.path.join(work, "decant.db")],
-             "python sqlite3": [sys.executable, peer, str(ROWS), os.path.join(work, "peer.db")]}
+             "python sqlite3": [sys.executable, peer, str(ROWS), os.path.join(work, "peer.db"), schema]}
     results = {tool: [] for tool in tools}
     for run in range(RUNS):
         for tool, cmd in tools.items():

@@ -1,4 +1,5 @@
 import DecantCore
+import DecantState
 import DecantStorage
 import Foundation
 
@@ -14,6 +15,9 @@ import Foundation
 //       one code scan of the tree bench/scan/generate.py writes.
 //   decant-bench ledger ROWS DB
 //       ROWS copies recorded in the ledger at DB in batches of 10,000; prints rows/s.
+//   decant-bench schema
+//       the state's schema as SQL: every migration StateStore.open applies, in
+//       order (what bench/peers/sqlite_ledger.py creates its tables from).
 //   decant-bench http-idle URL N
 //       N concurrent GETs of URL (bench/probes/slow_server.py) through decant's
 //       standard HTTP transport (`DECANT_HTTP=urlsession` for URLSession): the CPU
@@ -49,6 +53,10 @@ if args.first == "ledger", args.count == 3, let rows = Int(args[1]), rows > 0 {
         fail(String(describing: error))
     }
 }
+if args == ["schema"] {
+    print(StateSchema.migrations.sorted { $0.version < $1.version }.map(\.sql).joined(separator: "\n"))
+    exit(0)
+}
 if args.first == "http-idle", args.count == 3, let url = URL(string: args[1]), let n = Int(args[2]) {
     let transport = HTTPTransports.standard()
     let started = Date()
@@ -62,7 +70,7 @@ if args.first == "http-idle", args.count == 3, let url = URL(string: args[1]), l
     exit(0)
 }
 guard args.first == "local-fill", args.count >= 5, let count = Int(args[4]) else {
-    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE] | diff SOURCES COPIED DIR | scan ROOT | ledger ROWS DB | http-idle URL N")
+    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE] | diff SOURCES COPIED DIR | scan ROOT | ledger ROWS DB | schema | http-idle URL N")
 }
 let (root, bucket, prefix) = (args[1], args[2], args[3])
 let size = args.count > 5 ? Int(args[5]) ?? 64 : 64

@@ -88,11 +88,28 @@ public enum DecantCLI {
         }
     }
 
+    /// The reference pages in decant's repository (`docs/`), as `decant --help` lists them.
+    static let documentation: [(page: String, summary: String)] = [
+        ("plan-file.md", "Every key of a plan file and the rules for its values."),
+        ("cli.md", "Every command in full (`decant COMMAND --help` is the short form)."),
+        ("json.md", "The JSON documents: plan, analysis, progress events, state views."),
+        ("safety.md", "What decant promises, and the tests that hold it to it."),
+        ("cost.md", "How a plan prices a move; the built-in price table; your own prices."),
+        ("code-references.md", "How code naming a bucket is found, rewritten, and holds deletions."),
+        ("architecture.md", "How it works, stage by stage."),
+        ("performance.md", "The benchmarks against their peers, and the latest figures."),
+    ]
+
     static func usage() -> String {
         var out = globalHelp + "\n\nCommands:\n"
         let width = commands.map(\.spec.name.count).max() ?? 0
         for command in commands {
             out += "  " + command.spec.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + command.spec.summary + "\n"
+        }
+        out += "\nDocumentation (docs/ in decant's repository; README.md has a five-minute tour):\n"
+        let pageWidth = documentation.map(\.page.count).max() ?? 0
+        for (page, summary) in documentation {
+            out += "  docs/" + page.padding(toLength: pageWidth + 2, withPad: " ", startingAt: 0) + summary + "\n"
         }
         return out
     }

@@ -10,7 +10,8 @@ import Foundation
 /// This is the only place live implementations are chosen.
 struct Workspace {
     let context: CommandContext
-    let plansDirectory: String
+    /// The plan directory, read and parsed once; each environment is resolved from it when asked.
+    let plans: PlanSet
     let environment: String
     let clock: any Clock
     /// `--now` beside the real clock (and `--allow-future-now`); nil without `--now`.
@@ -19,11 +20,12 @@ struct Workspace {
     /// The common options: `--plans DIR`, `--env ENV`, `--now DATE`.
     init(_ arguments: ParsedArguments, _ context: CommandContext) throws {
         self.context = context
-        plansDirectory = context.resolve(arguments.value("plans") ?? "plans")
         guard let environment = arguments.value("env") else {
             throw CommandError("--env is required (the environment to work on, as declared in the plan files)")
         }
         self.environment = environment
+        let directory = context.resolve(arguments.value("plans") ?? "plans")
+        plans = PlanSet.read(directory: directory, shownAs: context.shown(directory))
         if let now = arguments.value("now") {
             guard let fixed = FixedClock(parsing: now) else {
                 throw CommandError("--now \(now) is neither a date (2026-11-20) nor an RFC 3339 time (2026-11-20T10:00:00Z)")
@@ -42,14 +44,22 @@ struct Workspace {
         OptionSpec("now", value: "TIME", help: "Pin the clock (2026-11-20 or an RFC 3339 time) for date ranges and validation periods."),
     ]
 
-    /// Loads and validates the plan files; prints every diagnostic; throws when one is an error.
-    func loadPlan() throws -> (Plan, [Diagnostic]) {
-        let (plan, diagnostics) = PlanLoader.load(directory: plansDirectory, environment: environment)
-        for d in diagnostics { context.console.err(d.description + "\n") }
+    /// The plan of `environment` (default: `--env`) and its diagnostics, printed once
+    /// on standard error with the paths `validate` prints; throws when one is an error.
+    /// `shownInPlan`: the command renders the plan, whose diagnostics carry the
+    /// warnings, so only errors (no plan is rendered then) are printed here.
+    func loadPlan(_ environment: String? = nil, shownInPlan: Bool = false) throws -> (Plan, [Diagnostic]) {
+        let (plan, diagnostics) = plans.resolve(environment ?? self.environment)
+        if !shownInPlan || diagnostics.hasErrors { PlanOutput.printDiagnostics(diagnostics, context: context) }
         guard let plan, !diagnostics.hasErrors else {
             throw CommandError("the plan files have \(diagnostics.errors.count) error(s); nothing was done")
         }
         return (plan, diagnostics)
+    }
+
+    /// The code root of `plan`, resolved against the working directory; nil without `code:`.
+    func codeRoot(_ plan: Plan) -> String? {
+        plan.code.map { context.resolve($0.root) }
     }
 
     // MARK: - Store
@@ -80,14 +90,14 @@ struct Workspace {
 
     /// Where the state lives, for messages (the backend names it, as every command does).
     func stateLocation(_ plan: Plan, store: any ObjectStore) -> String {
-        backend(for: plan, store: store).location(environment: environment)
+        backend(for: plan, store: store).location(environment: plan.environment)
     }
 
     /// The state for reading, without taking the lock (plan, show, history): nil
     /// for an environment never applied. A remote state is read from a private
     /// snapshot, removed when the store is closed.
     func readState(_ plan: Plan, store: any ObjectStore) async throws -> StateStore? {
-        try await backend(for: plan, store: store).openForReading(environment: environment, clock: clock)
+        try await backend(for: plan, store: store).openForReading(environment: plan.environment, clock: clock)
     }
 
     /// Runs `body` holding the state lock, with what makes the state durable where
@@ -100,7 +110,7 @@ struct Workspace {
                                                     withIntermediateDirectories: true)
         }
         let holder = LockInfo.current(operation: operation, clock: clock)
-        let lease = try await backend.acquire(environment: environment, holder: holder)
+        let lease = try await backend.acquire(environment: plan.environment, holder: holder)
         let state: StateStore
         do {
             state = try StateStore.open(path: lease.databasePath, clock: clock, location: lease.location)

@@ -2,7 +2,7 @@ import DecantCore
 import Foundation
 
 /// `decant analyze --format json`: a versioned schema kept apart from the
-/// internal types (format version 1; see README "decant analyze").
+/// internal types (format version 1; see docs/json.md).
 public struct AnalysisJSONRenderer: Sendable {
     public static let formatVersion = "1"
 

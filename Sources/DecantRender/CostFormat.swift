@@ -45,7 +45,9 @@ enum CostFormat {
 
     static func paysBack(_ months: Int?) -> String {
         guard let months else { return "never pays for itself" }
-        if months > 120 { return "pays for itself only after 10 years (month \(Format.count(months)))" }
+        if months > 120 {
+            return "pays for itself only after \(Format.count(months / 12)) years (month \(Format.count(months))): not worth it for the money alone"
+        }
         return months == 0 ? "pays for itself at once" : "pays for itself in month \(months)"
     }
 

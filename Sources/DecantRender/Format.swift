@@ -34,18 +34,21 @@ enum Format {
 
     static func shortDigest(_ digest: String) -> String { String(digest.prefix(12)) }
 
+    /// `storage_class: STANDARD` … for each setting set, as the plan file writes it (lifecycle apart).
     static func settings(_ s: BucketSettings) -> [String] {
-        var out: [String] = []
-        if let v = s.location { out.append("location: \(v)") }
-        if let v = s.storageClass { out.append("storage_class: \(v.rawValue)") }
-        if let v = s.labels, !v.isEmpty { out.append("labels: {" + v.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}") }
-        if let v = s.versioning { out.append("versioning: \(v)") }
-        if let v = s.uniformAccess { out.append("uniform_access: \(v)") }
-        if let v = s.publicAccessPrevention { out.append("public_access_prevention: \(v)") }
-        if let v = s.retentionPeriodSeconds { out.append("retention_period: \(DurationSpec(seconds: v))") }
-        if let v = s.softDeleteSeconds { out.append("soft_delete: \(DurationSpec(seconds: v))") }
-        if let v = s.autoclass { out.append("autoclass: \(v)") }
-        return out
+        settingValues(s).filter { $0.field != .lifecycle }.map { "\($0.field.rawValue): \($0.value)" }
+    }
+
+    /// Each setting that is set, with its value as the plan file writes it; an
+    /// empty label map is left out, an empty rule list is `no rules`.
+    static func settingValues(_ s: BucketSettings) -> [(field: BucketSettings.Field, value: String)] {
+        BucketSettings.Field.allCases.compactMap { field -> (field: BucketSettings.Field, value: String)? in
+            switch field.kind {
+            case .labels: return s.labels.flatMap { $0.isEmpty ? nil : (field, BucketSettings.describe($0)) }
+            case .lifecycle: return s.lifecycle.map { (field, BucketSettings.describe($0)) }
+            case .text, .storageClass, .flag, .seconds: return s[field].map { (field, $0.planFileText) }
+            }
+        }
     }
 
     static func rules(_ rules: [LifecycleRule]) -> [String] {

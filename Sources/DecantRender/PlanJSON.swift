@@ -3,7 +3,7 @@ import Foundation
 
 /// `decant plan --format json`: a versioned, documented schema kept apart from
 /// the internal types so they can change without breaking machines that read it.
-/// Format version 1; see README "JSON output".
+/// Format version 1; see docs/json.md.
 public struct PlanJSONRenderer: Sendable {
     public static let formatVersion = "1"
     /// Include every object of every action (large); otherwise actions carry counts.
@@ -88,7 +88,7 @@ struct JSONPlan: Encodable {
         var cost: CostJSON?
         /// The references keep the sources (cleanup deletes them otherwise).
         var referencesHold: Bool
-        struct Kept: Encodable { var reason: String; var objects: Int; var bytes: Int64; var eligibleFrom: Date? }
+        struct Kept: Encodable { var reason: String; var reasonCode: String?; var objects: Int; var bytes: Int64; var eligibleFrom: Date? }
     }
     struct Mapping: Encodable { var source: String; var target: String; var size: Int64 }
     struct Reference: Encodable {
@@ -134,6 +134,7 @@ struct JSONPlan: Encodable {
         var migration: String?
         var bucket: String?
         var reason: String
+        var reasonCode: String
         var dependsOn: [String]
         var objects: Int
         var bytes: Int64
@@ -173,8 +174,8 @@ struct JSONPlan: Encodable {
                 key: m.key, phase: m.phase, source: m.source.url, target: m.target.url, blocked: !m.blockers.isEmpty,
                 blockers: m.blockers, copy: Count(m.copy), overwrite: Count(m.overwrite), adopt: Count(m.adopt),
                 inSync: Count(m.inSync), conflicts: Count(m.conflicts), delete: Count(m.delete),
-                kept: m.deleteHeld.map { .init(reason: $0.reason, objects: $0.tally.objects, bytes: $0.tally.bytes, eligibleFrom: $0.eligibleFrom) },
-                excluded: m.excluded.map { .init(reason: $0.reason, objects: $0.tally.objects, bytes: $0.tally.bytes, eligibleFrom: nil) },
+                kept: m.deleteHeld.map { .init(reason: $0.reason.sentence, reasonCode: $0.reason.code, objects: $0.tally.objects, bytes: $0.tally.bytes, eligibleFrom: $0.eligibleFrom) },
+                excluded: m.excluded.map { .init(reason: $0.reason, reasonCode: nil, objects: $0.tally.objects, bytes: $0.tally.bytes, eligibleFrom: nil) },
                 onlyInTarget: Count(m.targetOnly),
                 samples: m.samples.map { Mapping(source: $0.source, target: $0.target, size: $0.size) },
                 conflictSamples: m.conflictSamples.map { Mapping(source: $0.source, target: $0.target, size: $0.size) },
@@ -198,7 +199,7 @@ struct JSONPlan: Encodable {
             let items = a.objects
             return ActionJSON(
                 id: a.id.rawValue, kind: a.kind.rawValue, symbol: String(a.kind.symbol), migration: a.migration, bucket: a.bucket,
-                reason: a.reason, dependsOn: a.dependsOn.map(\.rawValue), objects: items.count,
+                reason: a.reason.sentence, reasonCode: a.reason.code, dependsOn: a.dependsOn.map(\.rawValue), objects: items.count,
                 bytes: items.reduce(0) { $0 + $1.content.size },
                 items: includeObjects ? items.map {
                     .init(source: "gs://\($0.source.bucket)/\($0.source.name)", sourceGeneration: $0.source.generation, target: $0.target.map { "gs://\($0.bucket)/\($0.name)" },

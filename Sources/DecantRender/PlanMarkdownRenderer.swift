@@ -9,10 +9,7 @@ public struct PlanMarkdownRenderer: Sendable {
     public func render(_ plan: PlannedChanges) -> String {
         if let rollback = plan.rollback { return RollbackMarkdownRenderer().render(plan, rollback) }
         var out: [String] = []
-        out.append("### decant plan for `\(plan.environment)`")
-        out.append("")
-        out.append("**\(Format.summaryLine(plan))**")
-        out.append("")
+        out += PlanBlocks.markdownHeader("decant plan", plan, summary: Format.summaryLine(plan))
         var meta = "Inputs `\(Format.shortDigest(plan.inputDigest))` · state serial \(plan.stateSerial)"
         if let lineage = plan.stateLineage { meta += " (lineage `\(Format.shortDigest(lineage))`)" }
         meta += " · planned at \(Format.time(plan.generatedAt))"
@@ -20,18 +17,7 @@ public struct PlanMarkdownRenderer: Sendable {
         if !plan.selection.targets.isEmpty { meta += " · targets " + plan.selection.targets.map { "`\($0)`" }.joined(separator: ", ") }
         out.append(meta)
 
-        let errors = plan.diagnostics.errors, warnings = plan.diagnostics.warnings
-        if !errors.isEmpty {
-            out.append("")
-            out.append("> [!CAUTION]")
-            out.append("> **\(errors.count) error(s): nothing in this plan can be applied.**")
-            for e in errors { out.append("> - \(escape(e.description))") }
-        }
-        if !warnings.isEmpty {
-            out.append("")
-            out.append("> [!WARNING]")
-            for w in warnings { out.append("> - \(escape(w.description))") }
-        }
+        out += PlanBlocks.markdownDiagnostics(plan.diagnostics)
 
         if !plan.buckets.isEmpty {
             out.append("")
@@ -99,13 +85,7 @@ public struct PlanMarkdownRenderer: Sendable {
             }
             if code.edits.isEmpty { out.append(""); out.append("No code change.") }
             for edit in code.edits {
-                out.append("")
-                out.append("<details><summary><code>\(html(edit.path))</code> (\(edit.migrations.joined(separator: ", ")))</summary>")
-                out.append("")
-                out.append("```diff")
-                out.append(edit.patch.hasSuffix("\n") ? String(edit.patch.dropLast()) : edit.patch)
-                out.append("```")
-                out.append("</details>")
+                out += PlanBlocks.markdownDiff("<code>\(html(edit.path))</code> (\(edit.migrations.joined(separator: ", ")))", edit.patch)
             }
             if !code.unrewritable.isEmpty {
                 out.append("")
@@ -159,7 +139,7 @@ public struct PlanMarkdownRenderer: Sendable {
         if !m.conflicts.isZero { out.append("- ⚠️ conflicts (target differs, overwrite: never): \(Format.tally(m.conflicts))") }
         if !m.delete.isZero { out.append("- 🗑 delete from the source: \(Format.tally(m.delete))") }
         for h in m.deleteHeld {
-            out.append("- kept in the source: \(Format.tally(h.tally)), \(escape(h.reason))" + (h.eligibleFrom.map { ", from \(Format.date($0))" } ?? ""))
+            out.append("- kept in the source: \(Format.tally(h.tally)), \(escape(h.reason.sentence))" + (h.eligibleFrom.map { ", from \(Format.date($0))" } ?? ""))
         }
         for e in m.excluded { out.append("- left out: \(Format.tally(e.tally)), \(e.reason)") }
         if !m.targetOnly.isZero { out.append("- only in the target: \(Format.tally(m.targetOnly))") }

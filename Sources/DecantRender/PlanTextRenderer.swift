@@ -18,9 +18,7 @@ public struct PlanTextRenderer: Sendable {
         if let rollback = plan.rollback { return RollbackTextRenderer(color: color, maxDiffLines: maxDiffLines).render(plan, rollback) }
         let st = Style(enabled: color)
         var out: [String] = []
-        var header = "decant plan for \(st.bold(plan.environment)) at \(Format.time(plan.generatedAt))"
-        header += "\n  inputs \(Format.shortDigest(plan.inputDigest)), state serial \(plan.stateSerial)"
-        if let lineage = plan.stateLineage { header += " (lineage \(Format.shortDigest(lineage)))" }
+        var header = PlanBlocks.header("decant plan", plan, inputs: true, st)
         if !plan.selection.isEverything {
             var parts: [String] = []
             if !plan.selection.targets.isEmpty { parts.append("--target " + plan.selection.targets.joined(separator: ", ")) }
@@ -42,14 +40,7 @@ public struct PlanTextRenderer: Sendable {
         if let cost = plan.cost { out += renderPlanCost(cost, st) }
         if let code = plan.code { out += renderCode(code, st) }
         if let leftovers = plan.leftovers { out += renderLeftovers(leftovers, st) }
-        if !plan.diagnostics.isEmpty {
-            out.append("")
-            out.append(st.bold("Diagnostics"))
-            for d in plan.diagnostics {
-                let text = d.description
-                out.append("  " + (d.severity == .error ? st.red(text) : st.yellow(text)))
-            }
-        }
+        out += PlanBlocks.diagnostics(plan.diagnostics, st)
         out.append("")
         out.append(st.bold(Format.summaryLine(plan)))
         return out.joined(separator: "\n") + "\n"
@@ -61,12 +52,7 @@ public struct PlanTextRenderer: Sendable {
         switch b.status {
         case .create:
             out.append("  \(st.symbol("+")) \(title): create")
-            if let settings = b.settings {
-                for line in Format.settings(settings) { out.append("      \(line)") }
-                if let rules = settings.lifecycle {
-                    out.append("      lifecycle: " + (rules.isEmpty ? "no rules" : Format.rules(rules).joined(separator: "; ")))
-                }
-            }
+            for setting in b.settings.map(Format.settingValues) ?? [] { out.append("      \(setting.field.rawValue): \(setting.value)") }
         case .update:
             out.append("  \(st.symbol("~")) \(title): update in place")
             for change in b.changes {
@@ -100,7 +86,7 @@ public struct PlanTextRenderer: Sendable {
         if !m.conflicts.isZero { out.append(row("!", "conflict", m.conflicts, "target differs and overwrite is never")) }
         if !m.delete.isZero { out.append(row("-", "delete", m.delete, "source copies, after their verified copy")) }
         for held in m.deleteHeld {
-            var note = "kept: \(held.reason)"
+            var note = "kept: \(held.reason.sentence)"
             if let from = held.eligibleFrom { note += ", from \(Format.date(from))" }
             out.append(row(" ", "kept", held.tally, note))
         }
@@ -155,17 +141,7 @@ public struct PlanTextRenderer: Sendable {
         }
         for edit in code.edits {
             out.append("  \(st.symbol("~")) \(edit.path)")
-            var lines = edit.patch.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if lines.last == "" { lines.removeLast() }
-            let shown = maxDiffLines > 0 ? Array(lines.prefix(maxDiffLines)) : lines
-            for line in shown {
-                let styled: String
-                if line.hasPrefix("+"), !line.hasPrefix("+++") { styled = st.green(line) }
-                else if line.hasPrefix("-"), !line.hasPrefix("---") { styled = st.red(line) }
-                else { styled = line }
-                out.append("      " + styled)
-            }
-            if shown.count < lines.count { out.append("      … \(lines.count - shown.count) more diff lines (--code-out writes the whole patch)") }
+            out += PlanBlocks.diff(edit.patch, maxLines: maxDiffLines, whole: "--code-out writes the whole patch", st)
         }
         if !code.unrewritable.isEmpty {
             out.append("  \(st.symbol("!")) needs a person (not rewritten):")

@@ -32,7 +32,7 @@ struct RollbackJSON: Encodable {
         var fields: [JSONPlan.Bucket.Field]
     }
     struct BucketDeletion: Encodable { var name: String; var createdSerial: Int64; var recordOnly: Bool }
-    struct Refusal: Encodable { var kind: String; var reason: String; var count: Int; var bytes: Int64; var samples: [String] }
+    struct Refusal: Encodable { var kind: String; var reason: String; var reasonCode: String; var count: Int; var bytes: Int64; var samples: [String] }
 
     init(_ report: RollbackReport, hasChanges: Bool) {
         target = report.target
@@ -54,7 +54,7 @@ struct RollbackJSON: Encodable {
         }
         bucketDeletions = report.bucketDeletions.map { BucketDeletion(name: $0.name, createdSerial: $0.createdSerial, recordOnly: $0.recordOnly) }
         leftAlone = report.refusals.map {
-            Refusal(kind: $0.kind.rawValue, reason: $0.reason, count: $0.tally.objects, bytes: $0.tally.bytes, samples: $0.samples)
+            Refusal(kind: $0.kind.rawValue, reason: $0.reason.sentence, reasonCode: $0.reason.code, count: $0.tally.objects, bytes: $0.tally.bytes, samples: $0.samples)
         }
         summary = RollbackTextRenderer.summaryLine(report, hasChanges: hasChanges)
     }

@@ -10,22 +10,20 @@ public struct RollbackMarkdownRenderer: Sendable {
     public func render(_ plan: PlannedChanges, _ report: RollbackReport) -> String {
         let md = PlanMarkdownRenderer()
         var out: [String] = []
-        out.append("### decant rollback plan for `\(plan.environment)`")
-        out.append("")
-        out.append("**\(RollbackTextRenderer.summaryLine(report, hasChanges: plan.hasChanges))**")
-        out.append("")
+        out += PlanBlocks.markdownHeader("decant rollback plan", plan, summary: RollbackTextRenderer.summaryLine(report, hasChanges: plan.hasChanges))
         var meta = "State serial \(plan.stateSerial)"
         if let lineage = plan.stateLineage { meta += " (lineage `\(Format.shortDigest(lineage))`)" }
         meta += " → back to serial \(report.target) · planned at \(Format.time(plan.generatedAt))"
         if !report.runs.isEmpty { meta += " · undoes runs " + report.runs.map { "\($0.serial) (\($0.kind))" }.joined(separator: ", ") }
         out.append(meta)
+        out += PlanBlocks.markdownDiagnostics(plan.diagnostics)
 
         if !report.refusals.isEmpty {
             out.append("")
             out.append("> [!WARNING]")
             out.append("> **Left alone** (a person must look; running the rollback again will not change these):")
             for r in report.refusals {
-                out.append("> - `\(r.kind.rawValue)`: \(md.escape(r.reason)): \(r.tally.objects)")
+                out.append("> - `\(r.kind.rawValue)`: \(md.escape(r.reason.sentence)): \(r.tally.objects)")
                 for s in r.samples { out.append(">   - `\(md.escape(s))`") }
             }
         }
@@ -45,13 +43,7 @@ public struct RollbackMarkdownRenderer: Sendable {
             out.append("</details>")
         }
         for r in report.reverts where !r.recordOnly {
-            out.append("")
-            out.append("<details><summary>revert <code>\(md.html(r.path))</code> (edited at serial \(r.editSerial))</summary>")
-            out.append("")
-            out.append("```diff")
-            out.append(r.patch.hasSuffix("\n") ? String(r.patch.dropLast()) : r.patch)
-            out.append("```")
-            out.append("</details>")
+            out += PlanBlocks.markdownDiff("revert <code>\(md.html(r.path))</code> (edited at serial \(r.editSerial))", r.patch)
         }
         return out.joined(separator: "\n") + "\n"
     }

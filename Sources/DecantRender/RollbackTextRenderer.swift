@@ -17,9 +17,7 @@ public struct RollbackTextRenderer: Sendable {
     public func render(_ plan: PlannedChanges, _ report: RollbackReport) -> String {
         let st = Style(enabled: color)
         var out: [String] = []
-        var header = "decant rollback plan for \(st.bold(plan.environment)) at \(Format.time(plan.generatedAt))"
-        header += "\n  state serial \(plan.stateSerial)"
-        if let lineage = plan.stateLineage { header += " (lineage \(Format.shortDigest(lineage)))" }
+        var header = PlanBlocks.header("decant rollback plan", plan, inputs: false, st)
         header += " → back to serial \(report.target)"
         if !report.runs.isEmpty {
             header += "\n  undoes what these runs recorded: "
@@ -61,7 +59,7 @@ public struct RollbackTextRenderer: Sendable {
             out += ["", st.bold("Revert code edits") + " (newest first)"]
             for r in report.reverts {
                 out.append("  \(st.symbol("~")) \(r.path) (edited at serial \(r.editSerial))" + (r.recordOnly ? st.dim(": already reverted, only recorded") : ""))
-                if !r.recordOnly { out += diff(r.patch, st) }
+                if !r.recordOnly { out += PlanBlocks.diff(r.patch, maxLines: maxDiffLines, whole: Self.wholePatch, st) }
             }
         }
         if !report.bucketRestores.isEmpty {
@@ -82,32 +80,19 @@ public struct RollbackTextRenderer: Sendable {
             out += ["", st.bold(st.red("Left alone")) + " (a person must look; running the rollback again will not change these)"]
             for r in report.refusals {
                 let what = [.restoreObject, .deleteCopy].contains(r.kind) ? "\(Format.tally(r.tally))" : "\(r.tally.objects)"
-                out.append("  \(st.symbol("!")) \(r.kind.rawValue): \(r.reason): \(what)")
+                out.append("  \(st.symbol("!")) \(r.kind.rawValue): \(r.reason.sentence): \(what)")
                 for s in r.samples { out.append("      \(s)") }
                 if r.tally.objects > r.samples.count { out.append("      … \(r.tally.objects - r.samples.count) more (--format json lists every action)") }
             }
         }
-        if !plan.diagnostics.isEmpty {
-            out += ["", st.bold("Diagnostics")]
-            for d in plan.diagnostics { out.append("  " + (d.severity == .error ? st.red(d.description) : st.yellow(d.description))) }
-        }
+        out += PlanBlocks.diagnostics(plan.diagnostics, st)
         out.append("")
         out.append(st.bold(Self.summaryLine(report, hasChanges: plan.hasChanges)))
         return out.joined(separator: "\n") + "\n"
     }
 
-    func diff(_ patch: String, _ st: Style) -> [String] {
-        var lines = patch.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if lines.last == "" { lines.removeLast() }
-        let shown = maxDiffLines > 0 ? Array(lines.prefix(maxDiffLines)) : lines
-        var out = shown.map { line -> String in
-            if line.hasPrefix("+"), !line.hasPrefix("+++") { return "      " + st.green(line) }
-            if line.hasPrefix("-"), !line.hasPrefix("---") { return "      " + st.red(line) }
-            return "      " + line
-        }
-        if shown.count < lines.count { out.append("      … \(lines.count - shown.count) more diff lines") }
-        return out
-    }
+    /// Where a revert cut short here is shown whole (a rollback has no `--code-out`).
+    static let wholePatch = "--plan-only --format markdown shows the whole patch"
 
     /// `Rollback: 5 objects to restore (120 B), …` or why there is nothing to do.
     public static func summaryLine(_ report: RollbackReport, hasChanges: Bool) -> String {

@@ -1,3 +1,4 @@
+import DecantCore
 import DecantSQLite
 import DecantStorage
 import Foundation

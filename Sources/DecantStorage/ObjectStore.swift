@@ -221,6 +221,17 @@ public struct StoreCapabilities: Hashable, Sendable {
         self.iamNewBucketPolicy = iamNewBucketPolicy
     }
 
+    /// The store keeps and reports `field`, so a plan can compare it (the emulators
+    /// drop some settings, which would otherwise be planned again at every run).
+    public func keeps(_ field: BucketSettingField) -> Bool {
+        switch field {
+        case .storageClass: return storageClasses
+        case .labels: return bucketLabels
+        case .lifecycle: return lifecycle
+        default: return true
+        }
+    }
+
     /// Everything, as real GCS and LocalStore do.
     public static let full = StoreCapabilities(preconditions: true, bucketLabels: true, lifecycle: true,
                                                settingsOnCreate: true, storageClasses: true, metageneration: true,

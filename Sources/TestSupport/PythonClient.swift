@@ -21,14 +21,14 @@ public struct PythonClient: Sendable {
     }
 
     /// Every object of a bucket (under `prefix`), listed by the official client.
-    public func list(endpoint: URL, bucket: String, prefix: String = "") throws -> [Object] {
-        let output = try run(PythonClient.storageScript, ["list", bucket, prefix], emulator: endpoint)
+    public func list(endpoint: URL, bucket: String, prefix: String = "") async throws -> [Object] {
+        let output = try await run(PythonClient.storageScript, ["list", bucket, prefix], emulator: endpoint)
         return try JSONDecoder().decode([Object].self, from: output)
     }
 
     /// An object's bytes, read by the official client.
-    public func read(endpoint: URL, bucket: String, name: String) throws -> Data {
-        let output = try run(PythonClient.storageScript, ["read", bucket, name], emulator: endpoint)
+    public func read(endpoint: URL, bucket: String, name: String) async throws -> Data {
+        let output = try await run(PythonClient.storageScript, ["read", bucket, name], emulator: endpoint)
         guard let data = Data(base64Encoded: String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw Failure(message: "the read script printed no base64")
         }
@@ -36,7 +36,13 @@ public struct PythonClient: Sendable {
     }
 
     /// Runs a Python script (given as text) with arguments; returns its stdout.
-    public func run(_ script: String, _ arguments: [String], emulator: URL? = nil, stdin: Data? = nil) throws -> Data {
+    /// Waits on a thread of its own (`OffPool`): Python takes a second or more to start.
+    public func run(_ script: String, _ arguments: [String], emulator: URL? = nil, stdin: Data? = nil) async throws -> Data {
+        let python = self.python
+        return try await OffPool.run { try PythonClient.runBlocking(python: python, script, arguments, emulator: emulator, stdin: stdin) }
+    }
+
+    private static func runBlocking(python: String, _ script: String, _ arguments: [String], emulator: URL?, stdin: Data?) throws -> Data {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("decant-py-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

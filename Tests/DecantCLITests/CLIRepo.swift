@@ -126,10 +126,9 @@ struct CLIRepo {
         let python = try Emulators.requirePython()
         let source = self.source
         let sample = originals.keys.sorted().prefix(4)
-        let (listed, read) = try await onOwnThread {
-            (try python.list(endpoint: endpoint, bucket: source),
-             try sample.map { ($0, try python.read(endpoint: endpoint, bucket: source, name: $0)) })
-        }
+        let listed = try await python.list(endpoint: endpoint, bucket: source)
+        var read: [(String, Data)] = []
+        for name in sample { read.append((name, try await python.read(endpoint: endpoint, bucket: source, name: name))) }
         #expect(Set(listed.map(\.name)) == Set(originals.keys))
         for object in listed {
             let original = try #require(originals[object.name])
@@ -139,14 +138,6 @@ struct CLIRepo {
         }
         #expect(read.count == sample.count)
         for (name, data) in read { #expect(data == originals[name], "\(name)") }
-    }
-}
-
-/// Runs blocking work (a child process to its end) on a thread of its own, so that
-/// it holds neither the test's executor nor one of the few threads every suite shares.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
 

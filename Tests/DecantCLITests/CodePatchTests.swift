@@ -47,7 +47,7 @@ import Testing
         git.arguments = ["git", "apply", "--directory=patched", world.directory.path + "/edits.patch"]
         git.currentDirectoryURL = world.directory.url
         try git.run()
-        git.waitUntilExit()
+        await OffPool.run { git.waitUntilExit() }
         #expect(git.terminationStatus == 0)
 
         let applied = try await world.run(["apply", "--env", "dev", "--auto-approve", "--now", "2026-11-20"])

@@ -58,7 +58,8 @@ import Testing
         #expect(runs.contains { $0.hasPrefix("4       rollback  succeeded") })
         // Nothing done twice: the two runs together restored and removed each object once.
         let json = await repo.run(["state", "history", "--env", "dev", "--format", "json"])
-        let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        let entries = try #require(document["runs"] as? [[String: Any]])
         func total(_ field: String) -> Int {
             entries.reduce(0) { $0 + (($1["ledger"] as? [String: Any])?[field] as? Int ?? 0) }
         }

@@ -2,6 +2,7 @@ import DecantCodeRefs
 import DecantCore
 import Foundation
 import Testing
+import TestSupport
 
 /// The fixture platform rewritten for the seed roadmap's plan: the result
 /// compiles, a second pass plans nothing, and the deletion gate follows.
@@ -108,7 +109,7 @@ import Testing
 
         let python = rewrite.edits.map(\.path).filter { $0.hasSuffix(".py") }
         #expect(python.count == 12)
-        try PythonCompiler.check(python, root: repo.root)
+        try await PythonCompiler.check(python, root: repo.root)
 
         let after = try await repo.scan(plan)
         let again = try await CodeRewriter.plan(after, plan: plan, root: repo.root)
@@ -160,7 +161,11 @@ import Testing
 enum PythonCompiler {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static func check(_ paths: [String], root: String) throws {
+    static func check(_ paths: [String], root: String) async throws {
+        try await OffPool.run { try checkBlocking(paths, root: root) }
+    }
+
+    private static func checkBlocking(_ paths: [String], root: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-m", "py_compile"] + paths

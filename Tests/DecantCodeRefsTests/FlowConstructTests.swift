@@ -256,7 +256,7 @@ import Testing
         let again = try await CodeRewriter.plan(try await repo.scan(plan), plan: plan, root: repo.root)
         #expect(again.edits.map(\.patch) == first.rewrite.edits.map(\.patch))
         for edit in first.rewrite.edits { try CodeFiles.apply(edit, root: repo.root) }
-        try PythonCompiler.check(first.rewrite.edits.map(\.path).filter { $0.hasSuffix(".py") }, root: repo.root)
+        try await PythonCompiler.check(first.rewrite.edits.map(\.path).filter { $0.hasSuffix(".py") }, root: repo.root)
         let second = try await CodeRewriter.plan(try await repo.scan(plan), plan: plan, root: repo.root)
         #expect(second.edits.isEmpty, "\(second.edits.map(\.patch))")
     }

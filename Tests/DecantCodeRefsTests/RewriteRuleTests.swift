@@ -121,7 +121,7 @@ import Testing
 
             """) == true)
         for edit in plan.edits { try CodeFiles.apply(edit, root: repo.root) }
-        try PythonCompiler.check(plan.edits.map(\.path), root: repo.root)
+        try await PythonCompiler.check(plan.edits.map(\.path), root: repo.root)
         // Already defined and imported: the second pass adds nothing.
         #expect(try await repo.rewrite().edits.isEmpty)
     }

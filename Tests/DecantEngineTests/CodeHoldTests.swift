@@ -56,7 +56,7 @@ import TestSupport
         let changes = try await f.plan(plan, code: code)
         let historization = try #require(changes.migrations.first { $0.key == "historization" })
         #expect(historization.delete.isZero)
-        #expect(historization.deleteHeld.map(\.reason) == ["code still references gs://data-bucket-dev/historization/ (1 reference)"])
+        #expect(historization.deleteHeld.map(\.reason.sentence) == ["code still references gs://data-bucket-dev/historization/ (1 reference)"])
         #expect(historization.references.map(\.location) == ["dags/archive_reader.py:3"])
         #expect(changes.migrations.first { $0.key == "dms_export" }?.delete.objects == 1)
         #expect(changes.code?.filesScanned == 2)
@@ -82,7 +82,7 @@ import TestSupport
         for migration in changes.migrations {
             #expect(migration.delete.isZero, "\(migration.key) deletes its sources")
             #expect(migration.referencesHold)
-            #expect(migration.deleteHeld.map(\.reason) == [
+            #expect(migration.deleteHeld.map(\.reason.sentence) == [
                 "code names data-bucket-dev where decant cannot place the path (2 references, listed under Code): "
                     + "resolve or acknowledge them in code.acknowledged",
             ])

@@ -44,7 +44,7 @@ import Testing
 
     @Test func schedulerRespectsDependenciesAndSkipsDependantsOfFailures() async throws {
         func action(_ id: String, _ deps: [String] = []) -> Action {
-            Action(id: ActionID(rawValue: id), kind: .copy, reason: "t", dependsOn: deps.map { ActionID(rawValue: $0) }, payload: .objects([]))
+            Action(id: ActionID(rawValue: id), kind: .copy, reason: .copyAbsent(objects: 0, bytes: 0, target: BucketPath(bucket: "t", prefix: "")), dependsOn: deps.map { ActionID(rawValue: $0) }, payload: .objects([]))
         }
         let graph = try ActionGraph([action("a"), action("b", ["a"]), action("c", ["b"]), action("d")])
         let order = OrderLog()
@@ -70,6 +70,23 @@ import Testing
         }
         #expect(results == (0..<40).map { $0 * 2 })
         #expect(await gauge.peak <= 3)
+    }
+
+    @Test func throwingLimiterRethrowsTheFirstErrorAndStartsNothingMore() async throws {
+        struct Boom: Error, Equatable {}
+        let limiter = AsyncLimiter(width: 2)
+        let started = OrderLog()
+        await #expect(throws: Boom.self) {
+            _ = try await limiter.map(Array(0..<200)) { i -> Int in
+                await started.add("\(i)")
+                if i == 3 { throw Boom() }
+                try await Task.sleep(nanoseconds: 1_000_000)
+                return i
+            }
+        }
+        // Two at a time: the failure stops the loop long before the end.
+        #expect(await started.items.count < 20)
+        #expect(try await limiter.map([1, 2, 3]) { (i: Int) async throws -> Int in i * 2 } == [2, 4, 6])
     }
 
     actor OrderLog {

@@ -152,7 +152,7 @@ import Testing
         #expect(report.removals.first?.tally.objects == 4)
         let kept = try #require(report.refusals.first { $0.kind == .deleteCopy })
         #expect(kept.tally.objects == 1)
-        #expect(kept.reason == "changed since decant copied it; left alone")
+        #expect(kept.reason.sentence == "changed since decant copied it; left alone")
         #expect(kept.samples.first?.hasPrefix("gs://archive-bucket-dev/\(changed) is generation") == true)
         let bucket = try #require(report.refusals.first { $0.kind == .deleteBucket })
         #expect(bucket.samples == ["gs://archive-bucket-dev (created at serial 1): 1 object(s) would remain, e.g. \(changed)"])
@@ -245,7 +245,7 @@ import Testing
         let rollback = try await f.rollbackPlan(to: 0)
         let report = try #require(rollback.rollback)
         #expect(report.restores.first?.tally.objects == 3)
-        let reasons = Dictionary(uniqueKeysWithValues: report.refusals.map { ($0.reason, $0) })
+        let reasons = Dictionary(uniqueKeysWithValues: report.refusals.map { ($0.reason.sentence, $0) })
         #expect(reasons["the original name holds other content now; not overwritten"]?.samples.first?.hasPrefix("gs://data-bucket-dev/\(taken) holds generation") == true)
         #expect(reasons["the copy to restore from is gone or changed since decant verified it"]?.samples == [
             "gs://archive-bucket-dev/\(gone) is gone (to restore gs://data-bucket-dev/historization/applicative/users/20240101/part-0.parquet)",

@@ -80,13 +80,13 @@ import Testing
         defer { f.directory.remove() }
         try await f.fillHistorization()
         let apply = try await f.plan(EngineFixture.historizationPlan())
-        await #expect(throws: ApplyError.wrongRunKind(.rollback)) {
+        await #expect(throws: EngineError.wrongRunKind(.rollback)) {
             _ = try await Applier(store: f.store, state: f.state).apply(apply, kind: .rollback, rollbackTo: 0)
         }
         _ = try await f.apply(apply)
         let rollback = try await f.rollbackPlan(to: 0)
-        await #expect(throws: ApplyError.wrongRunKind(.apply)) { _ = try await f.apply(rollback) }
-        await #expect(throws: ApplyError.wrongRunKind(.rollback)) {
+        await #expect(throws: EngineError.wrongRunKind(.apply)) { _ = try await f.apply(rollback) }
+        await #expect(throws: EngineError.wrongRunKind(.rollback)) {
             _ = try await Applier(store: f.store, state: f.state).apply(rollback, kind: .rollback, rollbackTo: 1)
         }
         #expect(try await f.state.currentSerial == 1)

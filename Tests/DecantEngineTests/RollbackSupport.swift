@@ -29,7 +29,7 @@ extension EngineFixture {
 
     /// Applies hand-made code edits as a run of their own (what rewrite_code does).
     func applyCodeEdits(_ edits: [CodeEdit], root: String) async throws -> ApplyResult {
-        let actions = edits.map { Action(id: ActionID("rewrite_code", $0.path), kind: .rewriteCode, reason: "test", payload: .code($0)) }
+        let actions = edits.map { Action(id: ActionID("rewrite_code", $0.path), kind: .rewriteCode, reason: .codeAtOldLocation(migrations: []), payload: .code($0)) }
         let changes = PlannedChanges(environment: "dev", generatedAt: clock.now(), inputDigest: "code", stateLineage: state.lineage,
                                      stateSerial: try await state.currentSerial, graph: try ActionGraph(actions))
         return try await Applier(store: store, state: state, clock: clock, writeCode: CheckedCodeWriter.write)

@@ -23,6 +23,15 @@ import Testing
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         try dir.write("junk", "not a plan")
-        #expect(throws: SavedPlanError.notASavedPlan(dir.path + "/junk")) { try SavedPlan.read(from: dir.path + "/junk") }
+        #expect(throws: EngineError.notASavedPlan(dir.path + "/junk")) { try SavedPlan.read(from: dir.path + "/junk") }
+    }
+
+    @Test func aSavedPlanOfAnotherFormatIsRefusedByItsVersion() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        // Format 1 held reasons as sentences: it does not decode as this format, and says so by its version.
+        try dir.write("old.decant", #"{"formatVersion":1,"decantVersion":"0.1.0","plan":{},"changes":{"graph":{"actions":[{"reason":"1 object"}]}}}"#)
+        #expect(throws: EngineError.savedPlanFormat(dir.path + "/old.decant", 1)) { try SavedPlan.read(from: dir.path + "/old.decant") }
+        #expect(SavedPlan.formatVersion == 2)
     }
 }

@@ -40,7 +40,7 @@ import Testing
 
     @Test func theUndamagedPlanLoads() throws {
         let file = PlanSourceFile(path: "all.yaml", relativePath: "all.yaml", bytes: try Self.repositoryPlan())
-        let (plan, diagnostics) = PlanLoader.load(files: [file], environment: "prod")
+        let (plan, diagnostics) = PlanSet(files: [file]).resolve("prod")
         #expect(diagnostics.isEmpty)
         #expect(plan?.migrations.count == 12)
     }
@@ -60,7 +60,7 @@ import Testing
                 }
             }
             let file = PlanSourceFile(path: "fuzz.yaml", relativePath: "fuzz.yaml", bytes: bytes)
-            let (plan, diagnostics) = PlanLoader.load(files: [file], environment: "dev")
+            let (plan, diagnostics) = PlanSet(files: [file]).resolve("dev")
             #expect((plan == nil) == diagnostics.hasErrors, "round \(round)")
             #expect(diagnostics.errors.allSatisfy { $0.location != nil }, "round \(round): \(diagnostics.errors.filter { $0.location == nil })")
         }

@@ -22,13 +22,13 @@ import Testing
         try dir.write("plans/m2.yaml", "environments:\n  stg: { project: q }\nmigrations:\n  two: { source: src/two/, target: b/ }\n")
         try dir.write("plans/notes.txt", "not a plan")
         try dir.write("plans/.hidden.yaml", "garbage: [")
-        let (plan, diagnostics) = PlanLoader.load(directory: dir.path + "/plans", environment: "stg")
+        let (plan, diagnostics) = PlanSet.read(directory: dir.path + "/plans").resolve("stg")
         let p = try #require(plan, "\(diagnostics)")
         #expect(diagnostics.isEmpty)
         #expect(p.buckets.map(\.name) == ["a-bucket-stg", "b-bucket-stg"])
         #expect(p.migrations.map(\.key) == ["one", "two"])
         #expect(p.migrations.first?.origin?.file == dir.path + "/plans/m1.yaml")
-        let (environments, _) = PlanLoader.validate(directory: dir.path + "/plans", environment: nil)
+        let (environments, _) = PlanSet.read(directory: dir.path + "/plans").validate(environment: nil)
         #expect(environments == ["dev", "stg"])
     }
 
@@ -37,7 +37,7 @@ import Testing
         defer { dir.remove() }
         try dir.write("plans/a.yaml", Self.base + "\nbuckets:\n  archive: {}\n")
         try dir.write("plans/b.yaml", "storage: { provider: gcs }\nbuckets:\n  other: {}\n  archive: { location: eu }\n")
-        let (plan, diagnostics) = PlanLoader.load(directory: dir.path + "/plans", environment: "dev")
+        let (plan, diagnostics) = PlanSet.read(directory: dir.path + "/plans").resolve("dev")
         #expect(plan == nil)
         let a = dir.path + "/plans/a.yaml", b = dir.path + "/plans/b.yaml"
         #expect(diagnostics.map(\.description) == [
@@ -51,7 +51,7 @@ import Testing
         defer { dir.remove() }
         try dir.write("plans/decant.yaml", Self.base)
         try dir.write("plans/old/buckets.yaml", "buckets: { x: {} }\n")
-        let (plan, diagnostics) = PlanLoader.load(directory: dir.path + "/plans", environment: "dev")
+        let (plan, diagnostics) = PlanSet.read(directory: dir.path + "/plans").resolve("dev")
         #expect(plan?.buckets.isEmpty == true)
         #expect(diagnostics.map(\.severity) == [.warning])
         #expect(diagnostics.first?.location?.file == dir.path + "/plans/old/buckets.yaml")
@@ -60,11 +60,11 @@ import Testing
     @Test func missingAndEmptyDirectories() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let missing = PlanLoader.load(directory: dir.path + "/nope", environment: "dev")
+        let missing = PlanSet.read(directory: dir.path + "/nope").resolve("dev")
         #expect(missing.plan == nil)
         #expect(missing.diagnostics.first?.message.contains("does not exist") == true)
         try FileManager.default.createDirectory(atPath: dir.path + "/empty", withIntermediateDirectories: true)
-        let empty = PlanLoader.validate(directory: dir.path + "/empty", environment: nil)
+        let empty = PlanSet.read(directory: dir.path + "/empty").validate(environment: nil)
         #expect(empty.environments.isEmpty)
         #expect(empty.diagnostics.map(\.message) == ["no plan files (`*.yaml`, `*.yml`) in `\(dir.path)/empty`"])
     }

@@ -18,15 +18,15 @@ enum PlanText {
     }
 
     static func load(_ text: String, env: String = "dev", file: String = "plan.yaml") -> (plan: Plan?, diagnostics: [Diagnostic]) {
-        PlanLoader.load(files: files([(file, text)]), environment: env)
+        PlanSet(files: files([(file, text)])).resolve(env)
     }
 
     static func load(files list: [(String, String)], env: String = "dev") -> (plan: Plan?, diagnostics: [Diagnostic]) {
-        PlanLoader.load(files: files(list), environment: env)
+        PlanSet(files: files(list)).resolve(env)
     }
 
     static func validate(_ text: String, env: String? = nil) -> (environments: [String], diagnostics: [Diagnostic]) {
-        PlanLoader.validate(files: files([("plan.yaml", text)]), environment: env)
+        PlanSet(files: files([("plan.yaml", text)])).validate(environment: env)
     }
 
     /// The errors' messages, for `contains` checks.

@@ -7,14 +7,14 @@ import Testing
     static var directory: String { Repository.root().appendingPathComponent("plans").path }
 
     @Test func validForDevStgAndProd() {
-        let (environments, diagnostics) = PlanLoader.validate(directory: Self.directory, environment: nil)
+        let (environments, diagnostics) = PlanSet.read(directory: Self.directory).validate(environment: nil)
         #expect(environments == ["dev", "stg", "prod"])
         #expect(diagnostics.isEmpty, "\(diagnostics.map(\.description))")
     }
 
     @Test(arguments: ["dev", "stg", "prod"])
     func holdsTheWholeRoadmap(_ env: String) throws {
-        let (plan, diagnostics) = PlanLoader.load(directory: Self.directory, environment: env)
+        let (plan, diagnostics) = PlanSet.read(directory: Self.directory).resolve(env)
         let p = try #require(plan, "\(diagnostics)")
         let project = env == "prod" ? "passculture-data-prod" : "passculture-data-ehp"
         #expect(p.storage == .gcs(project: project, endpoint: nil))

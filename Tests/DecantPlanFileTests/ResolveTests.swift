@@ -167,7 +167,7 @@ import Testing
         let (plan, diagnostics) = PlanText.load(PlanText.header + "buckets:\n  archive:\n")
         #expect(diagnostics.isEmpty)
         #expect(plan?.buckets.map(\.name) == ["archive-bucket-dev"])
-        #expect(PlanLoader.load(files: [], environment: "dev").diagnostics.map(\.message) == ["no plan files to read"])
+        #expect(PlanSet(files: []).resolve("dev").diagnostics.map(\.message) == ["no plan files to read"])
     }
 
     @Test func gcsStorageWithEndpoint() throws {

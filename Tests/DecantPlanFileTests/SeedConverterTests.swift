@@ -12,12 +12,12 @@ import Testing
     }
 
     static func plan(_ env: String) throws -> Plan {
-        let (plan, diagnostics) = PlanLoader.load(files: PlanText.files([("converted.yaml", try converted())]), environment: env)
+        let (plan, diagnostics) = PlanSet(files: PlanText.files([("converted.yaml", try converted())])).resolve(env)
         return try #require(plan, "\(diagnostics)")
     }
 
     @Test func validatesForEveryEnvironment() throws {
-        let (environments, diagnostics) = PlanLoader.validate(files: PlanText.files([("converted.yaml", try Self.converted())]), environment: nil)
+        let (environments, diagnostics) = PlanSet(files: PlanText.files([("converted.yaml", try Self.converted())])).validate(environment: nil)
         #expect(environments == ["dev", "stg", "prod"])
         #expect(!diagnostics.hasErrors)
         // The only warning: seed-data's standard_with_archiving restarts on copies, a choice for the reviewer.
@@ -135,7 +135,7 @@ import Testing
         let (output, diagnostics) = SeedConverter.convert(text, fileName: "in.yaml")
         #expect(!diagnostics.hasErrors, "\(diagnostics)")
         let converted = try #require(output)
-        let plan = try #require(PlanLoader.load(files: PlanText.files([("c.yaml", converted)]), environment: "dev").plan)
+        let plan = try #require(PlanSet(files: PlanText.files([("c.yaml", converted)])).resolve("dev").plan)
         let one = try #require(plan.migration(key: "one"))
         #expect(one.target == BucketPath(bucket: "odd-name-dev", prefix: "one/"))
         #expect(one.source.prefix == "exports/")
@@ -156,7 +156,7 @@ import Testing
         let (output, _) = SeedConverter.convert("""
         a: { pattern: single_folder, source_bucket: "s-{env}", target_bucket: "t-bucket-{env}", source_path: a/, target_path: "" }
         """, fileName: "in.yaml")
-        let plan = PlanLoader.load(files: PlanText.files([("c.yaml", try #require(output))]), environment: "stg").plan
+        let plan = PlanSet(files: PlanText.files([("c.yaml", try #require(output))])).resolve("stg").plan
         #expect(plan?.migrations.first?.recursive == false)
     }
 

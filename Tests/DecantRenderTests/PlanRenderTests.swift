@@ -3,8 +3,7 @@ import DecantRender
 import Foundation
 import Testing
 
-/// Golden-file tests of the plan renderers. Set DECANT_UPDATE_GOLDEN=1 to rewrite
-/// the files after an intended change, then review the diff.
+/// Golden-file tests of the plan renderers (see `Golden`).
 @Suite struct PlanRenderTests {
     static func sample() throws -> PlannedChanges {
         let now = Date(timeIntervalSince1970: 1_795_651_200) // 2026-11-24
@@ -15,7 +14,7 @@ import Testing
         m.copy = Tally(objects: 1204, bytes: 3_435_973_837)
         m.inSync = Tally(objects: 300, bytes: 838_860_800)
         m.adopt = Tally(objects: 5, bytes: 1_048_576)
-        m.deleteHeld = [.init(reason: "validation period 14d after the verified copy", tally: Tally(objects: 300, bytes: 838_860_800),
+        m.deleteHeld = [.init(reason: .validationPeriod(.days(14)), tally: Tally(objects: 300, bytes: 838_860_800),
                               eligibleFrom: now.addingTimeInterval(14 * 86_400))]
         m.excluded = [.init(reason: "not one of the file types", tally: Tally(objects: 10, bytes: 1024))]
         m.samples = [ObjectMapping(source: "historization/tracking/t/2024-01-01.parquet", target: "archives/firebase_tracking/t/2024-01-01.parquet", size: 100)]
@@ -51,11 +50,11 @@ import Testing
                               target: ObjectRef(bucket: "archive-bucket-dev", name: "archives/firebase_tracking/t/2024-01-01.parquet"),
                               content: ContentIdentity(size: 100, crc32c: "AAAAAA==", md5: nil))
         let actions = [
-            Action(id: ActionID("create_bucket", "archive-bucket-dev"), kind: .createBucket, bucket: "archive-bucket-dev", reason: "absent",
+            Action(id: ActionID("create_bucket", "archive-bucket-dev"), kind: .createBucket, bucket: "archive-bucket-dev", reason: .bucketMissing(key: "archive", origin: nil),
                    payload: .createBucket(BucketCreation(name: "archive-bucket-dev", project: "p", settings: BucketSettings()))),
             Action(id: ActionID("copy", "historization", "0001"), kind: .copy, migration: "historization", bucket: "archive-bucket-dev",
-                   reason: "1 object", dependsOn: [ActionID("create_bucket", "archive-bucket-dev")], payload: .objects([item])),
-            Action(id: ActionID("rewrite_code", edit.path), kind: .rewriteCode, migration: "historization", reason: "refs",
+                   reason: .copyAbsent(objects: 1, bytes: 100, target: archive), dependsOn: [ActionID("create_bucket", "archive-bucket-dev")], payload: .objects([item])),
+            Action(id: ActionID("rewrite_code", edit.path), kind: .rewriteCode, migration: "historization", reason: .codeAtOldLocation(migrations: ["historization"]),
                    dependsOn: [ActionID("copy", "historization", "0001")], payload: .code(withPatch)),
         ]
         var plan = PlannedChanges(
@@ -91,14 +90,7 @@ import Testing
         return plan
     }
 
-    func check(_ rendered: String, golden name: String) throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
-        if ProcessInfo.processInfo.environment["DECANT_UPDATE_GOLDEN"] == "1" {
-            try rendered.write(to: url, atomically: true, encoding: .utf8)
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(rendered == expected, "\(name) differs from its golden file; run with DECANT_UPDATE_GOLDEN=1 and review")
-    }
+    func check(_ rendered: String, golden name: String) throws { try Golden.check(rendered, name) }
 
     @Test func text() throws {
         let text = PlanTextRenderer().render(try Self.sample())

@@ -45,7 +45,9 @@ func action(_ id: String, kind: ActionKind = .copy, objects: [String] = []) -> A
                    content: ContentIdentity(size: 10, crc32c: "AAAAAA==", md5: nil))
     }
     return Action(id: ActionID(rawValue: id), kind: kind, migration: "historization", bucket: "archive-bucket-dev",
-                  reason: "test", payload: .objects(items))
+                  reason: .copyAbsent(objects: items.count, bytes: 10 * Int64(items.count),
+                                      target: BucketPath(bucket: "archive-bucket-dev", prefix: "archives/")),
+                  payload: .objects(items))
 }
 
 func filePermissions(_ path: String) throws -> Int {

@@ -158,7 +158,7 @@ import TestSupport
         }
 
         child.terminate()
-        child.waitUntilExit()
+        await OffPool.run { child.waitUntilExit() }
         do {
             _ = try await backend.acquire(environment: "dev", holder: holder())
             Issue.record("a stale lock must not be taken over")

@@ -21,6 +21,7 @@ public enum Help {
             out += "  " + label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + help + "\n"
         }
         if let discussion = spec.discussion { out += "\n" + discussion + "\n" }
+        out += "\nReference: docs/cli.md#decant-\(spec.name) in decant's repository.\n"
         if !spec.examples.isEmpty {
             out += "\nExamples:\n"
             for example in spec.examples { out += "  # \(example.purpose)\n  \(example.line)\n" }

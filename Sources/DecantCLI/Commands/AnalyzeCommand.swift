@@ -72,21 +72,13 @@ enum AnalyzeCommand {
         var options = AnalysisOptions(environment: plan.environment, bucket: bucket, depth: depth, thresholds: thresholds)
         options.pricing = try workspace.pricing(for: plan)
 
-        let codeRoot: String?
-        if let given = arguments.value("code") { codeRoot = workspace.context.resolve(given) } else {
-            codeRoot = plan.code.map { workspace.context.resolve($0.root) }
-        }
-        if let codeRoot {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: codeRoot, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CommandError("the code folder \(codeRoot) does not exist")
-            }
+        if let codeRoot = arguments.value("code").map(workspace.context.resolve) ?? workspace.codeRoot(plan) {
             let refs = sourceRefs(plan, bucket: bucket, arguments: arguments)
             let planCode = arguments.value("code") == nil ? plan.code : nil
             options.codeLabel = arguments.value("code") ?? plan.code?.root
             options.code = CodeScanOptions(root: codeRoot, include: planCode?.include ?? [], exclude: planCode?.exclude ?? [],
                                            sourceRefs: refs, environment: plan.environment,
-                                           otherEnvironmentBuckets: otherEnvironmentBuckets(bucket, workspace: workspace, plan: plan))
+                                           otherEnvironmentBuckets: workspace.plans.sourceBuckets(except: plan.environment, bucket: bucket))
         }
         return options
     }
@@ -100,30 +92,10 @@ enum AnalyzeCommand {
         return refs
     }
 
-    /// `data-bucket-stg` and `data-bucket-prod` when analysing `data-bucket-dev`:
-    /// the bucket's name with each other declared environment in place of this one.
-    static func otherEnvironmentBuckets(_ bucket: String, workspace: Workspace, plan: Plan) -> [String: String] {
-        var out: [String: String] = [:]
-        for e in environments(workspace) where e.name != plan.environment {
-            let other = replacingEnvironment(plan.environment, in: bucket, with: e.name)
-            if other != bucket { out[e.name] = other }
-        }
-        return out
-    }
-
-    static func replacingEnvironment(_ env: String, in bucket: String, with other: String) -> String {
-        var parts = bucket.components(separatedBy: "-")
-        guard let index = parts.lastIndex(of: env) else { return bucket }
-        parts[index] = other
-        return parts.joined(separator: "-")
-    }
-
     /// Every declared environment with its variables (for the scaffold's `environments:`).
     static func environments(_ workspace: Workspace) -> [PlanScaffold.Environment] {
-        let (names, _) = PlanLoader.validate(directory: workspace.plansDirectory, environment: nil)
-        return names.map { name in
-            let variables = PlanLoader.load(directory: workspace.plansDirectory, environment: name).plan?.variables ?? ["env": name]
-            return PlanScaffold.Environment(name: name, variables: variables)
+        workspace.plans.environments.map { name in
+            PlanScaffold.Environment(name: name, variables: workspace.plans.variables(of: name) ?? ["env": name])
         }
     }
 

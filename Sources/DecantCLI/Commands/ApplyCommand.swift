@@ -36,7 +36,8 @@ enum ApplyCommand {
     )) { arguments, context in
         if let file = arguments.positionals.first { try refuseFlagsFixedBy(file, arguments, command: "apply") }
         let workspace = try Workspace(arguments, context)
-        let (plan, loadDiagnostics) = try workspace.loadPlan()
+        // A plan made here is shown with its diagnostics; a saved one or JSON progress is not.
+        let (plan, loadDiagnostics) = try workspace.loadPlan(shownInPlan: arguments.positionals.isEmpty && !arguments.flag("json"))
         let store = try workspace.store(for: plan)
         var options = try applyOptions(arguments, plan: plan, workspace: workspace)
         let console = context.console
@@ -73,9 +74,9 @@ enum ApplyCommand {
             let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
             let applier = Applier(store: store, state: state, clock: workspace.clock,
                                   observer: ProgressReporter(console: console, mode: mode),
-                                  writeCode: CodeStep.writer, persist: durability.persist, checkLock: durability.checkLock)
+                                  writeCode: CodeSurvey.writer, persist: durability.persist, checkLock: durability.checkLock)
             let result = try await applier.apply(changes, options: options)
-            if !arguments.flag("json") { console.out(ApplyReport.render(result, color: color)) }
+            if !arguments.flag("json") { console.out(ApplyTextRenderer(color: color).render(result)) }
             return result.status == .succeeded ? ExitCode.success : ExitCode.failure
         }
     }
@@ -104,7 +105,7 @@ enum ApplyCommand {
             guard let n = Int(max), n >= 0 else { throw CommandError("--max-delete takes a number ≥ 0, got \(max)") }
             options.maxDelete = n
         }
-        options.codeRoot = plan.code.map { workspace.context.resolve($0.root) }
+        options.codeRoot = workspace.codeRoot(plan)
         return options
     }
 
@@ -116,26 +117,5 @@ enum ApplyCommand {
         }
         console.err("\nDo you want to apply these changes to \(environment)? Only 'yes' will be accepted: ")
         return console.readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
-    }
-}
-
-/// The closing report of an apply or a rollback.
-enum ApplyReport {
-    static func render(_ result: ApplyResult, color: Bool, verb: String = "Apply") -> String {
-        let lines: [(Character, String, Set<ActionKind>)] = [
-            ("+", "buckets created", [.createBucket]), ("~", "buckets changed", [.updateBucket, .setLifecycle, .restoreBucket]),
-            ("+", "objects copied", [.copy]), ("=", "objects verified", [.verify]), ("+", "objects restored", [.restoreObject]),
-            ("~", "files edited", [.rewriteCode]), ("~", "files reverted", [.revertCode]), ("-", "sources deleted", [.deleteSource]),
-            ("-", "copies removed", [.deleteCopy]), ("-", "buckets deleted", [.deleteBucket]),
-        ]
-        let summary = lines.map { symbol, label, kinds in
-            ApplySummaryLine(symbol: symbol, label: label, tally: result.total(kinds),
-                             failed: result.outcomes.filter { kinds.contains($0.kind) }.reduce(0) { $0 + $1.failures + ($1.status == .failed && $1.failures == 0 ? 1 : 0) })
-        }
-        let failures = (result.failed + result.skipped).map {
-            ApplyFailure(action: $0.id.rawValue, status: $0.status.rawValue, errors: $0.errors)
-        }
-        return ApplyTextRenderer(color: color).render(serial: result.serial, succeeded: result.status == .succeeded, outcomes: summary,
-                                                      failures: failures, elapsed: result.elapsed, verb: verb)
     }
 }

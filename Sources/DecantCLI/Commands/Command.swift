@@ -30,6 +30,13 @@ public struct CommandContext: Sendable {
         if path.hasPrefix("/") { return path }
         return URL(fileURLWithPath: directory).appendingPathComponent(path).standardizedFileURL.path
     }
+
+    /// How messages name an absolute path: relative to `directory` when it lies inside it.
+    public func shown(_ path: String) -> String {
+        let base = directory.hasSuffix("/") ? directory : directory + "/"
+        if path == directory || path + "/" == base { return "." }
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
 }
 
 /// Exit codes, as Terraform's `-detailed-exitcode` defines them.

@@ -36,7 +36,7 @@ enum PlanCommand {
         ]
     )) { arguments, context in
         let workspace = try Workspace(arguments, context)
-        let (plan, loadDiagnostics) = try workspace.loadPlan()
+        let (plan, loadDiagnostics) = try workspace.loadPlan(shownInPlan: true)
         let store = try workspace.store(for: plan)
         let state = try await workspace.readState(plan, store: store)
         let changes = try await makePlan(plan, loadDiagnostics: loadDiagnostics, store: store, state: state, workspace: workspace,
@@ -59,7 +59,11 @@ enum PlanCommand {
         var options = try planOptions(arguments)
         options.pricing = try workspace.pricing(for: plan)
         options.pinnedNow = workspace.pinnedNow
-        let code = try await CodeStep.findings(plan, workspace: workspace)
+        var code: CodeFindings?
+        if let root = workspace.codeRoot(plan) {
+            code = try await CodeSurvey.findings(plan, root: root,
+                                                 otherEnvironmentBuckets: workspace.plans.sourceBuckets(except: plan.environment))
+        }
         var (changes, statistics) = try await Planner(store: store, state: state, clock: workspace.clock, code: code)
             .planMeasured(plan, options: options)
         changes.diagnostics = loadDiagnostics + changes.diagnostics

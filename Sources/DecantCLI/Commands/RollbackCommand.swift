@@ -118,7 +118,7 @@ enum RollbackCommand {
         guard let target = request.target ?? last else { return nil }
         // Batches as the plan files size them for apply (a migration no longer in them gets the default).
         let sizes = Dictionary(plan.migrations.map { ($0.key, $0.batchSize) }, uniquingKeysWith: { a, _ in a })
-        let options = RollbackOptions(batchSizes: sizes, codeRoot: plan.code.map { workspace.context.resolve($0.root) })
+        let options = RollbackOptions(batchSizes: sizes, codeRoot: workspace.codeRoot(plan))
         var changes = try await planner.plan(to: target, environment: plan.environment, options: options)
         changes.pinnedNow = workspace.pinnedNow
         return changes
@@ -153,11 +153,11 @@ enum RollbackCommand {
         let options = try ApplyCommand.applyOptions(arguments, plan: plan, workspace: workspace)
         let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
         let applier = Applier(store: store, state: state, clock: workspace.clock, observer: ProgressReporter(console: console, mode: mode),
-                              writeCode: CodeStep.writer, persist: durability.persist, checkLock: durability.checkLock)
+                              writeCode: CodeSurvey.writer, persist: durability.persist, checkLock: durability.checkLock)
         let target = changes.rollback?.target ?? 0
         let result = try await applier.apply(changes, kind: .rollback, rollbackTo: target, options: options)
         let color = console.useColor && !arguments.flag("no-color")
-        if !arguments.flag("json") { console.out(ApplyReport.render(result, color: color, verb: "Rollback")) }
+        if !arguments.flag("json") { console.out(ApplyTextRenderer(color: color).render(result, kind: .rollback)) }
         let refused = changes.rollback?.refusedCount ?? 0
         if refused > 0 {
             console.err("\(refused) item(s) were left alone (see \"Left alone\" in the plan): the environment is not fully back to serial \(target).\n")

@@ -20,7 +20,8 @@ enum ValidateCommand {
     ) { arguments, context in
         let given = arguments.value("plans") ?? "plans"
         let directory = context.resolve(given)
-        let (environments, diagnostics) = PlanLoader.validate(directory: directory, environment: arguments.value("env"))
+        let planSet = PlanSet.read(directory: directory, shownAs: context.shown(directory))
+        let (environments, plans, diagnostics) = planSet.resolveEach(arguments.value("env"))
         PlanOutput.printDiagnostics(diagnostics, context: context)
         guard !diagnostics.hasErrors else {
             let errors = diagnostics.errors.count
@@ -30,8 +31,7 @@ enum ValidateCommand {
         var bucketKeys = Set<String>()
         var migrationKeys = Set<String>()
         var prices: [Diagnostic] = []
-        for environment in environments {
-            guard let plan = PlanLoader.load(directory: directory, environment: environment).plan else { continue }
+        for plan in plans {
             bucketKeys.formUnion(plan.buckets.map(\.key))
             migrationKeys.formUnion(plan.migrations.map(\.key))
             // Environments usually share one table: each mistake once.
@@ -54,11 +54,8 @@ enum ValidateCommand {
 enum PlanOutput {
     /// Each diagnostic on its own line on standard error, with paths relative to the working directory.
     static func printDiagnostics(_ diagnostics: [Diagnostic], context: CommandContext) {
-        let base = context.directory.hasSuffix("/") ? context.directory : context.directory + "/"
         for var diagnostic in diagnostics {
-            if let location = diagnostic.location, location.file.hasPrefix(base) {
-                diagnostic.location?.file = String(location.file.dropFirst(base.count))
-            }
+            if let file = diagnostic.location?.file { diagnostic.location?.file = context.shown(file) }
             context.console.err(diagnostic.description + "\n")
         }
     }

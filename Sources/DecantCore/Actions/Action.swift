@@ -53,15 +53,15 @@ public struct Action: Hashable, Sendable, Codable {
     public var migration: String?
     /// The bucket it acts on (or writes to).
     public var bucket: String?
-    /// Why the planner chose it, in words a reviewer reads.
-    public var reason: String
+    /// Why the planner chose it (the renderers put it in words).
+    public var reason: ActionReason
     public var dependsOn: [ActionID]
     public var payload: ActionPayload
     /// For a rollback: the ledger rows this action undoes (a code edit's id, the
     /// bucket changes a restore_bucket reverts). Nil for everything apply plans.
     public var ledgerIDs: [Int64]?
 
-    public init(id: ActionID, kind: ActionKind, migration: String? = nil, bucket: String? = nil, reason: String,
+    public init(id: ActionID, kind: ActionKind, migration: String? = nil, bucket: String? = nil, reason: ActionReason,
                 dependsOn: [ActionID] = [], payload: ActionPayload, ledgerIDs: [Int64]? = nil) {
         self.id = id
         self.kind = kind

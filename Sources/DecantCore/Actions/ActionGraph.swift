@@ -1,7 +1,13 @@
 /// Actions with their dependencies, kept in one deterministic order in which
-/// every action comes after what it depends on.
+/// every action comes after what it depends on. The order and the links between
+/// positions are worked out once, here; the scheduler runs from them.
 public struct ActionGraph: Hashable, Sendable, Codable {
     public private(set) var actions: [Action]
+    /// For each position in `actions`, the positions of the actions that depend on it
+    /// (each once, in order).
+    public private(set) var dependents: [[Int]]
+    /// For each position in `actions`, how many distinct actions it depends on.
+    public private(set) var dependencyCounts: [Int]
 
     public enum Problem: Error, Equatable, CustomStringConvertible {
         case duplicateID(ActionID)
@@ -17,43 +23,83 @@ public struct ActionGraph: Hashable, Sendable, Codable {
         }
     }
 
-    public init() { actions = [] }
+    public init() {
+        actions = []
+        dependents = []
+        dependencyCounts = []
+    }
 
     /// Orders `actions` topologically; among actions that are ready at the same time,
     /// the order given is kept, so the same input gives the same graph.
     public init(_ actions: [Action]) throws(Problem) {
-        var index: [ActionID: Int] = [:]
-        for (i, action) in actions.enumerated() {
-            guard index[action.id] == nil else { throw .duplicateID(action.id) }
-            index[action.id] = i
-        }
-        var indegree = [Int](repeating: 0, count: actions.count)
-        var dependents = [[Int]](repeating: [], count: actions.count)
-        for (i, action) in actions.enumerated() {
-            for dep in Set(action.dependsOn) {
-                guard let j = index[dep] else { throw .unknownDependency(action.id, on: dep) }
-                indegree[i] += 1
-                dependents[j].append(i)
-            }
-        }
+        let given = try Links(actions)
         // Kahn's algorithm with a min-heap on the original position.
+        var indegree = given.dependencyCounts
         var ready = Heap<Int>()
         for i in actions.indices where indegree[i] == 0 { ready.push(i) }
-        var ordered: [Action] = []
-        ordered.reserveCapacity(actions.count)
+        var order: [Int] = []
+        order.reserveCapacity(actions.count)
         while let i = ready.pop() {
-            ordered.append(actions[i])
-            for j in dependents[i] {
+            order.append(i)
+            for j in given.dependents[i] {
                 indegree[j] -= 1
                 if indegree[j] == 0 { ready.push(j) }
             }
         }
-        guard ordered.count == actions.count else {
+        guard order.count == actions.count else {
             let stuck = actions.indices.filter { indegree[$0] > 0 }.map { actions[$0].id }
             throw .cycle(stuck.sorted())
         }
-        self.actions = ordered
+        // The links, moved from the given positions to the ordered ones.
+        var position = [Int](repeating: 0, count: actions.count)
+        for (new, old) in order.enumerated() { position[old] = new }
+        self.actions = order.map { actions[$0] }
+        self.dependents = order.map { old in given.dependents[old].map { position[$0] }.sorted() }
+        self.dependencyCounts = order.map { given.dependencyCounts[$0] }
     }
+
+    /// Who depends on whom, by position in one order of the actions.
+    private struct Links {
+        var dependents: [[Int]]
+        var dependencyCounts: [Int]
+
+        init(_ actions: [Action]) throws(Problem) {
+            var index: [ActionID: Int] = [:]
+            for (i, action) in actions.enumerated() {
+                guard index[action.id] == nil else { throw .duplicateID(action.id) }
+                index[action.id] = i
+            }
+            dependencyCounts = [Int](repeating: 0, count: actions.count)
+            dependents = [[Int]](repeating: [], count: actions.count)
+            for (i, action) in actions.enumerated() {
+                for dep in Set(action.dependsOn) {
+                    guard let j = index[dep] else { throw .unknownDependency(action.id, on: dep) }
+                    dependencyCounts[i] += 1
+                    dependents[j].append(i)
+                }
+            }
+        }
+    }
+
+    // Encoded and compared as its actions: the links follow from them.
+    private enum CodingKeys: String, CodingKey { case actions }
+
+    public init(from decoder: any Decoder) throws {
+        let actions = try decoder.container(keyedBy: CodingKeys.self).decode([Action].self, forKey: .actions)
+        do {
+            try self.init(actions)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(actions, forKey: .actions)
+    }
+
+    public static func == (a: ActionGraph, b: ActionGraph) -> Bool { a.actions == b.actions }
+    public func hash(into hasher: inout Hasher) { hasher.combine(actions) }
 
     public var isEmpty: Bool { actions.isEmpty }
     public var count: Int { actions.count }

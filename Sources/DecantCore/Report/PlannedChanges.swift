@@ -189,11 +189,11 @@ public struct MigrationPlan: Hashable, Sendable, Codable {
     public var hasWork: Bool { !copy.isZero || !overwrite.isZero || !adopt.isZero || !delete.isZero }
 
     public struct HeldDeletion: Hashable, Sendable, Codable {
-        public var reason: String
+        public var reason: HoldReason
         public var tally: Tally
         /// When the first of these becomes eligible, if known.
         public var eligibleFrom: Date?
-        public init(reason: String, tally: Tally, eligibleFrom: Date? = nil) {
+        public init(reason: HoldReason, tally: Tally, eligibleFrom: Date? = nil) {
             self.reason = reason
             self.tally = tally
             self.eligibleFrom = eligibleFrom

@@ -142,12 +142,12 @@ public struct RollbackReport: Hashable, Sendable, Codable {
     public struct Refusal: Hashable, Sendable, Codable {
         /// The step that would have handled them.
         public var kind: ActionKind
-        public var reason: String
+        public var reason: RefusalReason
         public var tally: Tally
         /// Up to five, each naming the object, file or bucket and its particulars.
         public var samples: [String]
 
-        public init(kind: ActionKind, reason: String, tally: Tally = Tally(), samples: [String] = []) {
+        public init(kind: ActionKind, reason: RefusalReason, tally: Tally = Tally(), samples: [String] = []) {
             self.kind = kind
             self.reason = reason
             self.tally = tally

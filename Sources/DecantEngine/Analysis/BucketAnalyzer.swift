@@ -45,11 +45,11 @@ public struct BucketAnalyzer: Sendable {
     }
 
     public func analyze(_ options: AnalysisOptions) async throws -> BucketAnalysis {
-        guard options.depth >= 1 else { throw AnalysisError.invalidDepth(options.depth) }
+        guard options.depth >= 1 else { throw EngineError.invalidDepth(options.depth) }
         guard options.thresholds.hotDays >= 0, options.thresholds.coldDays >= options.thresholds.hotDays else {
-            throw AnalysisError.invalidThresholds(hotDays: options.thresholds.hotDays, coldDays: options.thresholds.coldDays)
+            throw EngineError.invalidThresholds(hotDays: options.thresholds.hotDays, coldDays: options.thresholds.coldDays)
         }
-        guard let bucketInfo = try await store.getBucket(options.bucket) else { throw AnalysisError.bucketNotFound(options.bucket) }
+        guard let bucketInfo = try await store.getBucket(options.bucket) else { throw EngineError.bucketNotFound(options.bucket) }
         let now = clock.now()
 
         // The code first: it decides which folders are containers of use cases.
@@ -116,23 +116,5 @@ public struct BucketAnalyzer: Sendable {
 
     static func referenceOrder(_ a: CodeReference, _ b: CodeReference) -> Bool {
         (a.path, a.line, a.column) < (b.path, b.line, b.column)
-    }
-}
-
-/// Why an analysis could not run.
-public enum AnalysisError: Error, Equatable, Sendable, LocalizedError {
-    case bucketNotFound(String)
-    case invalidDepth(Int)
-    case invalidThresholds(hotDays: Int, coldDays: Int)
-
-    public var errorDescription: String? {
-        switch self {
-        case .bucketNotFound(let bucket):
-            return "bucket \(bucket) does not exist in this environment's store; check --bucket and the plan's storage"
-        case .invalidDepth(let depth):
-            return "--depth must be 1 or more, got \(depth)"
-        case let .invalidThresholds(hot, cold):
-            return "the hot threshold (\(hot) days) must be ≥ 0 and at most the cold threshold (\(cold) days)"
-        }
     }
 }

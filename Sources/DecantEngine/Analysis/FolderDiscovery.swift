@@ -95,29 +95,16 @@ struct FolderDiscovery {
     /// Every object under each prefix, folders side by side with a bounded width.
     private func count(_ prefixes: [String]) async throws -> [(FolderStats, DayHistogram)] {
         let store = self.store, bucket = self.bucket
-        return try await withThrowingTaskGroup(of: (Int, (FolderStats, DayHistogram)).self) { group in
-            var results = [(FolderStats, DayHistogram)](repeating: (FolderStats(), DayHistogram()), count: prefixes.count)
-            var next = 0
-            func add(_ index: Int) {
-                let prefix = prefixes[index]
-                group.addTask {
-                    var stats = FolderStats()
-                    var ages = DayHistogram()
-                    for try await page in store.listObjects(bucket, ListOptions(prefix: prefix)) {
-                        for object in page.objects {
-                            stats.add(object)
-                            ages.add(object)
-                        }
-                    }
-                    return (index, (stats, ages))
+        return try await AsyncLimiter(width: parallelism).map(prefixes) { prefix in
+            var stats = FolderStats()
+            var ages = DayHistogram()
+            for try await page in store.listObjects(bucket, ListOptions(prefix: prefix)) {
+                for object in page.objects {
+                    stats.add(object)
+                    ages.add(object)
                 }
             }
-            while next < min(max(parallelism, 1), prefixes.count) { add(next); next += 1 }
-            while let (index, stats) = try await group.next() {
-                results[index] = stats
-                if next < prefixes.count { add(next); next += 1 }
-            }
-            return results
+            return (stats, ages)
         }
     }
 }

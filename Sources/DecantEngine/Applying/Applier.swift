@@ -63,13 +63,13 @@ public struct Applier: Sendable {
 
     public func apply(_ changes: PlannedChanges, kind: RunKind = .apply, rollbackTo: Int64? = nil,
                       options: ApplyOptions = ApplyOptions()) async throws -> ApplyResult {
-        guard !changes.hasErrors else { throw ApplyError.planHasErrors(changes.diagnostics.errors.count) }
+        guard !changes.hasErrors else { throw EngineError.planHasErrors(changes.diagnostics.errors.count) }
         // A rollback plan runs only as a rollback run, and a rollback run only runs one.
         guard (kind == .rollback) == (changes.rollback != nil), kind != .rollback || rollbackTo == changes.rollback?.target else {
-            throw ApplyError.wrongRunKind(kind)
+            throw EngineError.wrongRunKind(kind)
         }
         let deleting = changes.graph.actions.filter { $0.kind == .deleteSource }.reduce(0) { $0 + $1.objects.count }
-        if deleting > options.maxDelete { throw ApplyError.tooManyDeletions(deleting, limit: options.maxDelete) }
+        if deleting > options.maxDelete { throw EngineError.tooManyDeletions(deleting, limit: options.maxDelete) }
 
         let startedAt = clock.now()
         let stopwatch = ContinuousClock.now
@@ -82,12 +82,12 @@ public struct Applier: Sendable {
         let counted = changes.graph.actions.flatMap { a -> [ObjectItem] in
             a.kind == .verify ? a.objects.filter(\.adopt) : a.objects
         }
-        let totals = (counted.count, counted.reduce(Int64(0)) { $0 + $1.content.size })
-        observer.handle(.started(serial: serial, actions: changes.graph.count, objects: totals.0, bytes: totals.1))
+        let totals = counted.reduce(into: Tally()) { $0.add($1.content.size) }
+        observer.handle(.started(serial: serial, actions: changes.graph.count, objects: totals.objects, bytes: totals.bytes))
 
-        let context = RunContext(store: store, state: state, clock: clock, observer: observer, writeCode: writeCode,
-                                 serial: serial, limiter: AsyncLimiter(width: options.parallelism), options: options,
-                                 migrations: Dictionary(changes.migrations.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }))
+        let environment = RunEnvironment(applier: self, serial: serial, limiter: AsyncLimiter(width: options.parallelism),
+                                         options: options,
+                                         migrations: Dictionary(changes.migrations.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }))
         let checkpoints = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(options.checkpointInterval * 1_000_000_000))
@@ -98,7 +98,7 @@ public struct Applier: Sendable {
         let store = self.store
         let stop: @Sendable () -> String? = { store.unavailable.map { _ in "the storage endpoint stopped answering" } }
         let outcomes = await Scheduler(graph: changes.graph, width: options.actionParallelism, stop: stop).run { action in
-            await context.run(action)
+            await environment.run(action)
         }
         checkpoints.cancel()
         // A run whose lock someone removed (`decant state unlock`) may have raced
@@ -112,7 +112,7 @@ public struct Applier: Sendable {
                                  elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                                  outcomes: outcomes)
         var summary = Self.summary(result)
-        if lockError != nil { summary["lock_lost"] = 1 }
+        if lockError != nil { summary[RunRecord.lockLostKey] = 1 }
         try await state.finishRun(serial: serial, status: status, summary: summary)
         if let lockError {
             observer.handle(.finished(result))
@@ -122,7 +122,7 @@ public struct Applier: Sendable {
             // The state may live behind the same endpoint: persisting is tried, not required, before saying so.
             try? await persist()
             observer.handle(.finished(result))
-            throw ApplyError.endpointUnavailable(kind, serial: serial, endpoint: endpoint, reason: reason,
+            throw EngineError.endpointUnavailable(kind, serial: serial, endpoint: endpoint, reason: reason,
                                                  unfinished: result.failed.count + result.skipped.count)
         }
         try await persist()
@@ -159,29 +159,5 @@ public struct Applier: Sendable {
         }
         try await state.markDeletionsDone(done)
         try await state.discardPendingDeletions(kept)
-    }
-}
-
-public enum ApplyError: Error, Equatable, LocalizedError {
-    case planHasErrors(Int)
-    case tooManyDeletions(Int, limit: Int)
-    case wrongRunKind(RunKind)
-    /// The store's endpoint stopped answering (EndpointHealth): the run stopped
-    /// starting work and journaled what was in flight.
-    case endpointUnavailable(RunKind, serial: Int64, endpoint: String, reason: String, unfinished: Int)
-
-    public var errorDescription: String? {
-        switch self {
-        case .wrongRunKind(.rollback): return "only a plan made by `decant rollback` (to the same serial) can run as a rollback; nothing was applied"
-        case .wrongRunKind: return "a rollback plan runs only with `decant rollback`; nothing was applied"
-        case .planHasErrors(let n): return "the plan has \(n) error(s); nothing was applied"
-        case let .tooManyDeletions(n, limit): return "the plan deletes \(n) source objects, more than --max-delete \(limit); nothing was applied"
-        case let .endpointUnavailable(kind, serial, endpoint, reason, unfinished):
-            let command = kind == .rollback ? "rollback" : "apply"
-            return "the storage endpoint \(endpoint) stopped answering (\(reason)). decant started nothing more: "
-                + "run \(serial) stopped with \(unfinished) action(s) not done, "
-                + "recorded in the state's journal. Run \(command) again once the endpoint answers: it finishes the work "
-                + "(what was copied is recorded as decant's, nothing is copied twice)"
-        }
     }
 }

@@ -10,14 +10,9 @@ struct Scheduler: Sendable {
     var stop: @Sendable () -> String? = { nil }
 
     func run(_ body: @escaping @Sendable (Action) async -> ActionOutcome) async -> [ActionOutcome] {
-        let actions = graph.actions
-        var index: [ActionID: Int] = [:]
-        for (i, a) in actions.enumerated() { index[a.id] = i }
-        var waiting = actions.map { Set($0.dependsOn).count }
-        var dependants = [[Int]](repeating: [], count: actions.count)
-        for (i, a) in actions.enumerated() {
-            for dep in Set(a.dependsOn) { if let j = index[dep] { dependants[j].append(i) } }
-        }
+        // Positions in the graph's order, and its links between them.
+        let actions = graph.actions, dependants = graph.dependents
+        var waiting = graph.dependencyCounts
         var outcomes = [ActionOutcome?](repeating: nil, count: actions.count)
         var blockedBy = [ActionID?](repeating: nil, count: actions.count)
         var ready = actions.indices.filter { waiting[$0] == 0 }

@@ -2,9 +2,10 @@ import DecantCodeRefs
 import DecantCore
 import Foundation
 
-/// The code side of planning and analysis in one place: `plan` and `analyze` both
-/// scan the code root through here (the scanner, the project-wide resolution of
-/// constants, parameters and launchers, and for `plan` the rewrite).
+/// The code side of planning, applying and analysis in one place: `plan` and
+/// `analyze` scan the code root through here (the scanner, the project-wide
+/// resolution of constants, parameters and launchers, and for `plan` the rewrite),
+/// and `apply` and `rollback` write the planned edits with its `writer`.
 public enum CodeSurvey {
     /// For `plan`: every reference to the plan's source buckets under `root` (the
     /// plan's `code.root`, resolved to an absolute path), the files skipped, and the
@@ -24,4 +25,8 @@ public enum CodeSurvey {
     static func scan(_ options: CodeScanOptions) async throws -> CodeScan {
         try await CodeScanner.scan(options, migrations: [])
     }
+
+    /// For `apply` and `rollback`: writes an edit atomically, refusing a file changed
+    /// since planning (and a link, and a path outside `root`).
+    public static let writer: CodeEditWriter = { edit, root in try CodeFiles.apply(edit, root: root) }
 }

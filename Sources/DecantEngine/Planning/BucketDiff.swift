@@ -2,8 +2,9 @@ import DecantCore
 import DecantStorage
 
 /// The difference between a bucket's desired and observed settings, field by
-/// field. Only fields the plan sets are compared (nil means "not managed"), and
-/// only fields the store really reports.
+/// field (`BucketSettings.Field`, in the order plans print them). Only fields the
+/// plan sets are compared (nil means "not managed"), and only fields the store
+/// really reports.
 struct BucketDiff {
     var changes: [SettingChange] = []
     var patch = BucketPatch()
@@ -13,60 +14,42 @@ struct BucketDiff {
     var lifecycleChange: SettingChange?
 
     init(desired: BucketSettings, observed: BucketSettings, capabilities: StoreCapabilities) {
-        if let want = desired.location, let have = observed.location, want.uppercased() != have.uppercased() {
-            immutable.append(SettingChange(field: .location, before: have, after: want))
-        }
-        if let want = desired.storageClass {
-            if !capabilities.storageClasses {
-                notCompared.append(.storageClass)
-            } else if observed.storageClass != want {
-                changes.append(SettingChange(field: .storageClass, before: observed.storageClass?.rawValue, after: want.rawValue))
-                patch.storageClass = want
-            }
-        }
-        if let want = desired.labels {
-            if !capabilities.bucketLabels {
-                notCompared.append(.labels)
-            } else {
-                // decant manages the label keys it names and leaves others alone.
-                let have = observed.labels ?? [:]
-                let differing = want.filter { have[$0.key] != $0.value }
-                if !differing.isEmpty {
-                    let before = have.filter { want[$0.key] != nil }
-                    changes.append(SettingChange(field: .labels, before: Self.describe(before), after: Self.describe(want)))
-                    patch.labels = differing.mapValues { Optional($0) }
+        for field in BucketSettings.Field.allCases {
+            if field.isImmutable {
+                // Compared as GCS compares locations: without case.
+                if let want = desired[field]?.description, let have = observed[field]?.description, want.uppercased() != have.uppercased() {
+                    immutable.append(SettingChange(field: field, before: have, after: want))
                 }
+                continue
+            }
+            guard desired.isSet(field) else { continue }
+            guard capabilities.keeps(field) else {
+                notCompared.append(field)
+                continue
+            }
+            switch field.kind {
+            case .labels: labels(desired.labels ?? [:], observed.labels ?? [:])
+            case .lifecycle: lifecycle(desired.lifecycle ?? [], observed.lifecycle ?? [])
+            case .text, .storageClass, .flag, .seconds:
+                guard let want = desired[field], want != observed[field] else { continue }
+                changes.append(SettingChange(field: field, before: observed[field]?.description, after: want.description))
+                patch[field] = want
             }
         }
-        compare(.versioning, desired.versioning, observed.versioning, \.versioning)
-        compare(.uniformAccess, desired.uniformAccess, observed.uniformAccess, \.uniformAccess)
-        compare(.publicAccessPrevention, desired.publicAccessPrevention, observed.publicAccessPrevention, \.publicAccessPrevention)
-        compare(.retentionPeriod, desired.retentionPeriodSeconds, observed.retentionPeriodSeconds, \.retentionPeriodSeconds)
-        compare(.softDelete, desired.softDeleteSeconds, observed.softDeleteSeconds, \.softDeleteSeconds)
-        compare(.autoclass, desired.autoclass, observed.autoclass, \.autoclass)
-        if let want = desired.lifecycle {
-            if !capabilities.lifecycle {
-                notCompared.append(.lifecycle)
-            } else if !want.isEquivalent(to: observed.lifecycle ?? []) {
-                lifecycleChange = SettingChange(field: .lifecycle, before: Self.describe(observed.lifecycle ?? []),
-                                                after: Self.describe(want))
-            }
-        }
     }
 
-    private mutating func compare<T: Equatable>(_ field: BucketSettings.Field, _ want: T?, _ have: T?,
-                                                _ path: WritableKeyPath<BucketPatch, T?>) {
-        guard let want, want != have else { return }
-        changes.append(SettingChange(field: field, before: have.map { "\($0)" }, after: "\(want)"))
-        patch[keyPath: path] = want
+    /// decant manages the label keys it names and leaves others alone.
+    private mutating func labels(_ want: [String: String], _ have: [String: String]) {
+        let differing = want.filter { have[$0.key] != $0.value }
+        guard !differing.isEmpty else { return }
+        let before = have.filter { want[$0.key] != nil }
+        changes.append(SettingChange(field: .labels, before: BucketSettings.describe(before), after: BucketSettings.describe(want)))
+        patch.labels = differing.mapValues { Optional($0) }
     }
 
-    static func describe(_ labels: [String: String]) -> String {
-        "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
-    }
-
-    static func describe(_ rules: [LifecycleRule]) -> String {
-        guard !rules.isEmpty else { return "no rules" }
-        return rules.canonical.map(\.description).joined(separator: "; ")
+    /// Rules are set as a whole by an action of their own (`set_lifecycle`).
+    private mutating func lifecycle(_ want: [LifecycleRule], _ have: [LifecycleRule]) {
+        guard !want.isEquivalent(to: have) else { return }
+        lifecycleChange = SettingChange(field: .lifecycle, before: BucketSettings.describe(have), after: BucketSettings.describe(want))
     }
 }

@@ -18,20 +18,21 @@ enum GraphBuilder {
                 let copyID = ActionID("copy", key, number(n + 1))
                 let bytes = batch.reduce(Int64(0)) { $0 + $1.content.size }
                 let overwrites = batch.filter { $0.target?.generation != nil }.count
-                var reason = "\(batch.count) object(s), \(ByteFormat.string(bytes)), absent from \(migration.target.url)"
-                if overwrites > 0 { reason = "\(batch.count) object(s), \(ByteFormat.string(bytes)); \(overwrites) overwrite a different target (overwrite: \(migration.overwrite.rawValue))" }
+                let reason: ActionReason = overwrites > 0
+                    ? .copyOverwriting(objects: batch.count, bytes: bytes, overwrites: overwrites, policy: migration.overwrite)
+                    : .copyAbsent(objects: batch.count, bytes: bytes, target: migration.target)
                 actions.append(Action(id: copyID, kind: .copy, migration: key, bucket: migration.target.bucket, reason: reason,
                                       dependsOn: bucketDeps, payload: .objects(Array(batch))))
                 let verifyID = ActionID("verify", key, number(n + 1))
                 actions.append(Action(id: verifyID, kind: .verify, migration: key, bucket: migration.target.bucket,
-                                      reason: "compare \(migration.verify.rawValue) of the \(batch.count) copies with their source",
+                                      reason: .verifyCopies(objects: batch.count, level: migration.verify),
                                       dependsOn: [copyID], payload: .objects(Array(batch))))
                 verifies.append(verifyID)
             }
             for (n, batch) in outcome.adoptions.chunked(size).enumerated() {
                 let verifyID = ActionID("verify", key, "adopt-" + number(n + 1))
                 actions.append(Action(id: verifyID, kind: .verify, migration: key, bucket: migration.target.bucket,
-                                      reason: "\(batch.count) object(s) already in the target with the same size and checksum: check and record them",
+                                      reason: .adoptExisting(objects: batch.count),
                                       payload: .objects(Array(batch))))
                 verifies.append(verifyID)
             }
@@ -41,7 +42,7 @@ enum GraphBuilder {
                 let cleanup = migration.cleanup
                 actions.append(Action(id: ActionID("delete_source", key, number(n + 1)), kind: .deleteSource, migration: key,
                                       bucket: migration.source.bucket,
-                                      reason: "\(batch.count) source object(s) with a verified copy; validation period \(cleanup?.after.description ?? "0d") passed; no code reference",
+                                      reason: .deleteVerified(objects: batch.count, validationPeriod: cleanup?.after),
                                       dependsOn: verifies, payload: .objects(Array(batch))))
             }
         }
@@ -49,7 +50,7 @@ enum GraphBuilder {
             let deps = edit.migrations.flatMap { verifyIDs[$0] ?? [] }
             actions.append(Action(id: ActionID("rewrite_code", edit.path), kind: .rewriteCode,
                                   migration: edit.migrations.first,
-                                  reason: "references to \(edit.migrations.joined(separator: ", ")) point at the old location",
+                                  reason: .codeAtOldLocation(migrations: edit.migrations),
                                   dependsOn: deps, payload: .code(edit)))
         }
         return try ActionGraph(actions)

@@ -39,7 +39,7 @@ struct MigrationDiffer {
     /// The target bucket's spec, when the plan manages it (for `preserve_age`).
     let targetSpec: BucketSpec?
     /// Why code keeps this migration's sources (`ReferenceHolds`), nil when nothing does.
-    let codeHold: String?
+    let codeHold: HoldReason?
     let allowReferences: Bool
     /// Collects what the cost model needs; nil when the plan is not costed.
     var cost: CostTally? = nil
@@ -117,7 +117,7 @@ private struct Accumulator {
     var conflictSamples: [ObjectMapping] = []
     var copySamples: [ObjectMapping] = [], syncSamples: [ObjectMapping] = []
     var excluded: [MigrationSelector.Exclusion: Tally] = [:]
-    var held: [String: (Tally, Date?)] = [:]
+    var held: [HoldReason: MigrationPlan.HeldDeletion] = [:]
     var collisions: [Collision] = []
     var cost: CostTally?
 
@@ -218,11 +218,11 @@ private struct Accumulator {
                                    differ: MigrationDiffer) {
         guard let cleanup = migration.cleanup, cleanup.deleteSource else { return }
         // A hold without an end (code references) is costed as if it ended with the validation period.
-        func hold(_ reason: String, until: Date?) {
+        func hold(_ reason: HoldReason, until: Date?) {
             cost?.remove(s, on: until ?? now.addingTimeInterval(TimeInterval(cleanup.after.seconds)))
-            var entry = held[reason] ?? (Tally(), nil)
-            entry.0.add(s.size)
-            if let until { entry.1 = min(entry.1 ?? until, until) }
+            var entry = held[reason] ?? MigrationPlan.HeldDeletion(reason: reason, tally: Tally())
+            entry.tally.add(s.size)
+            if let until { entry.eligibleFrom = min(entry.eligibleFrom ?? until, until) }
             held[reason] = entry
         }
         if let reason = differ.codeHold, !differ.allowReferences {
@@ -232,12 +232,12 @@ private struct Accumulator {
         if let retention = cleanup.retention {
             let reference = selector.partitionDate(relative: relative)?.startDate ?? s.timeCreated ?? s.updated
             guard let reference else {
-                hold("retention \(retention): creation time unknown", until: nil)
+                hold(.retentionAgeUnknown(retention), until: nil)
                 return
             }
             let eligible = reference.addingTimeInterval(TimeInterval(retention.seconds))
             if eligible > now {
-                hold("retention \(retention) (kept in the source until old enough)", until: eligible)
+                hold(.retention(retention), until: eligible)
                 return
             }
         }
@@ -245,7 +245,7 @@ private struct Accumulator {
         if let verifiedAt {
             let eligible = verifiedAt.addingTimeInterval(after)
             if eligible > now {
-                hold("validation period \(cleanup.after) after the verified copy", until: eligible)
+                hold(.validationPeriod(cleanup.after), until: eligible)
             } else {
                 cost?.remove(s, on: now)
                 deletions.append(planned)
@@ -254,7 +254,7 @@ private struct Accumulator {
             cost?.remove(s, on: now)
             deletionsAfterVerify.append(planned)
         } else {
-            hold("validation period \(cleanup.after) starts when the copy is verified", until: now.addingTimeInterval(after))
+            hold(.validationPeriodNotStarted(cleanup.after), until: now.addingTimeInterval(after))
         }
     }
 
@@ -295,9 +295,7 @@ private struct Accumulator {
             outcome.deletionsAfterVerify = deletionsAfterVerify
         }
         report.delete = (outcome.deletions + outcome.deletionsAfterVerify).reduce(into: Tally()) { $0.add($1.content.size) }
-        report.deleteHeld = held.sorted { $0.key < $1.key }.map {
-            MigrationPlan.HeldDeletion(reason: $0.key, tally: $0.value.0, eligibleFrom: $0.value.1)
-        }
+        report.deleteHeld = held.values.sorted { $0.reason < $1.reason }
         outcome.unsafeNames = unsafe
         outcome.cost = cost
         outcome.report = report

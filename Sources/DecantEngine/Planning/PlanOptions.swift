@@ -59,25 +59,3 @@ public struct CodeFindings: Sendable {
         self.outsideRoot = outsideRoot
     }
 }
-
-/// Why planning stopped before producing a plan.
-public enum PlanningError: Error, Equatable, LocalizedError {
-    case unknownTarget(String, suggestion: String?)
-    /// `--target` names a migration (or a bucket) of other phases than `--phase`.
-    case targetOutsidePhase(String, phases: [Int], selected: Int)
-    case noMigrationInPhase(Int)
-    case store(String)
-
-    public var errorDescription: String? {
-        switch self {
-        case let .unknownTarget(name, suggestion):
-            return "--target \(name) is neither a migration nor a bucket of the plan" + (suggestion.map { "; did you mean \($0)?" } ?? "")
-        case let .noMigrationInPhase(phase): return "no migration has phase \(phase)"
-        case let .targetOutsidePhase(name, phases, selected):
-            let these = phases.isEmpty ? "no migration" : "phase " + phases.map(String.init).joined(separator: ", ")
-            return "--target \(name) is in \(these), not in --phase \(selected): both select, and together they select nothing of it; "
-                + "give --target alone, or the --phase it is in"
-        case let .store(message): return message
-        }
-    }
-}

@@ -33,7 +33,7 @@ public struct Planner: Sendable {
 
         // Observe every bucket that matters, concurrently.
         let bucketNames = Set(selection.buckets.map(\.name) + selection.migrations.flatMap { [$0.source.bucket, $0.target.bucket] })
-        let observed = try await observeBuckets(Array(bucketNames).sorted())
+        let observed = try await observeBuckets(Array(bucketNames).sorted(), width: options.listingWidth)
 
         // Buckets.
         var bucketPlans: [BucketPlan] = []
@@ -56,7 +56,7 @@ public struct Planner: Sendable {
             diagnostics += migrationDiagnostics(migration, outcome: outcomes[index], plan: plan, observed: observed)
             outcomes[index].report.references = (code?.references ?? []).filter { $0.migration == migration.key }
             outcomes[index].report.referencesHold = migration.cleanup?.deleteSource == true && !options.allowReferences
-                && holds.reason(for: migration) != nil
+                && holds.hold(for: migration) != nil
             if let note = try await interruptedCopies(outcomes[index].adoptions) { outcomes[index].report.warnings.append(note) }
         }
 
@@ -98,8 +98,11 @@ public struct Planner: Sendable {
             }
             if options.allowReferences {
                 for migration in selection.migrations where migration.cleanup?.deleteSource == true {
-                    guard let reason = holds.reason(for: migration) else { continue }
-                    diagnostics.append(.warning("--allow-references: sources of \(migration.key) are deleted although \(reason)"))
+                    guard case let .codeReferences(source, references, bucket, unplaced)? = holds.hold(for: migration) else { continue }
+                    let what = (references > 0 ? ["\(references) reference(s) in \(source)"] : [])
+                        + (unplaced > 0 ? ["\(unplaced) reference(s) to \(bucket) decant cannot place"] : [])
+                    diagnostics.append(.warning("--allow-references: sources of \(migration.key) are deleted although code still names them: "
+                                                + what.joined(separator: ", ")))
                 }
             }
         }
@@ -173,7 +176,7 @@ public struct Planner: Sendable {
         if let phase = options.phase {
             isEverything = false
             migrations = migrations.filter { $0.phase == phase }
-            guard !migrations.isEmpty else { throw PlanningError.noMigrationInPhase(phase) }
+            guard !migrations.isEmpty else { throw EngineError.noMigrationInPhase(phase) }
             let targets = Set(migrations.map(\.target.bucket))
             buckets = buckets.filter { targets.contains($0.name) }
         }
@@ -188,14 +191,14 @@ public struct Planner: Sendable {
                 } else if let b = buckets.first(where: { $0.key == target || $0.name == target }) {
                     keepBuckets.insert(b.name)
                 } else if let phase = options.phase, let other = plan.migrations.first(where: { $0.key == target }) {
-                    throw PlanningError.targetOutsidePhase(target, phases: [other.phase], selected: phase)
+                    throw EngineError.targetOutsidePhase(target, phases: [other.phase], selected: phase)
                 } else if let phase = options.phase,
                           let bucket = plan.buckets.first(where: { $0.key == target || $0.name == target }) {
                     let phases = Set(plan.migrations.filter { $0.target.bucket == bucket.name }.map(\.phase)).sorted()
-                    throw PlanningError.targetOutsidePhase(target, phases: phases, selected: phase)
+                    throw EngineError.targetOutsidePhase(target, phases: phases, selected: phase)
                 } else {
                     let names = plan.migrations.map(\.key) + plan.buckets.flatMap { [$0.key, $0.name] }
-                    throw PlanningError.unknownTarget(target, suggestion: Suggest.closest(to: target, among: names))
+                    throw EngineError.unknownTarget(target, suggestion: Suggest.closest(to: target, among: names))
                 }
             }
             migrations = migrations.filter { keepMigrations.contains($0.key) }
@@ -206,23 +209,19 @@ public struct Planner: Sendable {
 
     // MARK: - Observation
 
-    func observeBuckets(_ names: [String]) async throws -> [String: BucketInfo?] {
-        try await withThrowingTaskGroup(of: (String, BucketInfo?).self) { group in
-            for name in names {
-                group.addTask { (name, try await store.getBucket(name)) }
-            }
-            var out: [String: BucketInfo?] = [:]
-            for try await (name, info) in group { out[name] = .some(info) }
-            return out
-        }
+    func observeBuckets(_ names: [String], width: Int) async throws -> [String: BucketInfo?] {
+        let store = self.store
+        let infos = try await AsyncLimiter(width: width).map(names) { try await store.getBucket($0) }
+        var out: [String: BucketInfo?] = [:]
+        for (name, info) in zip(names, infos) { out[name] = .some(info) }
+        return out
     }
 
     func planBucket(_ spec: BucketSpec, observed: BucketInfo?, project: String?) -> (BucketPlan, [Action], [Diagnostic]) {
         let desired = spec.effectiveSettings
-        let origin = spec.origin.map { " (\($0))" } ?? ""
         guard let observed else {
             let action = Action(id: ActionID("create_bucket", spec.name), kind: .createBucket, bucket: spec.name,
-                                reason: "bucket `\(spec.key)`\(origin) does not exist",
+                                reason: .bucketMissing(key: spec.key, origin: spec.origin),
                                 payload: .createBucket(BucketCreation(name: spec.name, project: spec.project ?? project, settings: desired)))
             return (BucketPlan(key: spec.key, name: spec.name, status: .create, settings: desired), [action], [])
         }
@@ -235,7 +234,7 @@ public struct Planner: Sendable {
         }
         if !diff.patch.isEmpty {
             actions.append(Action(id: ActionID("update_bucket", spec.name), kind: .updateBucket, bucket: spec.name,
-                                  reason: diff.changes.map { "\($0.field.rawValue): \($0.before ?? "unset") → \($0.after ?? "unset")" }.joined(separator: "; "),
+                                  reason: .settingsDiffer(diff.changes),
                                   payload: .patchBucket(BucketChange(name: spec.name, patch: diff.patch, changes: diff.changes,
                                                                      previous: observed.settings,
                                                                      expectedMetageneration: observed.metageneration))))
@@ -243,7 +242,7 @@ public struct Planner: Sendable {
         if let change = diff.lifecycleChange, let rules = desired.lifecycle {
             let dependsOn = actions.map(\.id)
             actions.append(Action(id: ActionID("set_lifecycle", spec.name), kind: .setLifecycle, bucket: spec.name,
-                                  reason: "lifecycle differs" + (spec.lifecyclePolicy.map { " from policy `\($0)`" } ?? ""),
+                                  reason: .lifecycleDiffers(policy: spec.lifecyclePolicy),
                                   dependsOn: dependsOn,
                                   payload: .patchBucket(BucketChange(name: spec.name, patch: BucketPatch(lifecycle: rules),
                                                                      changes: [change], previous: observed.settings,
@@ -259,36 +258,24 @@ public struct Planner: Sendable {
 
     func diffMigrations(_ migrations: [Migration], plan: Plan, observed: [String: BucketInfo?], now: Date, deletionNow: Date,
                         holds: ReferenceHolds, options: PlanOptions) async throws -> [MigrationOutcome] {
-        try await withThrowingTaskGroup(of: (Int, MigrationOutcome).self) { group in
-            var results = [MigrationOutcome?](repeating: nil, count: migrations.count)
-            var next = 0
-            func start(_ index: Int) {
-                let migration = migrations[index]
-                let targetInfo = observed[migration.target.bucket] ?? nil
-                var differ = MigrationDiffer(
-                    migration: migration, store: store, state: state, now: now, deletionNow: deletionNow, targetExists: targetInfo != nil,
-                    targetSpec: plan.bucket(named: migration.target.bucket),
-                    codeHold: holds.reason(for: migration), allowReferences: options.allowReferences)
-                differ.cost = options.pricing.map { CostPlanning.setup(migration, plan: plan, observed: observed, pricing: $0, now: now).tally }
-                let movement = Self.movement(migration, source: observed[migration.source.bucket] ?? nil, target: targetInfo,
-                                             targetSpec: plan.bucket(named: migration.target.bucket))
-                group.addTask {
-                    if (observed[migration.source.bucket] ?? nil) == nil {
-                        var outcome = MigrationOutcome(report: MigrationPlan(
-                            key: migration.key, phase: migration.phase, description: migration.description,
-                            source: migration.source, target: migration.target, movement: movement))
-                        outcome.report.blockers.append("source bucket \(migration.source.bucket) does not exist")
-                        return (index, outcome)
-                    }
-                    return (index, try await differ.run(movement: movement))
-                }
+        let store = self.store, state = self.state
+        return try await AsyncLimiter(width: options.listingWidth).map(migrations) { migration in
+            let targetInfo = observed[migration.target.bucket] ?? nil
+            var differ = MigrationDiffer(
+                migration: migration, store: store, state: state, now: now, deletionNow: deletionNow, targetExists: targetInfo != nil,
+                targetSpec: plan.bucket(named: migration.target.bucket),
+                codeHold: holds.hold(for: migration), allowReferences: options.allowReferences)
+            differ.cost = options.pricing.map { CostPlanning.setup(migration, plan: plan, observed: observed, pricing: $0, now: now).tally }
+            let movement = Self.movement(migration, source: observed[migration.source.bucket] ?? nil, target: targetInfo,
+                                         targetSpec: plan.bucket(named: migration.target.bucket))
+            if (observed[migration.source.bucket] ?? nil) == nil {
+                var outcome = MigrationOutcome(report: MigrationPlan(
+                    key: migration.key, phase: migration.phase, description: migration.description,
+                    source: migration.source, target: migration.target, movement: movement))
+                outcome.report.blockers.append("source bucket \(migration.source.bucket) does not exist")
+                return outcome
             }
-            while next < min(options.listingWidth, migrations.count) { start(next); next += 1 }
-            for try await (index, outcome) in group {
-                results[index] = outcome
-                if next < migrations.count { start(next); next += 1 }
-            }
-            return results.compactMap { $0 }
+            return try await differ.run(movement: movement)
         }
     }
 

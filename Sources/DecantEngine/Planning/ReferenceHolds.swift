@@ -46,19 +46,9 @@ struct ReferenceHolds {
     func unplaced(in bucket: String) -> [CodeReference] { unplaced[bucket] ?? [] }
 
     /// Why code keeps `migration`'s sources, or nil when nothing does.
-    func reason(for migration: Migration) -> String? {
-        var parts: [String] = []
-        if let refs = placed[migration.key], !refs.isEmpty {
-            parts.append("code still references \(migration.source.url) (\(Self.count(refs)))")
-        }
-        if let refs = unplaced[migration.source.bucket], !refs.isEmpty {
-            parts.append("code names \(migration.source.bucket) where decant cannot place the path (\(Self.count(refs)), "
-                + "listed under Code): resolve or acknowledge them in code.acknowledged")
-        }
-        return parts.isEmpty ? nil : parts.joined(separator: "; ")
-    }
-
-    private static func count(_ refs: [CodeReference]) -> String {
-        refs.count == 1 ? "1 reference" : "\(refs.count) references"
+    func hold(for migration: Migration) -> HoldReason? {
+        let references = placed[migration.key]?.count ?? 0, unplaced = unplaced[migration.source.bucket]?.count ?? 0
+        guard references > 0 || unplaced > 0 else { return nil }
+        return .codeReferences(source: migration.source.url, references: references, bucket: migration.source.bucket, unplaced: unplaced)
     }
 }

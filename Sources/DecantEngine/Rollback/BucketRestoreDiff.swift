@@ -16,24 +16,20 @@ struct BucketRestoreDiff: Equatable {
     var cannotUnset: [BucketSettings.Field] = []
 
     init(previous: BucketSettings, decant: BucketSettings, live: BucketSettings, capabilities: StoreCapabilities) {
-        scalar(.storageClass, previous.storageClass, decant.storageClass, live.storageClass, \.storageClass) { $0.rawValue }
-        labels(previous: previous.labels, decant: decant.labels, live: live.labels ?? [:], merge: capabilities.labelMerge)
-        scalar(.versioning, previous.versioning, decant.versioning, live.versioning, \.versioning) { "\($0)" }
-        scalar(.uniformAccess, previous.uniformAccess, decant.uniformAccess, live.uniformAccess, \.uniformAccess) { "\($0)" }
-        scalar(.publicAccessPrevention, previous.publicAccessPrevention, decant.publicAccessPrevention,
-               live.publicAccessPrevention, \.publicAccessPrevention) { $0 }
-        scalar(.retentionPeriod, previous.retentionPeriodSeconds, decant.retentionPeriodSeconds, live.retentionPeriodSeconds,
-               \.retentionPeriodSeconds) { "\($0)" }
-        scalar(.softDelete, previous.softDeleteSeconds, decant.softDeleteSeconds, live.softDeleteSeconds, \.softDeleteSeconds) { "\($0)" }
-        scalar(.autoclass, previous.autoclass, decant.autoclass, live.autoclass, \.autoclass) { "\($0)" }
-        lifecycle(previous: previous.lifecycle, decant: decant.lifecycle, live: live.lifecycle)
+        for field in BucketSettings.Field.allCases where !field.isImmutable {
+            switch field.kind {
+            case .labels: labels(previous: previous.labels, decant: decant.labels, live: live.labels ?? [:], merge: capabilities.labelMerge)
+            case .lifecycle: lifecycle(previous: previous.lifecycle, decant: decant.lifecycle, live: live.lifecycle)
+            case .text, .storageClass, .flag, .seconds: scalar(field, previous[field], decant[field], live[field])
+            }
+        }
     }
 
     /// Nothing to patch and nothing in the way: the bucket is back already.
     var isRestored: Bool { patch.isEmpty && conflicts.isEmpty }
 
-    private mutating func scalar<T: Equatable>(_ field: BucketSettings.Field, _ previous: T?, _ decant: T?, _ live: T?,
-                                               _ path: WritableKeyPath<BucketPatch, T?>, _ text: (T) -> String) {
+    private mutating func scalar(_ field: BucketSettings.Field, _ previous: BucketSettingValue?, _ decant: BucketSettingValue?,
+                                 _ live: BucketSettingValue?) {
         guard previous != decant else { return }
         guard let previous else {
             cannotUnset.append(field)
@@ -41,10 +37,10 @@ struct BucketRestoreDiff: Equatable {
         }
         if live == previous { return }
         if live == decant {
-            changes.append(SettingChange(field: field, before: live.map(text), after: text(previous)))
-            patch[keyPath: path] = previous
+            changes.append(SettingChange(field: field, before: live?.description, after: previous.description))
+            patch[field] = previous
         } else {
-            conflicts.append("\(field.rawValue) is \(live.map(text) ?? "unset") now, decant set \(decant.map(text) ?? "unset")")
+            conflicts.append("\(field.rawValue) is \(live?.description ?? "unset") now, decant set \(decant?.description ?? "unset")")
         }
     }
 
@@ -63,8 +59,8 @@ struct BucketRestoreDiff: Equatable {
         guard !restore.isEmpty else { return }
         var result = live
         for (key, value) in restore { result[key] = value }
-        changes.append(SettingChange(field: .labels, before: BucketDiff.describe(live.filter { restore[$0.key] != nil }),
-                                     after: BucketDiff.describe(result.filter { restore[$0.key] != nil })))
+        changes.append(SettingChange(field: .labels, before: BucketSettings.describe(live.filter { restore[$0.key] != nil }),
+                                     after: BucketSettings.describe(result.filter { restore[$0.key] != nil })))
         // A store that replaces the whole map on PATCH gets the whole map.
         patch.labels = merge ? restore : result.mapValues { Optional($0) }
     }
@@ -73,10 +69,10 @@ struct BucketRestoreDiff: Equatable {
         let before = previous ?? [], after = decant ?? [], now = live ?? []
         guard !before.isEquivalent(to: after), !now.isEquivalent(to: before) else { return }
         if now.isEquivalent(to: after) {
-            changes.append(SettingChange(field: .lifecycle, before: BucketDiff.describe(now), after: BucketDiff.describe(before)))
+            changes.append(SettingChange(field: .lifecycle, before: BucketSettings.describe(now), after: BucketSettings.describe(before)))
             patch.lifecycle = before
         } else {
-            conflicts.append("lifecycle is \(BucketDiff.describe(now)) now, decant set \(BucketDiff.describe(after))")
+            conflicts.append("lifecycle is \(BucketSettings.describe(now)) now, decant set \(BucketSettings.describe(after))")
         }
     }
 }

@@ -31,13 +31,13 @@ struct BucketUndo: Sendable {
             let rows = (byName[name] ?? []).sorted { $0.id < $1.id }
             guard let oldest = rows.first, let newest = rows.last else { continue }
             guard let live = try await store.getBucket(name) else {
-                refusals.add(.restoreBucket, RefusalReason.bucketGone, sample: "gs://\(name) (changed at serial \(newest.serial))")
+                refusals.add(.restoreBucket, .bucketGone, sample: "gs://\(name) (changed at serial \(newest.serial))")
                 continue
             }
             let diff = BucketRestoreDiff(previous: oldest.change.previous, decant: newest.change.new, live: live.settings,
                                          capabilities: store.capabilities)
             if !diff.conflicts.isEmpty {
-                refusals.add(.restoreBucket, RefusalReason.bucketChanged,
+                refusals.add(.restoreBucket, .bucketChanged,
                              sample: "gs://\(name): " + diff.conflicts.joined(separator: "; "))
                 continue
             }
@@ -58,7 +58,7 @@ struct BucketUndo: Sendable {
                 }
             }
             if remaining > 0 {
-                refusals.add(.deleteBucket, RefusalReason.bucketNotEmpty,
+                refusals.add(.deleteBucket, .bucketNotEmpty,
                              sample: "gs://\(row.name) (created at serial \(row.serial)): \(remaining) object(s) would remain, e.g. "
                                  + examples.joined(separator: ", "))
                 continue

@@ -23,11 +23,11 @@ struct CodeUndo: Sendable {
             let edit = row.edit
             let subject = "\(edit.path) (edited at serial \(row.serial))"
             if blocked.contains(edit.path) {
-                refusals.add(.revertCode, RefusalReason.codeBlocked, sample: subject)
+                refusals.add(.revertCode, .codeBlocked, sample: subject)
                 continue
             }
             guard let codeRoot else {
-                refusals.add(.revertCode, RefusalReason.noCodeRoot, sample: subject)
+                refusals.add(.revertCode, .noCodeRoot, sample: subject)
                 blocked.insert(edit.path)
                 continue
             }
@@ -38,7 +38,8 @@ struct CodeUndo: Sendable {
                 do {
                     current = try CodeFile.hash(edit.path, root: codeRoot)
                 } catch {
-                    refusals.add(.revertCode, error.errorDescription ?? RefusalReason.codeChanged, sample: subject)
+                    // The recorded path would leave the code root (the only thing a hash refuses).
+                    refusals.add(.revertCode, .unsafePath(edit.path), sample: subject)
                     blocked.insert(edit.path)
                     continue
                 }
@@ -47,7 +48,7 @@ struct CodeUndo: Sendable {
                 undo.reverts.append(Revert(row: row, recordOnly: current == edit.beforeHash))
                 expected[edit.path] = .some(edit.beforeHash)
             } else {
-                let reason = current == nil ? RefusalReason.codeMissing : RefusalReason.codeChanged
+                let reason: RefusalReason = current == nil ? .codeMissing : .codeChanged
                 refusals.add(.revertCode, reason, sample: subject)
                 blocked.insert(edit.path)
             }

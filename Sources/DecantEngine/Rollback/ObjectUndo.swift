@@ -30,12 +30,12 @@ struct ObjectUndo: Sendable {
 
     enum RestoreCheck: Sendable {
         case restore, recordOnly, notDeleted
-        case refused(reason: String, sample: String)
+        case refused(reason: RefusalReason, sample: String)
     }
 
     enum RemovalCheck: Sendable {
         case remove, recordOnly, forget
-        case refused(reason: String, sample: String)
+        case refused(reason: RefusalReason, sample: String)
     }
 
     /// Streams the deletions and copies recorded after `target`, checking each
@@ -94,21 +94,21 @@ struct ObjectUndo: Sendable {
     static func checkRestore(_ row: DeletionRow, store: any ObjectStore) async throws -> RestoreCheck {
         let original = row.object
         // A deletion journaled but not confirmed, whose object is still there, never happened.
-        if row.pending, try await head(store, original.bucket, original.name, generation: original.generation) != nil {
+        if row.pending, try await store.headIfPresent(original.bucket, original.name, generation: original.generation) != nil {
             return .notDeleted
         }
         let copy = row.copy.record
-        if let live = try await head(store, original.bucket, original.name) {
+        if let live = try await store.headIfPresent(original.bucket, original.name) {
             if ContentIdentity(live).matches(copy.content) { return .recordOnly }
-            return .refused(reason: RefusalReason.originalTaken,
+            return .refused(reason: .originalTaken,
                             sample: "\(original.url) holds generation \(live.generation) (\(ByteFormat.string(live.size))), not the deleted content")
         }
         let from = copy.targetRef
-        guard let held = try await head(store, from.bucket, from.name) else {
-            return .refused(reason: RefusalReason.copyChanged, sample: "\(from.url) is gone (to restore \(original.url))")
+        guard let held = try await store.headIfPresent(from.bucket, from.name) else {
+            return .refused(reason: .copyChanged, sample: "\(from.url) is gone (to restore \(original.url))")
         }
         guard held.generation == copy.targetGeneration, ContentIdentity(held).matches(copy.content) else {
-            return .refused(reason: RefusalReason.copyChanged,
+            return .refused(reason: .copyChanged,
                             sample: "\(from.url) is generation \(held.generation), decant verified \(copy.targetGeneration) (to restore \(original.url))")
         }
         return .restore
@@ -120,24 +120,15 @@ struct ObjectUndo: Sendable {
         let copy = row.record
         let target = copy.targetRef
         if unrestorable.contains(row.id) {
-            return .refused(reason: RefusalReason.sourceNotRestorable, sample: "\(target.url) (copy of \(copy.key.source.url))")
+            return .refused(reason: .sourceNotRestorable, sample: "\(target.url) (copy of \(copy.key.source.url))")
         }
         if copy.adopted { return .forget }
-        guard let live = try await head(store, target.bucket, target.name) else { return .recordOnly }
+        guard let live = try await store.headIfPresent(target.bucket, target.name) else { return .recordOnly }
         guard live.generation == copy.targetGeneration else {
-            return .refused(reason: RefusalReason.targetChanged,
+            return .refused(reason: .targetChanged,
                             sample: "\(target.url) is generation \(live.generation), decant wrote \(copy.targetGeneration)")
         }
         return .remove
-    }
-
-    /// A head that treats a missing bucket like a missing object.
-    static func head(_ store: any ObjectStore, _ bucket: String, _ name: String, generation: Int64? = nil) async throws -> ObjectRecord? {
-        switch await Result(catching: { try await store.headObject(bucket, name, generation: generation) }) {
-        case .success(let record): return record
-        case .failure(StoreError.notFound): return nil
-        case .failure(let error): throw error
-        }
     }
 }
 
@@ -145,16 +136,5 @@ extension ObjectUndo.RemovalCheck {
     var isRecordOnly: Bool {
         if case .recordOnly = self { return true }
         return false
-    }
-}
-
-extension Result where Failure == any Error {
-    /// Captures the outcome of an async throwing body (for task-group maps that cannot throw).
-    init(catching body: () async throws -> Success) async {
-        do {
-            self = .success(try await body())
-        } catch {
-            self = .failure(error)
-        }
     }
 }

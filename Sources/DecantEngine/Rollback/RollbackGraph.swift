@@ -22,8 +22,7 @@ enum RollbackGraph {
         for revert in code.reverts {
             let row = revert.row
             let id = ActionID("revert_code", row.edit.path, "edit-\(row.id)")
-            let reason = revert.recordOnly ? "already back as before the edit made at serial \(row.serial): record it"
-                : "undo the edit made at serial \(row.serial)"
+            let reason: ActionReason = revert.recordOnly ? .editAlreadyReverted(serial: row.serial) : .revertEdit(serial: row.serial)
             actions.append(Action(id: id, kind: .revertCode, migration: row.edit.migrations.first, reason: reason,
                                   dependsOn: lastRevert[row.edit.path].map { [$0] } ?? [], payload: .code(row.edit.reversed),
                                   ledgerIDs: [row.id]))
@@ -36,9 +35,8 @@ enum RollbackGraph {
         for key in objects.restores.keys.sorted() {
             for batch in (objects.restores[key] ?? []).chunked(max(1, batchSize(key.migration))) {
                 let id = nextID(.restoreObject, key.migration)
-                let done = batch.filter(\.recordOnly).count
-                var reason = "\(batch.count) source object(s), \(ByteFormat.string(bytes(batch))), deleted by decant: copy them back from their verified copies in gs://\(key.from)"
-                if done > 0 { reason += " (\(done) already back: record only)" }
+                let reason = ActionReason.restoreSources(objects: batch.count, bytes: bytes(batch), from: key.from,
+                                                         alreadyBack: batch.filter(\.recordOnly).count)
                 actions.append(Action(id: id, kind: .restoreObject, migration: key.migration, bucket: key.to, reason: reason,
                                       payload: .objects(batch.map(\.item))))
                 restoresFrom[key.migration + "\u{0}" + key.from, default: []].append(id)
@@ -49,14 +47,8 @@ enum RollbackGraph {
             for key in groups.keys.sorted() {
                 for batch in (groups[key] ?? []).chunked(max(1, batchSize(key.migration))) {
                     let id = nextID(.deleteCopy, key.migration, prefix: forget ? "forget-" : "")
-                    let reason: String
-                    if forget {
-                        reason = "\(batch.count) adopted object(s) in gs://\(key.from) were there before decant: drop their record, leave the objects"
-                    } else {
-                        let gone = batch.filter(\.recordOnly).count
-                        reason = "\(batch.count) cop(ies), \(ByteFormat.string(bytes(batch))), decant made in gs://\(key.from): delete each at the generation decant wrote"
-                            + (gone > 0 ? " (\(gone) gone already: record only)" : "")
-                    }
+                    let reason: ActionReason = forget ? .forgetAdopted(objects: batch.count, bucket: key.from)
+                        : .removeCopies(objects: batch.count, bytes: bytes(batch), bucket: key.from, gone: batch.filter(\.recordOnly).count)
                     actions.append(Action(id: id, kind: .deleteCopy, migration: key.migration, bucket: key.from, reason: reason,
                                           dependsOn: restoresFrom[key.migration + "\u{0}" + key.from] ?? [],
                                           payload: .objects(batch.map(\.item))))
@@ -69,11 +61,9 @@ enum RollbackGraph {
         var restoredBucket: [String: ActionID] = [:]
         for restore in buckets.restores {
             let id = ActionID("restore_bucket", restore.name)
-            let serials = Set(restore.changes.map(\.serial)).sorted().map(String.init).joined(separator: ", ")
-            let reason = restore.diff.patch.isEmpty ? "already back as before serial(s) \(serials): record it"
-                : "put back what serial(s) \(serials) changed: " + restore.diff.changes.map {
-                    "\($0.field.rawValue): \($0.before ?? "unset") → \($0.after ?? "unset")"
-                }.joined(separator: "; ")
+            let serials = Set(restore.changes.map(\.serial)).sorted()
+            let reason: ActionReason = restore.diff.patch.isEmpty ? .settingsAlreadyBack(serials: serials)
+                : .restoreSettings(serials: serials, changes: restore.diff.changes)
             let change = BucketChange(name: restore.name, patch: restore.diff.patch, changes: restore.diff.changes,
                                       previous: restore.live.settings, expectedMetageneration: restore.live.metageneration)
             actions.append(Action(id: id, kind: .restoreBucket, bucket: restore.name, reason: reason,
@@ -82,8 +72,8 @@ enum RollbackGraph {
         }
         for deletion in buckets.deletions {
             let name = deletion.row.name
-            let reason = deletion.recordOnly ? "created by decant at serial \(deletion.row.serial) and gone already: record it"
-                : "created by decant at serial \(deletion.row.serial): delete it once empty"
+            let reason: ActionReason = deletion.recordOnly ? .createdBucketGone(serial: deletion.row.serial)
+                : .deleteCreatedBucket(serial: deletion.row.serial)
             actions.append(Action(id: ActionID("delete_bucket", name), kind: .deleteBucket, bucket: name, reason: reason,
                                   dependsOn: (touching[name] ?? []) + (restoredBucket[name].map { [$0] } ?? []),
                                   payload: .deleteBucket(name: name), ledgerIDs: [deletion.row.id]))

@@ -1,6 +1,7 @@
 /// At most `width` holders at once; the others wait in arrival order. Shared by
 /// all actions of an apply so that the number of requests in flight is bounded
-/// however many actions are ready.
+/// however many actions are ready; planning and analysis bound their listings
+/// with one of their own.
 actor AsyncLimiter {
     private let width: Int
     private var inUse = 0
@@ -41,4 +42,39 @@ actor AsyncLimiter {
             return results.compactMap { $0 }
         }
     }
+
+    /// Like `map`, for a body that throws: the first error stops starting new
+    /// elements, cancels those in flight and is rethrown.
+    nonisolated func map<T: Sendable, R: Sendable>(_ elements: [T], _ body: @escaping @Sendable (T) async throws -> R) async throws -> [R] {
+        let failed = FailureFlag()
+        return try await withThrowingTaskGroup(of: (Int, R).self) { group in
+            for (index, element) in elements.enumerated() {
+                await acquire()
+                guard await !failed.isSet else {
+                    await release()
+                    break
+                }
+                group.addTask {
+                    do {
+                        let result = try await body(element)
+                        await self.release()
+                        return (index, result)
+                    } catch {
+                        await failed.set()
+                        await self.release()
+                        throw error
+                    }
+                }
+            }
+            var results = [R?](repeating: nil, count: elements.count)
+            for try await (index, result) in group { results[index] = result }
+            return results.compactMap { $0 }
+        }
+    }
+}
+
+/// Set once an element of a throwing `map` failed.
+private actor FailureFlag {
+    private(set) var isSet = false
+    func set() { isSet = true }
 }

@@ -33,7 +33,7 @@ public enum SeedConverter {
 
         // The output must stand on its own: check it as `decant validate` would.
         let converted = PlanSourceFile(path: "\(fileName) (converted)", relativePath: "converted.yaml", bytes: Array(output.utf8))
-        let (_, diagnostics) = PlanLoader.validate(files: [converted], environment: nil)
+        let (_, diagnostics) = PlanSet(files: [converted]).validate(environment: nil)
         for diagnostic in diagnostics {
             var d = diagnostic
             d.message = "in the converted plan: " + d.message

@@ -2,8 +2,8 @@ import DecantCore
 import Foundation
 
 /// One plan file's bytes: `path` is how diagnostics name it (the plan directory
-/// as given, joined with the file name), `relativePath` is what the input digest
-/// covers, so moving the directory does not change the digest.
+/// as shown to the user, joined with the file name), `relativePath` is what the
+/// input digest covers, so moving the directory does not change the digest.
 struct PlanSourceFile: Sendable {
     var path: String
     var relativePath: String
@@ -41,7 +41,8 @@ enum PlanDirectory {
         return directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
-    static func read(_ directory: String, bag: DiagnosticBag) -> [PlanSourceFile] {
+    /// Reads `directory`; diagnostics and the files' `path` name them under `shown`.
+    static func read(_ directory: String, shownAs shown: String, bag: DiagnosticBag) -> [PlanSourceFile] {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -64,18 +65,19 @@ enum PlanDirectory {
             if childIsDirectory.boolValue {
                 let nested = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).filter(isPlanFile).sorted()
                 if let first = nested.first {
-                    bag.warning("`\(join(directory, name))/` holds plan files that are not read: decant reads the plan directory only, not its subfolders",
-                                at: SourceLocation(file: join(path, first), line: 1, column: 1),
-                                hint: "move them up into `\(directory)`, or pass `--plans \(path)`")
+                    let folder = join(shown, name)
+                    bag.warning("`\(folder)/` holds plan files that are not read: decant reads the plan directory only, not its subfolders",
+                                at: SourceLocation(file: join(folder, first), line: 1, column: 1),
+                                hint: "move them up into `\(shown)`, or pass `--plans \(folder)`")
                 }
                 continue
             }
             guard isPlanFile(name) else { continue }
             guard let data = manager.contents(atPath: path) else {
-                bag.error("cannot read the plan file `\(path)`", at: SourceLocation(file: path, line: 1, column: 1))
+                bag.error("cannot read the plan file `\(path)`", at: SourceLocation(file: join(shown, name), line: 1, column: 1))
                 continue
             }
-            files.append(PlanSourceFile(path: path, relativePath: name, bytes: [UInt8](data)))
+            files.append(PlanSourceFile(path: join(shown, name), relativePath: name, bytes: [UInt8](data)))
         }
         if files.isEmpty, !bag.hasErrors {
             bag.error("no plan files (`*.yaml`, `*.yml`) in `\(directory)`", at: nil)

@@ -8,9 +8,8 @@ struct BucketResolver {
     let policies: [String: [LifecycleRule]?]
     var bag: DiagnosticBag { reader.bag }
 
-    static let keys = ["name", "location", "storage_class", "lifecycle", "labels", "versioning", "uniform_access",
-                       "public_access_prevention", "retention_period", "soft_delete", "autoclass", "code_ref",
-                       "preserve_age", "project", "environments"] + AccessResolver.keys
+    static let keys = ["name"] + BucketSettings.Field.allCases.map(\.rawValue)
+        + ["code_ref", "preserve_age", "project", "environments"] + AccessResolver.keys
 
     /// A bucket as resolved, with what the plan-wide checks need to know about how it was written.
     struct Resolved {
@@ -68,43 +67,41 @@ struct BucketResolver {
         }
 
         var settings = BucketSettings()
-        settings.location = fields["location"].flatMap { reader.string($0, fields.child("location")) }.map { $0.uppercased() }
-        settings.storageClass = fields["storage_class"].flatMap { reader.storageClass($0, fields.child("storage_class")) }
-        settings.labels = fields["labels"].flatMap { labels($0, fields.child("labels")) }
-        settings.versioning = fields["versioning"].flatMap { reader.bool($0, fields.child("versioning")) }
-        settings.uniformAccess = fields["uniform_access"].flatMap { reader.bool($0, fields.child("uniform_access")) }
-        settings.autoclass = fields["autoclass"].flatMap { reader.bool($0, fields.child("autoclass")) }
-        settings.publicAccessPrevention = fields["public_access_prevention"].flatMap {
-            reader.choice($0, fields.child("public_access_prevention"), ["inherited": "inherited", "enforced": "enforced"])
-        }
-        if let node = fields["retention_period"], let duration = reader.duration(node, fields.child("retention_period")) {
-            if duration.seconds > 3_155_760_000 {
-                bag.error("`\(fields.child("retention_period"))` may be at most 100 years", at: node.location)
-            }
-            settings.retentionPeriodSeconds = duration.seconds
-        }
-        if let node = fields["soft_delete"], let duration = reader.duration(node, fields.child("soft_delete")) {
-            if duration.seconds != 0, !(7 * 86_400...90 * 86_400).contains(duration.seconds) {
-                bag.error("`\(fields.child("soft_delete"))` must be 0 (off) or between 7d and 90d, got `\(duration.text)`",
-                          at: node.location)
-            }
-            settings.softDeleteSeconds = duration.seconds
-        }
         var policyName: String?
-        if let node = fields["lifecycle"] {
-            if node.items != nil {
-                settings.lifecycle = LifecycleResolver(reader: reader).rules(node, fields.child("lifecycle"))
-            } else if let policy = reader.string(node, fields.child("lifecycle")) {
-                if let found = policies[policy] {
-                    if let rules = found {
-                        settings.lifecycle = rules
-                        policyName = policy
-                    } else {
-                        failed = true
-                    }
+        for field in BucketSettings.Field.allCases {
+            guard let node = fields[field.rawValue] else { continue }
+            let path = fields.child(field.rawValue)
+            switch field.kind {
+            case .text:
+                if let choices = field.choices {
+                    settings[field] = reader.choice(node, path, choices).map(BucketSettingValue.text)
                 } else {
-                    bag.error("bucket `\(entry.name)`: unknown lifecycle policy `\(policy)`", at: node.location,
-                              hint: DiagnosticBag.suggestion(for: policy, among: policies.keys.sorted(), noun: "policies"))
+                    // Locations are compared and written back in upper case.
+                    settings[field] = reader.string(node, path).map { .text(field == .location ? $0.uppercased() : $0) }
+                }
+            case .storageClass: settings[field] = reader.storageClass(node, path).map(BucketSettingValue.storageClass)
+            case .flag: settings[field] = reader.bool(node, path).map(BucketSettingValue.flag)
+            case .seconds:
+                guard let duration = reader.duration(node, path) else { continue }
+                checkBounds(field, duration, path, node)
+                settings[field] = .seconds(duration.seconds)
+            case .labels: settings.labels = labels(node, path)
+            case .lifecycle:
+                // Inline rules, or the name of one of `lifecycle_policies`.
+                if node.items != nil {
+                    settings.lifecycle = LifecycleResolver(reader: reader).rules(node, path)
+                } else if let policy = reader.string(node, path) {
+                    if let found = policies[policy] {
+                        if let rules = found {
+                            settings.lifecycle = rules
+                            policyName = policy
+                        } else {
+                            failed = true
+                        }
+                    } else {
+                        bag.error("bucket `\(entry.name)`: unknown lifecycle policy `\(policy)`", at: node.location,
+                                  hint: DiagnosticBag.suggestion(for: policy, among: policies.keys.sorted(), noun: "policies"))
+                    }
                 }
             }
         }
@@ -121,6 +118,18 @@ struct BucketResolver {
         return .resolved(Resolved(spec: spec, lifecycleLocation: fields["lifecycle"]?.location,
                                   preserveAgeWritten: fields["preserve_age"] != nil,
                                   accessFromSourceLocation: fields.keyLocation("iam_from_source")))
+    }
+
+    /// What GCS accepts of a duration setting.
+    private func checkBounds(_ field: BucketSettings.Field, _ duration: DurationSpec, _ path: String, _ node: YAMLNode) {
+        switch field {
+        case .retentionPeriod where duration.seconds > 3_155_760_000:
+            bag.error("`\(path)` may be at most 100 years", at: node.location)
+        case .softDelete where duration.seconds != 0 && !(7 * 86_400...90 * 86_400).contains(duration.seconds):
+            bag.error("`\(path)` must be 0 (off) or between 7d and 90d, got `\(duration.text)`", at: node.location)
+        default:
+            break
+        }
     }
 
     /// GCS labels: keys start with a lowercase letter; keys and values have at most

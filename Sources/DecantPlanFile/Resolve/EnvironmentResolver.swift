@@ -3,7 +3,7 @@ import DecantCore
 /// The declared environments and their variables. `env` is always the
 /// environment's own name; a variable's value may use `${env}` but no other variable.
 struct EnvironmentResolver {
-    struct Environment {
+    struct Environment: Sendable {
         let name: String
         let location: SourceLocation
         let variables: [String: String]

@@ -86,10 +86,15 @@ struct ValueReader {
 
     /// One of a fixed set of words, with a suggestion for a near miss.
     func choice<T>(_ node: YAMLNode, _ path: String, _ options: KeyValuePairs<String, T>) -> T? {
+        choice(node, path, options.map(\.key)).flatMap { word in options.first { $0.key == word }?.value }
+    }
+
+    /// One of a fixed list of words, as written.
+    func choice(_ node: YAMLNode, _ path: String, _ words: [String]) -> String? {
         guard let text = string(node, path) else { return nil }
-        if let match = options.first(where: { $0.key == text }) { return match.value }
-        bag.error("`\(path)`: `\(text)` is not one of " + options.map { "`\($0.key)`" }.joined(separator: ", "),
-                  at: node.location, hint: Suggest.closest(to: text, among: options.map(\.key)).map { "did you mean `\($0)`?" })
+        if words.contains(text) { return text }
+        bag.error("`\(path)`: `\(text)` is not one of " + words.map { "`\($0)`" }.joined(separator: ", "),
+                  at: node.location, hint: Suggest.closest(to: text, among: words).map { "did you mean `\($0)`?" })
         return nil
     }
 

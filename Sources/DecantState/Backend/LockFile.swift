@@ -1,3 +1,4 @@
+import DecantCore
 import Foundation
 #if canImport(Glibc)
 import Glibc

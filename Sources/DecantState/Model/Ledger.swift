@@ -1,47 +1,6 @@
 import DecantCore
 import Foundation
 
-/// A bucket decant created.
-public struct CreatedBucketRow: Hashable, Sendable, Codable {
-    public var id: Int64
-    public var name: String
-    public var project: String?
-    public var settings: BucketSettings
-    public var serial: Int64
-    public var created: Date
-    /// Set once a rollback deleted it.
-    public var deletedSerial: Int64?
-}
-
-/// A change decant made to a bucket's settings.
-public struct BucketChangeRecord: Hashable, Sendable, Codable {
-    public var name: String
-    public var actionID: ActionID?
-    public var previous: BucketSettings
-    public var new: BucketSettings
-    public var metagenerationBefore: Int64?
-    public var metagenerationAfter: Int64?
-
-    public init(name: String, actionID: ActionID? = nil, previous: BucketSettings, new: BucketSettings,
-                metagenerationBefore: Int64?, metagenerationAfter: Int64?) {
-        self.name = name
-        self.actionID = actionID
-        self.previous = previous
-        self.new = new
-        self.metagenerationBefore = metagenerationBefore
-        self.metagenerationAfter = metagenerationAfter
-    }
-}
-
-public struct BucketChangeRow: Hashable, Sendable, Codable {
-    public var id: Int64
-    public var change: BucketChangeRecord
-    public var serial: Int64
-    public var changed: Date
-    /// Set once a rollback restored the previous settings.
-    public var restoredSerial: Int64?
-}
-
 /// A source object decant deleted, with the verified copy that justified it.
 public struct DeletionRow: Hashable, Sendable, Codable {
     public var id: Int64
@@ -55,15 +14,6 @@ public struct DeletionRow: Hashable, Sendable, Codable {
     public var restoredGeneration: Int64?
     /// Recorded before the delete call and not yet confirmed done.
     public var pending: Bool = false
-}
-
-/// A code edit decant applied.
-public struct CodeEditRow: Hashable, Sendable, Codable {
-    public var id: Int64
-    public var edit: CodeEdit
-    public var serial: Int64
-    public var edited: Date
-    public var revertedSerial: Int64?
 }
 
 /// What a rollback to `serial` must undo, newest first: everything recorded after

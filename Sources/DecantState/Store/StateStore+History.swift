@@ -91,17 +91,13 @@ extension StateStore {
     }
 }
 
-/// What the ledger holds for one migration (`decant state list`).
-public struct MigrationTotals: Hashable, Sendable, Codable {
-    public var migration: String
-    public var copies: Int
-    public var verified: Int
-    public var adopted: Int
-    public var bytes: Int64
-    public var deletedSources: Int
-}
-
 extension StateStore {
+    /// What decant manages now (`decant state list`).
+    public func listing() throws(StateError) -> StateListing {
+        StateListing(createdBuckets: try createdBuckets(), bucketChanges: try bucketChanges(includeRestored: false),
+                     migrations: try migrationTotals(), codeEdits: try codeEdits(includeReverted: false))
+    }
+
     /// Current copies and deletions per migration, by migration name.
     public func migrationTotals() throws(StateError) -> [MigrationTotals] {
         try withDatabase { database in

@@ -1,92 +1,133 @@
 import DecantCore
 import Foundation
 
-/// A GCS bucket resource: decoded into `BucketInfo`, and `BucketSettings` /
-/// `BucketPatch` encoded into insert and patch bodies.
-struct GCSBucketJSON: Decodable, Sendable {
-    struct Enabled: Decodable, Sendable { var enabled: Bool? }
-    struct IAM: Decodable, Sendable {
-        var uniformBucketLevelAccess: Enabled?
-        var publicAccessPrevention: String?
+extension BucketSettingField {
+    /// Where the setting sits in a GCS bucket resource: its wire name.
+    var gcsPath: [String] {
+        switch self {
+        case .location: return ["location"]
+        case .storageClass: return ["storageClass"]
+        case .labels: return ["labels"]
+        case .versioning: return ["versioning", "enabled"]
+        case .uniformAccess: return ["iamConfiguration", "uniformBucketLevelAccess", "enabled"]
+        case .publicAccessPrevention: return ["iamConfiguration", "publicAccessPrevention"]
+        case .retentionPeriod: return ["retentionPolicy", "retentionPeriod"]
+        case .softDelete: return ["softDeletePolicy", "retentionDurationSeconds"]
+        case .autoclass: return ["autoclass", "enabled"]
+        case .lifecycle: return ["lifecycle", "rule"]
+        }
     }
-    struct Retention: Decodable, Sendable { var retentionPeriod: FlexibleInt64? }
-    struct SoftDelete: Decodable, Sendable { var retentionDurationSeconds: FlexibleInt64? }
-    struct Lifecycle: Decodable, Sendable { var rule: [RuleJSON]? }
+}
 
-    var name: String
-    var location: String?
-    var storageClass: String?
-    var labels: [String: String?]?
-    var versioning: Enabled?
-    var iamConfiguration: IAM?
-    var retentionPolicy: Retention?
-    var softDeletePolicy: SoftDelete?
-    var autoclass: Enabled?
-    var lifecycle: Lifecycle?
-    var metageneration: FlexibleInt64?
-    var timeCreated: String?
-    var projectNumber: String?
+/// A GCS bucket resource: decoded into `BucketInfo`, and `BucketSettings` /
+/// `BucketPatch` encoded into insert and patch bodies, each setting at its
+/// `gcsPath` (an int64 as a string, as GCS sends it).
+struct GCSBucketJSON: Decodable, Sendable {
+    var info: BucketInfo
 
-    var info: BucketInfo {
-        let labels = self.labels?.compactMapValues { $0 }
-        let rules = lifecycle?.rule?.compactMap(\.rule)
-        let settings = BucketSettings(
-            location: location, storageClass: storageClass.flatMap(StorageClass.init(rawValue:)),
-            labels: labels?.isEmpty == true ? nil : labels, versioning: versioning?.enabled ?? false,
-            uniformAccess: iamConfiguration?.uniformBucketLevelAccess?.enabled,
-            publicAccessPrevention: iamConfiguration?.publicAccessPrevention,
-            retentionPeriodSeconds: retentionPolicy?.retentionPeriod?.value,
-            softDeleteSeconds: softDeletePolicy?.retentionDurationSeconds?.value,
-            autoclass: autoclass?.enabled, lifecycle: rules?.isEmpty == true ? nil : rules)
-        return BucketInfo(name: name, settings: settings, metageneration: metageneration?.value ?? 1,
-                          timeCreated: timeCreated.flatMap(Timestamp.parse), project: projectNumber)
+    init(from decoder: any Decoder) throws {
+        let root = try decoder.container(keyedBy: Key.self)
+        var settings = BucketSettings()
+        for field in BucketSettings.Field.allCases {
+            guard let (container, key) = try Self.leaf(field.gcsPath, in: root) else { continue }
+            switch field.kind {
+            case .text:
+                settings[field] = try container.decodeIfPresent(String.self, forKey: key).map(BucketSettingValue.text)
+            case .storageClass:
+                settings[field] = try container.decodeIfPresent(String.self, forKey: key)
+                    .flatMap(StorageClass.init(rawValue:)).map(BucketSettingValue.storageClass)
+            case .flag:
+                settings[field] = try container.decodeIfPresent(Bool.self, forKey: key).map(BucketSettingValue.flag)
+            case .seconds:
+                settings[field] = try container.decodeIfPresent(FlexibleInt64.self, forKey: key)?.value.map(BucketSettingValue.seconds)
+            case .labels:
+                let labels = try container.decodeIfPresent([String: String?].self, forKey: key)?.compactMapValues { $0 }
+                settings.labels = labels?.isEmpty == true ? nil : labels
+            case .lifecycle:
+                let rules = try container.decodeIfPresent([RuleJSON].self, forKey: key)?.compactMap(\.rule)
+                settings.lifecycle = rules?.isEmpty == true ? nil : rules
+            }
+        }
+        // GCS leaves `versioning` out of a bucket on which it was never enabled.
+        if settings.versioning == nil { settings.versioning = false }
+        info = BucketInfo(name: try root.decode(String.self, forKey: "name"), settings: settings,
+                          metageneration: try root.decodeIfPresent(FlexibleInt64.self, forKey: "metageneration")?.value ?? 1,
+                          timeCreated: try root.decodeIfPresent(String.self, forKey: "timeCreated").flatMap(Timestamp.parse),
+                          project: try root.decodeIfPresent(String.self, forKey: "projectNumber"))
+    }
+
+    struct Key: CodingKey, ExpressibleByStringLiteral {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+        init(stringLiteral value: String) { stringValue = value }
+    }
+
+    /// The container holding the last step of `path`, and its key; nil when a step
+    /// on the way is absent or null.
+    static func leaf(_ path: [String], in root: KeyedDecodingContainer<Key>) throws -> (KeyedDecodingContainer<Key>, Key)? {
+        var container = root
+        for step in path.dropLast() {
+            let key = Key(stringValue: step)
+            guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
+            container = try container.nestedContainer(keyedBy: Key.self, forKey: key)
+        }
+        return path.last.map { (container, Key(stringValue: $0)) }
     }
 
     /// The body of `buckets.insert`.
     static func insertBody(name: String, settings: BucketSettings) -> JSONValue {
-        var members: [(String, JSONValue)] = [("name", .string(name))]
-        if let location = settings.location { members.append(("location", .string(location))) }
-        members += fields(storageClass: settings.storageClass,
-                          labels: settings.labels.map { $0.mapValues { Optional($0) } },
-                          versioning: settings.versioning, uniformAccess: settings.uniformAccess,
-                          publicAccessPrevention: settings.publicAccessPrevention,
-                          retention: settings.retentionPeriodSeconds, softDelete: settings.softDeleteSeconds,
-                          autoclass: settings.autoclass, lifecycle: settings.lifecycle)
-        return .object(members)
+        .object(members([("name", .string(name))], settings, fields: BucketSettings.Field.allCases) { .string($0) })
     }
 
     /// The body of `buckets.patch`: only the fields the patch sets; a removed label is `null`.
     static func patchBody(_ patch: BucketPatch) -> JSONValue {
-        .object(fields(storageClass: patch.storageClass, labels: patch.labels, versioning: patch.versioning,
-                       uniformAccess: patch.uniformAccess, publicAccessPrevention: patch.publicAccessPrevention,
-                       retention: patch.retentionPeriodSeconds, softDelete: patch.softDeleteSeconds,
-                       autoclass: patch.autoclass, lifecycle: patch.lifecycle))
+        .object(members([], patch, fields: BucketSettings.Field.allCases.filter { !$0.isImmutable }) { $0.map(JSONValue.string) ?? .null })
     }
 
-    private static func fields(storageClass: StorageClass?, labels: [String: String?]?, versioning: Bool?,
-                               uniformAccess: Bool?, publicAccessPrevention: String?, retention: Int64?,
-                               softDelete: Int64?, autoclass: Bool?, lifecycle: [LifecycleRule]?) -> [(String, JSONValue)] {
-        var members: [(String, JSONValue)] = []
-        if let storageClass { members.append(("storageClass", .string(storageClass.rawValue))) }
-        if let labels {
-            members.append(("labels", .object(labels.keys.sorted().map { key in
-                (key, labels[key].flatMap { $0 }.map(JSONValue.string) ?? .null)
-            })))
+    /// `members` with each of `fields` that `settings` sets added at its `gcsPath`.
+    private static func members<Label>(_ members: [(String, JSONValue)], _ settings: BucketFields<Label>, fields: [BucketSettings.Field],
+                                       label: (Label) -> JSONValue) -> [(String, JSONValue)] {
+        var members = members
+        for field in fields {
+            let value: JSONValue?
+            switch field.kind {
+            case .labels:
+                value = settings.labels.map { labels in .object(labels.sorted { $0.key < $1.key }.map { ($0.key, label($0.value)) }) }
+            case .lifecycle:
+                value = settings.lifecycle.map { .array($0.map(RuleJSON.encode)) }
+            case .text, .storageClass, .flag, .seconds:
+                value = settings[field].map(encode)
+            }
+            if let value { insert(value, at: field.gcsPath[...], into: &members) }
         }
-        if let versioning { members.append(("versioning", .object([("enabled", .bool(versioning))]))) }
-        var iam: [(String, JSONValue)] = []
-        if let uniformAccess { iam.append(("uniformBucketLevelAccess", .object([("enabled", .bool(uniformAccess))]))) }
-        if let publicAccessPrevention { iam.append(("publicAccessPrevention", .string(publicAccessPrevention))) }
-        if !iam.isEmpty { members.append(("iamConfiguration", .object(iam))) }
-        if let retention {
-            members.append(("retentionPolicy", .object([("retentionPeriod", .string(String(retention)))])))
-        }
-        if let softDelete {
-            members.append(("softDeletePolicy", .object([("retentionDurationSeconds", .string(String(softDelete)))])))
-        }
-        if let autoclass { members.append(("autoclass", .object([("enabled", .bool(autoclass))]))) }
-        if let lifecycle { members.append(("lifecycle", .object([("rule", .array(lifecycle.map(RuleJSON.encode)))]))) }
         return members
+    }
+
+    private static func encode(_ value: BucketSettingValue) -> JSONValue {
+        switch value {
+        case .text(let text): return .string(text)
+        case .storageClass(let storageClass): return .string(storageClass.rawValue)
+        case .flag(let flag): return .bool(flag)
+        case .seconds(let seconds): return .string(String(seconds))
+        }
+    }
+
+    /// Adds `value` at `path`, inside the object already there for a shared step
+    /// (`iamConfiguration` holds two settings).
+    private static func insert(_ value: JSONValue, at path: ArraySlice<String>, into members: inout [(String, JSONValue)]) {
+        guard let key = path.first else { return }
+        let rest = path.dropFirst()
+        guard !rest.isEmpty else {
+            members.append((key, value))
+            return
+        }
+        var inner: [(String, JSONValue)] = []
+        let index = members.firstIndex { $0.0 == key }
+        if let index, case .object(let existing) = members[index].1 { inner = existing }
+        insert(value, at: rest, into: &inner)
+        if let index { members[index].1 = .object(inner) } else { members.append((key, .object(inner))) }
     }
 }
 

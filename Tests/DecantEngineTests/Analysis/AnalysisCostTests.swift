@@ -68,7 +68,7 @@ import Testing
         let dir2 = try TemporaryDirectory("decant-scaffold-cost")
         defer { dir2.remove() }
         try dir2.write("plans/plan.yaml", scaffold)
-        let (environments, diagnostics) = PlanLoader.validate(directory: dir2.path + "/plans", environment: nil)
+        let (environments, diagnostics) = PlanSet.read(directory: dir2.path + "/plans").validate(environment: nil)
         #expect(environments == ["dev"] && !diagnostics.hasErrors, "\(diagnostics)")
     }
 }

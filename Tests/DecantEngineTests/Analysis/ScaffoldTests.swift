@@ -25,11 +25,11 @@ import TestSupport
         try fixture.directory.write("scaffold/plan.yaml", text)
         let directory = fixture.directory.path + "/scaffold"
 
-        let (environments, diagnostics) = PlanLoader.validate(directory: directory, environment: nil)
+        let (environments, diagnostics) = PlanSet.read(directory: directory).validate(environment: nil)
         #expect(environments == ["dev", "stg", "prod"])
         #expect(diagnostics.isEmpty, "\(diagnostics.map(\.description))\n\(text)")
 
-        let (loaded, _) = PlanLoader.load(directory: directory, environment: "dev")
+        let (loaded, _) = PlanSet.read(directory: directory).resolve("dev")
         let plan = try #require(loaded)
         #expect(plan.migrations.count == analysis.folders.count)
         for folder in analysis.folders {
@@ -49,7 +49,7 @@ import TestSupport
         #expect(plan.bucket(key: "seed")?.name == "seed-bucket-dev")
         #expect(plan.storage == .local(root: fixture.storeRoot))
         #expect(plan.code?.sourceRefs == AnalysisFixture.sourceRefs)
-        let prod = try #require(PlanLoader.load(directory: directory, environment: "prod").plan)
+        let prod = try #require(PlanSet.read(directory: directory).resolve("prod").plan)
         #expect(prod.migrations.allSatisfy { $0.source.bucket == "data-bucket-prod" })
         #expect(prod.variables["project"] == "data-prod")
 
@@ -78,7 +78,7 @@ import TestSupport
         let text = PlanScaffold.write(analysis, settings: Self.settings(fixture, storeRoot: fixture.storeRoot))
         #expect(text.contains("# Not scaffolded: the objects directly in `QPI_mapping/` (a migration"))
         try fixture.directory.write("scaffold2/plan.yaml", text)
-        let (_, diagnostics) = PlanLoader.validate(directory: fixture.directory.path + "/scaffold2", environment: nil)
+        let (_, diagnostics) = PlanSet.read(directory: fixture.directory.path + "/scaffold2").validate(environment: nil)
         #expect(!diagnostics.hasErrors, "\(diagnostics.map(\.description))")
     }
 }

@@ -48,16 +48,16 @@ import TestSupport
         }
     }
 
-    @Test func pythonCryptographyVerifiesOurRS256Signatures() throws {
+    @Test func pythonCryptographyVerifiesOurRS256Signatures() async throws {
         let python = try Emulators.requirePython()
-        let keys = try JSONDecoder().decode([String: String].self, from: python.run(JWTVerificationTests.keyScript, []))
+        let keys = try JSONDecoder().decode([String: String].self, from: await python.run(JWTVerificationTests.keyScript, []))
         let privateKey = try #require(keys["private"]), publicKey = try #require(keys["public"])
         let claims: JSONValue = .object([("iss", .string("decant@p.iam.gserviceaccount.com")),
                                          ("aud", .string("https://oauth2.googleapis.com/token")),
                                          ("iat", .int(1_800_000_000)), ("exp", .int(1_800_003_600))])
         let jwt = try JWT.sign(header: .object([("alg", .string("RS256")), ("typ", .string("JWT"))]), claims: claims,
                                privateKeyPEM: privateKey)
-        let verdict = try JSONDecoder().decode(Verdict.self, from: python.run(
+        let verdict = try JSONDecoder().decode(Verdict.self, from: await python.run(
             JWTVerificationTests.verifyScript, [], stdin: Data((publicKey + "\n=====\n" + jwt).utf8)))
         #expect(verdict.valid)
         #expect(verdict.header == ["alg": "RS256", "typ": "JWT"])
@@ -67,7 +67,7 @@ import TestSupport
         // A tampered token must not verify: the check above can fail.
         var parts = jwt.split(separator: ".").map(String.init)
         parts[1] = JWT.base64URL(Data(#"{"iss":"attacker"}"#.utf8))
-        let tampered = try JSONDecoder().decode(Verdict.self, from: python.run(
+        let tampered = try JSONDecoder().decode(Verdict.self, from: await python.run(
             JWTVerificationTests.verifyScript, [], stdin: Data((publicKey + "\n=====\n" + parts.joined(separator: ".")).utf8)))
         #expect(!tampered.valid)
     }

@@ -28,12 +28,12 @@ import TestSupport
 
         if let endpoint = harness.endpoint {
             let python = try Emulators.requirePython()
-            let seen = try python.list(endpoint: endpoint, bucket: target)
+            let seen = try await python.list(endpoint: endpoint, bucket: target)
             #expect(seen.map(\.name) == ["archives/a.parquet"])
             #expect(seen.first?.size == Int64(data.count))
             #expect(seen.first?.crc32c == original.crc32c)
             #expect(seen.first?.md5Hash == original.md5)
-            #expect(try python.read(endpoint: endpoint, bucket: target, name: "archives/a.parquet") == data)
+            #expect(try await python.read(endpoint: endpoint, bucket: target, name: "archives/a.parquet") == data)
         }
     }
 

@@ -45,7 +45,7 @@ import TestSupport
 
         if let endpoint = harness.endpoint {
             _ = try await harness.store.setBucketIAMPolicy(bucket, Self.policy, ifMatchEtag: nil)
-            let seen = try PythonIAM.read(try Emulators.requirePython(), endpoint: endpoint, bucket: bucket)
+            let seen = try await PythonIAM.read(try Emulators.requirePython(), endpoint: endpoint, bucket: bucket)
             #expect(seen.grantsEqual(Self.policy))
         }
     }
@@ -156,8 +156,8 @@ enum PythonIAM {
         var bindings: [Binding]
     }
 
-    static func read(_ python: PythonClient, endpoint: URL, bucket: String) throws -> IAMPolicy {
-        let seen = try JSONDecoder().decode(Seen.self, from: try python.run(script, [bucket], emulator: endpoint))
+    static func read(_ python: PythonClient, endpoint: URL, bucket: String) async throws -> IAMPolicy {
+        let seen = try JSONDecoder().decode(Seen.self, from: try await python.run(script, [bucket], emulator: endpoint))
         return IAMPolicy(version: seen.version, bindings: seen.bindings.map {
             IAMBinding(role: IAMRole(rawValue: $0.role), members: $0.members.map(IAMMember.init(rawValue:)), condition: $0.condition)
         }, etag: seen.etag)

@@ -57,8 +57,8 @@ import TestSupport
     }
 
     /// The official client sees every copy, with the source's size and checksums.
-    static func verifyWithPython(_ setup: Setup, _ sources: [String: ObjectRecord], target: String) throws {
-        let seen = try setup.python.list(endpoint: setup.endpoint, bucket: target)
+    static func verifyWithPython(_ setup: Setup, _ sources: [String: ObjectRecord], target: String) async throws {
+        let seen = try await setup.python.list(endpoint: setup.endpoint, bucket: target)
         #expect(seen.count == sources.count)
         let byName = Dictionary(seen.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var mismatches = 0
@@ -106,7 +106,7 @@ import TestSupport
         let cpuPerThousand = (processCPUSeconds() - cpu) / 2
         #expect(copies.count == 2000)
         #expect(copies.allSatisfy { sources[$0.key]?.hasSameContent(as: $0.value) == true })
-        try ScaleAgainstFakeGCSTests.verifyWithPython(setup, sources, target: target)
+        try await ScaleAgainstFakeGCSTests.verifyWithPython(setup, sources, target: target)
         print("fake-gcs-server: 2000 copies, width \(ScaleAgainstFakeGCSTests.width), in \(String(format: "%.2f", seconds)) s "
               + "(\(Int(2000 / seconds)) copies/s); process CPU per 1000 copies \(String(format: "%.2f", cpuPerThousand)) s "
               + "(includes whatever else runs in this process)")
@@ -126,7 +126,7 @@ import TestSupport
         let copies = try await ScaleAgainstFakeGCSTests.copyAll(faulty, sources, from: source, to: target)
         #expect(copies.count == 2000)
         #expect(copies.allSatisfy { sources[$0.key]?.hasSameContent(as: $0.value) == true })
-        try ScaleAgainstFakeGCSTests.verifyWithPython(setup, sources, target: target)
+        try await ScaleAgainstFakeGCSTests.verifyWithPython(setup, sources, target: target)
         let counts = proxy.counts
         #expect(counts.tooManyRequests > 0 && counts.unavailable > 0 && counts.droppedAfterForwarding > 0)
         #expect(retries.current >= counts.faults)

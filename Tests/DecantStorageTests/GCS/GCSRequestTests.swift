@@ -72,6 +72,19 @@ import TestSupport
         #expect(info.timeCreated.map(Timestamp.micros) == 1_738_317_600_123_000)
     }
 
+    /// Each setting is written and read at the same place of the resource (`gcsPath`).
+    @Test func everySettingReadsBackFromTheBodyItWrites() throws {
+        let settings = BucketSettings(
+            location: "EUROPE-WEST1", storageClass: .archive, labels: ["a": "b"], versioning: true, uniformAccess: false,
+            publicAccessPrevention: "inherited", retentionPeriodSeconds: 60, softDeleteSeconds: 0, autoclass: true,
+            lifecycle: [LifecycleRule(action: .delete, condition: .init(age: 3))])
+        for field in BucketSettings.Field.allCases { #expect(settings.isSet(field), "\(field)") }
+        let body = GCSBucketJSON.insertBody(name: "b", settings: settings).data
+        #expect(try JSONDecoder().decode(GCSBucketJSON.self, from: body).info.settings == settings)
+        let bare = try JSONDecoder().decode(GCSBucketJSON.self, from: GCSBucketJSON.insertBody(name: "b", settings: BucketSettings()).data)
+        #expect(bare.info.settings == BucketSettings(versioning: false), "GCS leaves versioning out until it was enabled")
+    }
+
     @Test func rewriteLoopsOnItsTokenWithTheSameChunkSize() async throws {
         let calls = Locked(0)
         let server = try TestHTTPServer { request in

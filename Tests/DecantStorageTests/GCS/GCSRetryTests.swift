@@ -19,7 +19,7 @@ import TestSupport
 
     static func store(_ server: TestHTTPServer, tokens: (any TokenProvider)? = nil, emulator: Bool = false,
                       events: Locked<[GCSEvent]>? = nil, attempts: Int = 5) -> GCSStore {
-        let retry = RetryPolicy(initialDelay: 0.001, maximumDelay: 0.004, maxAttempts: attempts, maxElapsed: 30)
+        let retry = RetryPolicy(initialDelay: 0.001, maximumDelay: 0.004, maxAttempts: attempts, maxElapsed: 600)
         var observer: (@Sendable (GCSEvent) -> Void)?
         if let events {
             observer = { event in events.withLock { $0.append(event) } }

@@ -89,9 +89,12 @@ import TestSupport
         var interrupted = 0
         for round in 0..<25 {
             let child = try Child(root: directory.path, bucket: "crash", seed: round, count: 1_000_000)
-            child.waitUntilReady()
-            usleep(UInt32(20_000 + random.next() % 150_000))
-            child.kill()
+            let pause = UInt32(20_000 + random.next() % 150_000)
+            await OffPool.run {
+                child.waitUntilReady()
+                usleep(pause)
+                child.kill()
+            }
             interrupted += FileSystem.list(directory.path + "/crash/.decant/pending").filter { !$0.hasPrefix(".") }.count
             try await LocalCrashTests.checkConsistency(root: directory.path, bucket: "crash")
         }
@@ -105,7 +108,7 @@ import TestSupport
         let store = LocalStore(root: directory.path)
         _ = try await store.createBucket("multi", project: nil, settings: BucketSettings())
         let children = try (0..<3).map { try Child(root: directory.path, bucket: "multi", seed: 100 + $0, count: 300) }
-        for child in children { #expect(child.finish() == 0) }
+        for child in children { #expect(await OffPool.run { child.finish() } == 0) }
         try await LocalCrashTests.checkConsistency(root: directory.path, bucket: "multi")
     }
 }

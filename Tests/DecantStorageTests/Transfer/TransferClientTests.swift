@@ -59,7 +59,7 @@ import TestSupport
         if kind == .fakeGCS {
             // The official client reads the same target independently.
             let python = try Emulators.requirePython()
-            let listed = try python.list(endpoint: try #require(fixture.harness.endpoint), bucket: fixture.target)
+            let listed = try await python.list(endpoint: try #require(fixture.harness.endpoint), bucket: fixture.target)
             #expect(listed.map(\.name) == expected.map { "archives/" + $0 })
             #expect(listed.map(\.crc32c) == expected.map { sources["historization/" + $0]?.crc32c })
         }

@@ -142,7 +142,7 @@ import TestSupport
     }
 
     /// The official Python `csv` module reads decant's manifest as decant meant it.
-    @Test func pythonsCSVReaderAgreesWithTheManifest() throws {
+    @Test func pythonsCSVReaderAgreesWithTheManifest() async throws {
         let python = try Emulators.requirePython()
         let rows = [TransferManifestCSV.Row(name: "with,comma/b", generation: 5), TransferManifestCSV.Row(name: "q\"uote\nnl"),
                     TransferManifestCSV.Row(name: "plain")]
@@ -150,7 +150,7 @@ import TestSupport
         import csv, io, json, sys
         print(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read(), newline="")))))
         """
-        let output = try python.run(script, [], stdin: TransferManifestCSV.encode(rows))
+        let output = try await python.run(script, [], stdin: TransferManifestCSV.encode(rows))
         let parsed = try JSONDecoder().decode([[String]].self, from: output)
         #expect(parsed == [["with,comma/b", "5"], ["q\"uote\nnl"], ["plain"]])
     }
