@@ -111,6 +111,74 @@ import TestSupport
         #expect(history.map(\.ledger.copiesRemoved) == [0, 0, 1])
     }
 
+    /// Not rows written by hand: the file decant itself wrote at version 5
+    /// (`StateVersion5Fixture`), opened by this decant.
+    @Test func aStateDecantWroteAtVersion5IsUpgradedAndRollsBack() async throws {
+        let state = try TempState()
+        defer { state.directory.remove() }
+        do {
+            let db = try SQLiteDatabase(path: state.path)
+            defer { db.close() }
+            // The dump creates tables in name order: copies before the runs they reference.
+            try db.execute("PRAGMA foreign_keys=OFF")
+            try db.execute(StateVersion5Fixture.sql)
+            try db.execute("PRAGMA foreign_keys=ON")
+            #expect(try db.scalarInt("SELECT count(*) FROM pragma_foreign_key_check") == 0)
+            #expect(try db.scalarInt("SELECT max(version) FROM schema_migrations") == 5)
+        }
+        let store = try state.open()
+        #expect(try await store.schemaVersion == StateSchema.currentVersion)
+        #expect(store.lineage == "bbf65555-dc50-4b2c-b456-9c202def3e9c")
+        #expect(try await store.integrityCheck() == "ok")
+        #expect(try await store.currentSerial == 3)
+
+        let events = try await store.ledgerEntries(sourceBucket: "shared", prefix: "events/").all()
+        #expect(events.map(\.sourceName) == (0..<3).map { "events/a/0000/part-000000\($0).parquet" })
+        #expect(events.map(\.sourceGeneration) == [1_796_177_668_215_858, 1_796_177_668_215_859, 1_796_177_668_215_860])
+        let scratch = try await store.ledgerEntries(sourceBucket: "shared", prefix: "tmp/").all()
+        #expect(scratch.map(\.targetGeneration) == [1_796_177_668_954_424, 1_796_177_668_968_399])
+        let first = try #require(try await store.copy(id: 3))
+        #expect(first.key == CopyKey(sourceBucket: "shared", sourceName: "events/a/0000/part-0000000.parquet",
+                                     sourceGeneration: 1_796_177_668_215_858, targetBucket: "archive-bucket-dev",
+                                     targetName: "copy/a/0000/part-0000000.parquet"))
+        #expect(first.record.migration == "events" && first.record.verification?.level == .checksum)
+        #expect(first.record.content == ContentIdentity(size: 64, crc32c: "A8jrZw==", md5: "O108fSB+N9zu7dMB414uWA=="))
+        #expect(try await store.copy(id: 1)?.record.verification?.level == .size)
+        #expect(try await store.copy(id: 6)?.removal == .rollback)
+
+        // The deletion gate's rows: serial 1's deletions stand, serial 2's were restored.
+        let deleted = try #require(try await store.deletion(bucket: "shared", name: "events/a/0000/part-0000002.parquet",
+                                                            generation: 1_796_177_668_215_860))
+        #expect(deleted.copy.id == 5 && deleted.restoredSerial == nil && !deleted.pending)
+        let restored = try #require(try await store.deletion(bucket: "shared", name: "events/c/0000/part-0000000.parquet",
+                                                             generation: 1_796_177_671_239_402))
+        #expect(restored.restoredSerial == 3 && restored.restoredGeneration == 1_796_177_672_136_735)
+
+        let stats = try await store.stats()
+        #expect(stats.currentCopies == 5 && stats.deletedSources == 5 && stats.restoredSources == 2)
+        let totals = try await store.migrationTotals()
+        #expect(totals.map(\.migration) == ["events", "scratch"])
+        #expect(totals.map(\.copies) == [3, 2] && totals.map(\.deletedSources) == [3, 0])
+        #expect(try await store.history().map(\.ledger.objectsCopied) == [5, 2, 0])
+
+        // Rolling the upgraded state back to 0 finds every copy and deletion serial 1 made.
+        let scope = try await store.rollbackScope(to: 0)
+        #expect(scope.copies == 5 && scope.deletions == 3)
+        #expect(Set(scope.createdBuckets.map(\.name)) == ["archive-bucket-dev", "scratch-bucket-dev"])
+        let rollback = try await store.beginRun(kind: .rollback, planDigest: "r", rollbackTo: 0)
+        let deletions = try await store.deletions(after: 0, pageSize: 2).all()
+        #expect(deletions.map(\.id) == [3, 2, 1])
+        try await store.recordSourcesRestored(deletions.map { (deletionID: $0.id, generation: 2_000 + $0.id) }, serial: rollback)
+        let copies = try await store.copiesMade(after: 0, pageSize: 2).all()
+        #expect(copies.map(\.id) == [5, 4, 3, 2, 1])
+        try await store.recordCopiesRemoved(copies.map(\.id), serial: rollback)
+        try await store.recordBucketDeleted(name: "archive-bucket-dev", serial: rollback)
+        try await store.recordBucketDeleted(name: "scratch-bucket-dev", serial: rollback)
+        try await store.finishRun(serial: rollback, status: .succeeded)
+        #expect(try await store.rollbackScope(to: 0).isEmpty)
+        #expect(try await store.integrityCheck() == "ok")
+    }
+
     @Test func aRollbackWorksOnAnUpgradedState() async throws {
         let state = try TempState()
         defer { state.directory.remove() }
