@@ -78,8 +78,25 @@ extension StateStore {
     /// is about to be attempted (`markDeletionsDone` confirms it). Recording a
     /// deletion again changes nothing but can confirm a pending one. Returns the
     /// deletion ids in the order given.
+    ///
+    /// Pending rows come just before the delete calls, so they and the verified
+    /// copies that justify them are made durable first, also against a machine
+    /// crash: with `synchronous=NORMAL` a commit waits in the write-ahead log,
+    /// unsynced, and a power loss could take back a copy row whose source GCS has
+    /// already deleted. This commit syncs the log (`synchronous=FULL`), then a
+    /// checkpoint moves it into the database file (unless a reader holds an older
+    /// snapshot; the synced log is durable either way).
     @discardableResult
     public func recordDeletions(_ keys: [CopyKey], serial: Int64, pending: Bool = false) throws(StateError) -> [Int64] {
+        guard pending else { return try insertDeletions(keys, serial: serial, pending: false) }
+        try withDatabase { try $0.execute("PRAGMA synchronous=FULL") }
+        defer { try? withDatabase { try $0.execute("PRAGMA synchronous=NORMAL") } }
+        let ids = try insertDeletions(keys, serial: serial, pending: true)
+        try withDatabase { try $0.execute("PRAGMA wal_checkpoint(PASSIVE)") }
+        return ids
+    }
+
+    private func insertDeletions(_ keys: [CopyKey], serial: Int64, pending: Bool) throws(StateError) -> [Int64] {
         let now = clock.now().milliseconds
         return try inTransaction { database in
             try Self.requireRunning(serial, in: database)
