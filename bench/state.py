@@ -3,6 +3,8 @@
 
   decant    `decant-bench ledger ROWS DB`: StateStore.recordCopies in batches of
             10,000 (the rows of LedgerScaleTests), into a new state file
+  decant bulk  the same rows through recordVerifiedCopies in one call, the path
+            a Storage Transfer Service job's verified copies are recorded through
   sqlite3   bench/peers/sqlite_ledger.py: the same rows, statement and batches with
             Python's sqlite3 executemany, into tables made from the schema decant
             prints (`decant-bench schema`), so the two cannot drift apart
@@ -18,7 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import common  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_STATE_RUNS", "3"))
-ROWS = int(os.environ.get("BENCH_STATE_ROWS", "200000"))
+ROWS = int(os.environ.get("BENCH_STATE_ROWS", "1000000"))
 
 
 def main():
@@ -30,6 +32,7 @@ def main():
     with open(schema, "w", encoding="utf-8") as f:
         f.write(subprocess.run([bench, "schema"], check=True, capture_output=True, text=True).stdout)
     tools = {"decant": [bench, "ledger", str(ROWS), os.path.join(work, "decant.db")],
+             "decant bulk": [bench, "ledger", str(ROWS), os.path.join(work, "decant-bulk.db"), "bulk"],
              "python sqlite3": [sys.executable, peer, str(ROWS), os.path.join(work, "peer.db"), schema]}
     results = {tool: [] for tool in tools}
     for run in range(RUNS):

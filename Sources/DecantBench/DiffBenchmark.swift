@@ -5,20 +5,15 @@ import DecantState
 import DecantStorage
 import Foundation
 
-/// Planning CPU without the store's own listing cost: the source and target
-/// listings are built in memory first and handed out page by page, the ledger
-/// is a real state file. What remains is diffing (merge, classification, ledger
-/// merge), costing (the tally every object adds to; `DECANT_BENCH_NO_COST=1`
-/// leaves it out, for comparison) and building the graph.
+/// Planning CPU and memory without the store's own listing cost: the source and
+/// target listings are generated page by page as the planner asks for them (so
+/// peak RSS is decant's, not the fixture's), the ledger is a real state file.
+/// What remains is diffing (merge, classification, ledger merge), costing (the
+/// tally every object adds to; `DECANT_BENCH_NO_COST=1` leaves it out, for
+/// comparison) and building the graph.
 enum DiffBenchmark {
     static func run(sources: Int, copied: Int, directory: String) async throws {
-        let sourceRecords = (0..<sources).map { record("events/\(String(format: "%04d/part-%07d", $0 / 1000, $0)).parquet", $0) }
-        let targetRecords = (0..<copied).map { i -> ObjectRecord in
-            var r = record("archive/\(String(format: "%04d/part-%07d", i / 1000, i)).parquet", i)
-            r.generation = 2_000_000 + Int64(i)
-            return r
-        }
-        let store = ArrayStore(buckets: ["source-bucket": sourceRecords, "target-bucket": targetRecords])
+        let store = GeneratedStore(buckets: ["source-bucket": (sources, sourceRecord), "target-bucket": (copied, targetRecord)])
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let clock = FixedClock(CalendarDay("2026-11-20")!.startDate)
@@ -26,10 +21,11 @@ enum DiffBenchmark {
         let serial = try await state.beginRun(kind: .apply, planDigest: nil)
         for start in stride(from: 0, to: copied, by: 10_000) {
             let rows = (start..<min(start + 10_000, copied)).map { i in
-                CopyRecord(key: CopyKey(sourceBucket: "source-bucket", sourceName: sourceRecords[i].name, sourceGeneration: sourceRecords[i].generation,
-                                        targetBucket: "target-bucket", targetName: targetRecords[i].name),
-                           migration: "events", content: ContentIdentity(sourceRecords[i]), targetGeneration: targetRecords[i].generation,
-                           copiedAt: clock.now(), verification: Verification(level: .checksum, at: clock.now()))
+                let source = sourceRecord(i), target = targetRecord(i)
+                return CopyRecord(key: CopyKey(sourceBucket: "source-bucket", sourceName: source.name, sourceGeneration: source.generation,
+                                               targetBucket: "target-bucket", targetName: target.name),
+                                  migration: "events", content: ContentIdentity(source), targetGeneration: target.generation,
+                                  copiedAt: clock.now(), verification: Verification(level: .checksum, at: clock.now()))
             }
             _ = try await state.recordCopies(rows, serial: serial)
         }
@@ -44,20 +40,65 @@ enum DiffBenchmark {
         for _ in 0..<(Int(ProcessInfo.processInfo.environment["DECANT_BENCH_REPEAT"] ?? "") ?? 0) {
             _ = try await Planner(store: store, state: state, clock: clock).plan(plan, options: options)
         }
+        let fixtureCPU = try await generationCPU(store, "source-bucket", prefix: "events/")
+            + generationCPU(store, "target-bucket", prefix: "archive/")
+        let rssBefore = peakRSSMiB()
         let before = cpuSeconds()
         let started = Date()
         let (changes, statistics) = try await Planner(store: store, state: state, clock: clock).planMeasured(plan, options: options)
         let cpu = cpuSeconds() - before
-        print(String(format: "diff: %d sources against %d copied: %.2f s CPU, %.2f s wall (%@); %d to copy, %d in sync; %@",
-                     sources, copied, cpu, Date().timeIntervalSince(started), statistics.description,
-                     changes.summary.copy.objects, changes.migrations.first?.inSync.objects ?? 0,
+        print(String(format: "diff: %d sources against %d copied: %.2f s CPU (%.2f µs an object) besides %.2f s generating the listings, %.2f s wall, peak RSS %.0f MiB (%.0f MiB before planning) (%@); %d to copy, %d in sync; %@",
+                     sources, copied, cpu - fixtureCPU, (cpu - fixtureCPU) / Double(max(1, sources)) * 1e6, fixtureCPU,
+                     Date().timeIntervalSince(started), peakRSSMiB(), rssBefore,
+                     statistics.description, changes.summary.copy.objects, changes.migrations.first?.inSync.objects ?? 0,
                      changes.cost.map { "costed: \($0.total.monthlyBefore ?? -1) a month before" } ?? "not costed"))
+    }
+
+    /// Source object `i`: names sort as their numbers do up to 10,000,000.
+    static func sourceRecord(_ i: Int) -> ObjectRecord {
+        record("events/" + padded(i / 1000, 4) + "/part-" + padded(i, 7) + ".parquet", i)
+    }
+
+    /// The copy of source `i`.
+    static func targetRecord(_ i: Int) -> ObjectRecord {
+        var r = record("archive/" + padded(i / 1000, 4) + "/part-" + padded(i, 7) + ".parquet", i)
+        r.generation = 2_000_000 + Int64(i)
+        return r
+    }
+
+    /// `n` in `width` decimal digits, zero-padded (`String(format:)` costs more than the planner's work on a name).
+    static func padded(_ n: Int, _ width: Int) -> String {
+        String(unsafeUninitializedCapacity: width) { buffer in
+            var n = n
+            for index in stride(from: width - 1, through: 0, by: -1) {
+                buffer[index] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+            }
+            return width
+        }
+    }
+
+    /// CPU seconds to generate every page of `bucket` once: what planning spends
+    /// in the fixture rather than in decant, subtracted from its CPU.
+    static func generationCPU(_ store: GeneratedStore, _ bucket: String, prefix: String) async throws -> Double {
+        let before = cpuSeconds()
+        var count = 0
+        for try await page in store.listObjects(bucket, ListOptions(prefix: prefix)) { count += page.objects.count }
+        precondition(count == store.buckets[bucket]?.count)
+        return cpuSeconds() - before
     }
 
     static func record(_ name: String, _ i: Int) -> ObjectRecord {
         ObjectRecord(name: name, size: 4096, generation: 1_000_000 + Int64(i), crc32c: "AAAA\(i % 1000)==",
                      md5: "md5-\(i % 1000)", timeCreated: Date(timeIntervalSince1970: 1_700_000_000),
                      storageClass: .standard)
+    }
+
+    /// The process's peak resident set so far (Linux counts `ru_maxrss` in KiB).
+    static func peakRSSMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 
     static func cpuSeconds() -> Double {
@@ -68,10 +109,11 @@ enum DiffBenchmark {
     }
 }
 
-/// Listings served from memory, sorted, 1,000 per page (reads only).
-final class ArrayStore: ObjectStore {
-    let buckets: [String: [ObjectRecord]]
-    init(buckets: [String: [ObjectRecord]]) { self.buckets = buckets.mapValues { $0.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) } } }
+/// Listings generated on demand, 1,000 objects a page, in name order (reads only):
+/// bucket `b` holds `count` objects, object `i` being `make(i)`.
+final class GeneratedStore: ObjectStore {
+    let buckets: [String: (count: Int, make: @Sendable (Int) -> ObjectRecord)]
+    init(buckets: [String: (count: Int, make: @Sendable (Int) -> ObjectRecord)]) { self.buckets = buckets }
     var capabilities: StoreCapabilities { .full }
 
     func getBucket(_ name: String) async throws(StoreError) -> BucketInfo? {
@@ -79,21 +121,25 @@ final class ArrayStore: ObjectStore {
         buckets[name] == nil ? nil : BucketInfo(name: name, settings: BucketSettings(location: "EUROPE-WEST1", storageClass: .standard))
     }
     func listObjects(_ bucket: String, _ options: ListOptions) -> ObjectPages {
-        let all = buckets[bucket] ?? []
+        let (count, make) = buckets[bucket] ?? (0, { _ in ObjectRecord(name: "", size: 0, generation: 0) })
         return ObjectPages {
-            let cursor = Cursor(all.filter { $0.name.hasPrefix(options.prefix) })
+            let cursor = Cursor(count: count, make: make, prefix: options.prefix)
             return { cursor.next() }
         }
     }
     final class Cursor: @unchecked Sendable {
         // Used by one listing, one page at a time, from one task.
-        let records: [ObjectRecord]
+        let count: Int
+        let make: @Sendable (Int) -> ObjectRecord
+        let prefix: String
         var position = 0
-        init(_ records: [ObjectRecord]) { self.records = records }
+        init(count: Int, make: @escaping @Sendable (Int) -> ObjectRecord, prefix: String) {
+            (self.count, self.make, self.prefix) = (count, make, prefix)
+        }
         func next() -> ObjectPage? {
-            guard position < records.count else { return nil }
+            guard position < count else { return nil }
             defer { position += 1000 }
-            return ObjectPage(objects: Array(records[position..<min(position + 1000, records.count)]))
+            return ObjectPage(objects: (position..<min(position + 1000, count)).map(make).filter { $0.name.hasPrefix(prefix) })
         }
     }
     func createBucket(_ name: String, project: String?, settings: BucketSettings) async throws(StoreError) -> BucketInfo { throw readOnly }

@@ -10,11 +10,13 @@ import Foundation
 //       (1,000 per folder) in the local store at ROOT, created in batches.
 //   decant-bench diff SOURCES COPIED DIR
 //       planning CPU for SOURCES objects of which COPIED are copied and recorded,
-//       with listings served from memory (diffing and graph building only).
+//       with listings generated page by page (diffing and graph building only);
+//       prints CPU, CPU per object and peak RSS.
 //   decant-bench scan ROOT
 //       one code scan of the tree bench/scan/generate.py writes.
-//   decant-bench ledger ROWS DB
-//       ROWS copies recorded in the ledger at DB in batches of 10,000; prints rows/s.
+//   decant-bench ledger ROWS DB [bulk]
+//       ROWS copies recorded in the ledger at DB in batches of 10,000 (with `bulk`, in
+//       one recordVerifiedCopies call), then read back in key order; prints rows/s.
 //   decant-bench schema
 //       the state's schema as SQL: every migration StateStore.open applies, in
 //       order (what bench/peers/sqlite_ledger.py creates its tables from).
@@ -45,9 +47,9 @@ if args.first == "scan", args.count == 2 {
         fail(String(describing: error))
     }
 }
-if args.first == "ledger", args.count == 3, let rows = Int(args[1]), rows > 0 {
+if args.first == "ledger", args.count == 3 || (args.count == 4 && args[3] == "bulk"), let rows = Int(args[1]), rows > 0 {
     do {
-        try await LedgerBenchmark.run(rows: rows, path: args[2])
+        try await LedgerBenchmark.run(rows: rows, path: args[2], bulk: args.count == 4)
         exit(0)
     } catch {
         fail(String(describing: error))
@@ -70,7 +72,7 @@ if args.first == "http-idle", args.count == 3, let url = URL(string: args[1]), l
     exit(0)
 }
 guard args.first == "local-fill", args.count >= 5, let count = Int(args[4]) else {
-    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE] | diff SOURCES COPIED DIR | scan ROOT | ledger ROWS DB | schema | http-idle URL N")
+    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE] | diff SOURCES COPIED DIR | scan ROOT | ledger ROWS DB [bulk] | schema | http-idle URL N")
 }
 let (root, bucket, prefix) = (args[1], args[2], args[3])
 let size = args.count > 5 ? Int(args[5]) ?? 64 : 64

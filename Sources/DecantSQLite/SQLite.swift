@@ -69,6 +69,7 @@ public final class SQLiteDatabase {
     }
 
     public init(path: String, options: Options = Options()) throws(SQLiteError) {
+        _ = sqliteConfigured
         self.path = path
         let flags = options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let existed = FileManager.default.fileExists(atPath: path)
@@ -259,6 +260,33 @@ public final class SQLiteStatement {
         guard rc == SQLITE_OK else { throw SQLiteDatabase.error(database.handle, rc, sql: sql) }
     }
 
+    /// Binds an integer (1-based), for hot loops.
+    public func bind(_ value: Int64, at index: Int32) throws(SQLiteError) {
+        try check(sqlite3_bind_int64(handle, index, value))
+    }
+
+    /// Binds an integer, or NULL for nil.
+    public func bind(_ value: Int64?, at index: Int32) throws(SQLiteError) {
+        try check(value.map { sqlite3_bind_int64(handle, index, $0) } ?? sqlite3_bind_null(handle, index))
+    }
+
+    /// Binds text with its UTF-8 length (no `strlen`, and a NUL inside is kept), or
+    /// NULL for nil. For hot loops: recording a million copies binds millions of names.
+    public func bind(_ value: String?, at index: Int32) throws(SQLiteError) {
+        guard var text = value else { return try check(sqlite3_bind_null(handle, index)) }
+        let rc = text.withUTF8 { bytes in
+            // An empty buffer may have no address, which SQLite would bind as NULL.
+            bytes.isEmpty ? sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
+                : sqlite3_bind_text(handle, index, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                                    Int32(bytes.count), SQLITE_TRANSIENT)
+        }
+        try check(rc)
+    }
+
+    private func check(_ rc: Int32) throws(SQLiteError) {
+        guard rc == SQLITE_OK else { throw SQLiteDatabase.error(database.handle, rc, sql: sql) }
+    }
+
     /// The next row, or nil when done.
     public func step() throws(SQLiteError) -> SQLiteRow? {
         let rc = sqlite3_step(handle)
@@ -296,6 +324,9 @@ public struct SQLiteRow {
         return Data(bytes: p, count: Int(sqlite3_column_bytes(handle, column)))
     }
 }
+
+/// Process-wide SQLite settings, made once before the first connection opens.
+private let sqliteConfigured: Int32 = decant_sqlite3_disable_memstatus()
 
 /// SQLite's "copy the bytes now" destructor, which the C macro cannot express in Swift.
 let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

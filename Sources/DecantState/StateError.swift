@@ -29,6 +29,8 @@ public enum StateError: Error, Equatable, Sendable, LocalizedError {
     case invalidRollbackTarget(serial: Int64, current: Int64)
     /// A deletion was recorded without a current verified copy to justify it (invariant 1).
     case unjustifiedDeletion(CopyKey)
+    /// A copy given to `recordVerifiedCopies` carries no verification.
+    case unverifiedCopy(CopyKey)
     /// `journalDone` or `journalFailed` named an action with no intent in that run.
     case unknownAction(serial: Int64, actionID: String)
     /// A rollback counterpart named a ledger row that does not exist or was already undone.
@@ -96,6 +98,8 @@ public enum StateError: Error, Equatable, Sendable, LocalizedError {
             return "cannot roll back to serial \(serial): the state's serials go from 0 to \(current)"
         case .unjustifiedDeletion(let key):
             return "refusing to record the deletion of \(key.source): the state has no verified copy at \(key.target)"
+        case .unverifiedCopy(let key):
+            return "refusing to record the copy of \(key.source) to \(key.target) in bulk: it was not verified"
         case let .unknownAction(serial, actionID):
             return "run \(serial) has no journal intent for action \(actionID)"
         case let .unknownLedgerRow(table, id):

@@ -1,4 +1,5 @@
 import DecantCore
+import DecantSQLite
 @testable import DecantState
 import Foundation
 import Testing
@@ -156,5 +157,32 @@ import TestSupport
         #expect(deletion.copy.key == copyRecord("a").key)
         #expect(deletion.copy.isVerified)
         #expect(try await store.stats().deletedSources == 1)
+    }
+
+    /// Invariant 1 across a machine crash: with `synchronous=NORMAL` a commit sits in
+    /// the write-ahead log, unsynced, until a checkpoint, and a power loss may take it
+    /// back. The pending deletions (written just before the delete calls) and the
+    /// verified copies that justify them must be in the database file itself, synced,
+    /// before any delete: the main file alone, without its -wal, holds them.
+    @Test func pendingDeletionsAndTheirCopiesAreInTheDatabaseFileBeforeTheDeletes() async throws {
+        let state = try TempState()
+        defer { state.directory.remove() }
+        let store = try state.open()
+        let serial = try await store.beginRun(kind: .apply, planDigest: nil)
+        let records = (0..<50).map { copyRecord("part-\($0)", verified: true) }
+        try await store.recordCopies(records, serial: serial)
+        let ids = try await store.recordDeletions(records.map(\.key), serial: serial, pending: true)
+        #expect(ids.count == 50)
+
+        // What a power loss right now leaves if the log is lost: the main file alone.
+        let alone = state.directory.url.appendingPathComponent("alone.db").path
+        try FileManager.default.copyItem(atPath: state.path, toPath: alone)
+        let copy = try SQLiteDatabase(path: alone)
+        defer { copy.close() }
+        #expect(try copy.scalarInt("SELECT count(*) FROM deletions WHERE pending = 1") == 50)
+        #expect(try copy.scalarInt("""
+            SELECT count(*) FROM deletions d JOIN copies c ON c.id = d.copy_id WHERE c.verify_level = 3 AND c.removed_serial IS NULL
+            """) == 50)
+        await store.close()
     }
 }

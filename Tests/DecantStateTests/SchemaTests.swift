@@ -36,9 +36,7 @@ import TestSupport
     }
 
     @Test func migrationsAreNumberedWithoutGaps() {
-        // 6 is the ledger-shape migration of a parallel branch; drop this once both are merged.
-        let takenElsewhere: Set = [6]
-        #expect(StateSchema.migrations.map(\.version) == Array(1...StateSchema.currentVersion).filter { !takenElsewhere.contains($0) })
+        #expect(StateSchema.migrations.map(\.version) == Array(1...StateSchema.currentVersion))
     }
 
     @Test func iamChangesAreASelfContainedStep() async throws {

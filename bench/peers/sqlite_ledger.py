@@ -30,10 +30,16 @@ with open(schema, encoding="utf-8") as f:
 # The run the rows belong to (serial 1), as `beginRun` records it.
 db.execute("""INSERT INTO runs (serial, kind, status, started_ms, user, host, pid, decant_version)
     VALUES (1, 'apply', 'running', 0, 'bench', 'bench', 0, 'bench')""")
-INSERT = """INSERT INTO copies (migration, source_bucket, source_name, source_generation, size, crc32c, md5,
-    source_created_ms, target_bucket, target_name, target_generation, adopted, verified, verified_ms, verify_level,
-    verified_serial, copied_ms, serial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, 'checksum', 1, ?, 1)
-    ON CONFLICT (source_bucket, source_name, source_generation, target_bucket, target_name)
+# Bucket and migration names are integer keys (schema 6), made once as decant makes them.
+db.executemany("INSERT INTO ledger_buckets (name) VALUES (?)", [("data-bucket-dev",), ("archive-bucket-dev",)])
+db.execute("INSERT INTO ledger_migrations (name) VALUES ('historization')")
+SOURCE, TARGET = (db.execute("SELECT id FROM ledger_buckets WHERE name = ?", (n,)).fetchone()[0]
+                  for n in ("data-bucket-dev", "archive-bucket-dev"))
+MIGRATION = db.execute("SELECT id FROM ledger_migrations WHERE name = 'historization'").fetchone()[0]
+INSERT = """INSERT INTO copies (source_bucket_id, source_name, source_generation, target_bucket_id, target_name,
+    target_generation, verify_level, verified_ms, verified_serial, migration_id, size, crc32c, md5, source_created_ms,
+    adopted, copied_ms, serial) VALUES (?, ?, ?, ?, ?, ?, 3, ?, 1, ?, ?, ?, ?, ?, 0, ?, 1)
+    ON CONFLICT (source_bucket_id, source_name, source_generation, target_bucket_id, target_name)
     WHERE removed_serial IS NULL DO NOTHING"""
 
 
@@ -45,11 +51,11 @@ def name(i):
 ms = 1_790_000_000_000
 seconds = 0.0
 for start in range(0, rows_total, BATCH):
-    batch = [("historization", "data-bucket-dev", name(i), 1_700_000_000_000_000 + i, 4096, "yZRlqg==",
-              "CY9rzUYh03PK3k6DJie09g==", ms, "archive-bucket-dev", "archives/" + name(i),
-              1_790_000_000_000_000 + i, ms, ms) for i in range(start, min(start + BATCH, rows_total))]
+    batch = [(SOURCE, name(i), 1_700_000_000_000_000 + i, TARGET, "archives/" + name(i), 1_790_000_000_000_000 + i, ms,
+              MIGRATION, 4096, "yZRlqg==", "CY9rzUYh03PK3k6DJie09g==", ms, ms)
+             for i in range(start, min(start + BATCH, rows_total))]
     began = time.perf_counter()
-    batch.sort(key=lambda r: (r[1].encode(), r[2].encode(), r[3]))
+    batch.sort(key=lambda r: (r[1].encode(), r[2]))
     db.execute("BEGIN")
     db.executemany(INSERT, batch)
     db.execute("COMMIT")

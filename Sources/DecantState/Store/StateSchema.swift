@@ -11,8 +11,104 @@ public enum StateSchema {
         (3, v3PendingDeletions),
         (4, v4CopyIntents),
         (5, v5PinnedClock),
+        (6, v6CompactLedger),
         (7, v7IAMChanges),
     ]
+
+    /// The ledger's shape for millions of copies (issue 19): buckets and migrations
+    /// become integer keys into `ledger_buckets` and `ledger_migrations`, a copy's
+    /// verification is one integer level (0 not verified, 1 count, 2 size, 3
+    /// checksum), and a copy row has one index, the current key, which is also the
+    /// order planning reads in. The index by target went: nothing but tests read
+    /// copies by target, and it was half of the cost of recording a copy. The name
+    /// ids carry no foreign key (a tenth of the cost of recording a copy): only
+    /// `LedgerNames` writes them, and `integrityCheck` looks for dangling ones.
+    ///
+    /// `copies` and `deletions` are rebuilt with their ids kept (deletions and
+    /// rollbacks name copies by id); `deletions` goes first so that no row ever
+    /// names a copy that is not there, with foreign keys on throughout.
+    static let v6CompactLedger = """
+        CREATE TABLE ledger_buckets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE ledger_migrations (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        INSERT INTO ledger_buckets (name)
+            SELECT source_bucket FROM copies UNION SELECT target_bucket FROM copies UNION SELECT bucket FROM deletions;
+        INSERT INTO ledger_migrations (name) SELECT DISTINCT migration FROM copies;
+
+        CREATE TABLE copies_v6 (
+            id INTEGER PRIMARY KEY,
+            source_bucket_id INTEGER NOT NULL,
+            source_name TEXT NOT NULL,
+            source_generation INTEGER NOT NULL,
+            target_bucket_id INTEGER NOT NULL,
+            target_name TEXT NOT NULL,
+            target_generation INTEGER NOT NULL,
+            verify_level INTEGER NOT NULL DEFAULT 0 CHECK (verify_level BETWEEN 0 AND 3),
+            verified_ms INTEGER,
+            verified_serial INTEGER REFERENCES runs(serial),
+            migration_id INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            crc32c TEXT,
+            md5 TEXT,
+            source_created_ms INTEGER,
+            adopted INTEGER NOT NULL DEFAULT 0 CHECK (adopted IN (0, 1)),
+            copied_ms INTEGER NOT NULL,
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            removed_serial INTEGER REFERENCES runs(serial),
+            removed_ms INTEGER,
+            removed_reason TEXT CHECK (removed_reason IS NULL OR removed_reason IN ('rollback', 'superseded'))
+        );
+        INSERT INTO copies_v6 (id, source_bucket_id, source_name, source_generation, target_bucket_id, target_name,
+                               target_generation, verify_level, verified_ms, verified_serial, migration_id, size, crc32c, md5,
+                               source_created_ms, adopted, copied_ms, serial, removed_serial, removed_ms, removed_reason)
+            SELECT c.id, s.id, c.source_name, c.source_generation, t.id, c.target_name, c.target_generation,
+                   CASE WHEN c.verified = 0 THEN 0 WHEN c.verify_level = 'count' THEN 1 WHEN c.verify_level = 'size' THEN 2 ELSE 3 END,
+                   c.verified_ms, c.verified_serial, m.id, c.size, c.crc32c, c.md5, c.source_created_ms, c.adopted, c.copied_ms,
+                   c.serial, c.removed_serial, c.removed_ms, c.removed_reason
+            FROM copies c
+            JOIN ledger_buckets s ON s.name = c.source_bucket
+            JOIN ledger_buckets t ON t.name = c.target_bucket
+            JOIN ledger_migrations m ON m.name = c.migration
+            ORDER BY c.id;
+
+        CREATE TABLE deletions_v6 (
+            id INTEGER PRIMARY KEY,
+            bucket_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            copy_id INTEGER NOT NULL REFERENCES copies_v6(id),
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            deleted_ms INTEGER NOT NULL,
+            restored_serial INTEGER REFERENCES runs(serial),
+            restored_generation INTEGER,
+            restored_ms INTEGER,
+            pending INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1))
+        );
+        INSERT INTO deletions_v6 (id, bucket_id, name, generation, copy_id, serial, deleted_ms, restored_serial,
+                                  restored_generation, restored_ms, pending)
+            SELECT d.id, b.id, d.name, d.generation, d.copy_id, d.serial, d.deleted_ms, d.restored_serial,
+                   d.restored_generation, d.restored_ms, d.pending
+            FROM deletions d JOIN ledger_buckets b ON b.name = d.bucket
+            ORDER BY d.id;
+
+        DROP TABLE deletions;
+        DROP TABLE copies;
+        ALTER TABLE copies_v6 RENAME TO copies;
+        ALTER TABLE deletions_v6 RENAME TO deletions;
+
+        -- One current row per copy; also the order planning reads a source prefix in.
+        CREATE UNIQUE INDEX copies_current ON copies
+            (source_bucket_id, source_name, source_generation, target_bucket_id, target_name)
+            WHERE removed_serial IS NULL;
+        CREATE UNIQUE INDEX deletions_by_object ON deletions (bucket_id, name, generation);
+        CREATE INDEX deletions_by_serial ON deletions (serial);
+        CREATE INDEX deletions_pending ON deletions (pending) WHERE pending = 1;
+        """
 
     /// Bucket IAM policies decant set (set_bucket_iam), each with the policy it
     /// replaced, so that a rollback can put it back where it is still decant's.

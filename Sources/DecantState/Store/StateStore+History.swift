@@ -76,7 +76,7 @@ extension StateStore {
                 runs: try count("SELECT COUNT(*) FROM runs"),
                 runsByStatus: byStatus,
                 currentCopies: try count("SELECT COUNT(*) FROM copies WHERE removed_serial IS NULL"),
-                verifiedCopies: try count("SELECT COUNT(*) FROM copies WHERE removed_serial IS NULL AND verified = 1"),
+                verifiedCopies: try count("SELECT COUNT(*) FROM copies WHERE removed_serial IS NULL AND verify_level > 0"),
                 adoptedCopies: try count("SELECT COUNT(*) FROM copies WHERE removed_serial IS NULL AND adopted = 1"),
                 currentBytes: try database.scalarInt("SELECT COALESCE(SUM(size), 0) FROM copies WHERE removed_serial IS NULL") ?? 0,
                 adoptedBytes: try database.scalarInt("SELECT COALESCE(SUM(size), 0) FROM copies WHERE removed_serial IS NULL AND adopted = 1") ?? 0,
@@ -102,19 +102,20 @@ extension StateStore {
     public func migrationTotals() throws(StateError) -> [MigrationTotals] {
         try withDatabase { database in
             var totals: [String: MigrationTotals] = [:]
+            let context = LedgerRowContext(names: names, database: database)
             _ = try database.query("""
-                SELECT migration, COUNT(*), SUM(verified), SUM(adopted), COALESCE(SUM(size), 0)
-                FROM copies WHERE removed_serial IS NULL GROUP BY migration
+                SELECT migration_id, COUNT(*), SUM(verify_level > 0), SUM(adopted), COALESCE(SUM(size), 0)
+                FROM copies WHERE removed_serial IS NULL GROUP BY migration_id
                 """) { row in
-                let name = row.text(0) ?? ""
+                let name = try context.migration(row.int(0))
                 totals[name] = MigrationTotals(migration: name, copies: Int(row.int(1) ?? 0), verified: Int(row.int(2) ?? 0),
                                                adopted: Int(row.int(3) ?? 0), bytes: row.int(4) ?? 0, deletedSources: 0)
             }
             _ = try database.query("""
-                SELECT c.migration, COUNT(*) FROM deletions d JOIN copies c ON c.id = d.copy_id
-                WHERE d.pending = 0 AND d.restored_serial IS NULL GROUP BY c.migration
+                SELECT c.migration_id, COUNT(*) FROM deletions d JOIN copies c ON c.id = d.copy_id
+                WHERE d.pending = 0 AND d.restored_serial IS NULL GROUP BY c.migration_id
                 """) { row in
-                let name = row.text(0) ?? ""
+                let name = try context.migration(row.int(0))
                 totals[name, default: MigrationTotals(migration: name, copies: 0, verified: 0, adopted: 0, bytes: 0, deletedSources: 0)]
                     .deletedSources = Int(row.int(1) ?? 0)
             }

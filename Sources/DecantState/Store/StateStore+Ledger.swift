@@ -78,23 +78,43 @@ extension StateStore {
     /// is about to be attempted (`markDeletionsDone` confirms it). Recording a
     /// deletion again changes nothing but can confirm a pending one. Returns the
     /// deletion ids in the order given.
+    ///
+    /// Pending rows come just before the delete calls, so they and the verified
+    /// copies that justify them are made durable first, also against a machine
+    /// crash: with `synchronous=NORMAL` a commit waits in the write-ahead log,
+    /// unsynced, and a power loss could take back a copy row whose source GCS has
+    /// already deleted. This commit syncs the log (`synchronous=FULL`), then a
+    /// checkpoint moves it into the database file (unless a reader holds an older
+    /// snapshot; the synced log is durable either way).
     @discardableResult
     public func recordDeletions(_ keys: [CopyKey], serial: Int64, pending: Bool = false) throws(StateError) -> [Int64] {
+        guard pending else { return try insertDeletions(keys, serial: serial, pending: false) }
+        try withDatabase { try $0.execute("PRAGMA synchronous=FULL") }
+        defer { try? withDatabase { try $0.execute("PRAGMA synchronous=NORMAL") } }
+        let ids = try insertDeletions(keys, serial: serial, pending: true)
+        try withDatabase { try $0.execute("PRAGMA wal_checkpoint(PASSIVE)") }
+        return ids
+    }
+
+    private func insertDeletions(_ keys: [CopyKey], serial: Int64, pending: Bool) throws(StateError) -> [Int64] {
         let now = clock.now().milliseconds
         return try inTransaction { database in
             try Self.requireRunning(serial, in: database)
             var ids: [Int64] = []
             ids.reserveCapacity(keys.count)
+            var bucketIDs = KeyIDs(names: names, database: database)
             for key in keys {
-                guard let copy = try Self.currentCopy(key, in: database), copy.isVerified else {
+                guard let (source, target) = try bucketIDs.lookup(key),
+                      let copy = try Self.currentCopy(key, source: source, target: target, in: database, names: names),
+                      copy.isVerified else {
                     throw StateError.unjustifiedDeletion(key)
                 }
                 try database.run("""
-                    INSERT INTO deletions (bucket, name, generation, copy_id, serial, deleted_ms, pending) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (bucket, name, generation) DO UPDATE SET pending = MIN(pending, excluded.pending)
-                    """, key.sourceBucket, key.sourceName, key.sourceGeneration, copy.id, serial, now, pending)
-                let id = try database.scalarInt("SELECT id FROM deletions WHERE bucket = ? AND name = ? AND generation = ?",
-                                                [key.sourceBucket, key.sourceName, key.sourceGeneration]) ?? 0
+                    INSERT INTO deletions (bucket_id, name, generation, copy_id, serial, deleted_ms, pending) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (bucket_id, name, generation) DO UPDATE SET pending = MIN(pending, excluded.pending)
+                    """, source, key.sourceName, key.sourceGeneration, copy.id, serial, now, pending)
+                let id = try database.scalarInt("SELECT id FROM deletions WHERE bucket_id = ? AND name = ? AND generation = ?",
+                                                [source, key.sourceName, key.sourceGeneration]) ?? 0
                 ids.append(id)
             }
             return ids
@@ -118,19 +138,22 @@ extension StateStore {
     /// Deletions recorded as pending by a run that did not confirm them.
     public func pendingDeletions() throws(StateError) -> [DeletionRow] {
         try withDatabase { database in
-            try database.query("""
+            let context = LedgerRowContext(names: names, database: database)
+            return try database.query("""
                 SELECT \(Self.deletionColumns) FROM deletions d JOIN copies c ON c.id = d.copy_id WHERE d.pending = 1 ORDER BY d.id
-                """, [], Self.deletionRow)
+                """) { try Self.deletionRow($0, context) }
         }
     }
 
     /// The deletion of one source generation, if decant made it.
     public func deletion(bucket: String, name: String, generation: Int64) throws(StateError) -> DeletionRow? {
         try withDatabase { database in
-            try database.query("""
+            guard let bucketID = try names.id(.bucket, bucket, in: database) else { return nil }
+            let context = LedgerRowContext(names: names, database: database)
+            return try database.query("""
                 SELECT \(Self.deletionColumns) FROM deletions d JOIN copies c ON c.id = d.copy_id
-                WHERE d.bucket = ? AND d.name = ? AND d.generation = ?
-                """, [bucket, name, generation], Self.deletionRow).first
+                WHERE d.bucket_id = ? AND d.name = ? AND d.generation = ?
+                """, [bucketID, name, generation]) { try Self.deletionRow($0, context) }.first
         }
     }
 
@@ -189,16 +212,16 @@ extension StateStore {
                                changed: Date(milliseconds: row.int(8) ?? 0), restoredSerial: row.int(9))
     }
 
-    /// Deletion columns, then the justifying copy's columns from column 9 on.
+    /// Deletion columns, then the justifying copy's columns from column 10 on.
     static let deletionColumns = """
-        d.id, d.bucket, d.name, d.generation, d.serial, d.deleted_ms, d.restored_serial, d.restored_generation, d.copy_id, \
+        d.id, d.bucket_id, d.name, d.generation, d.serial, d.deleted_ms, d.restored_serial, d.restored_generation, d.copy_id, \
         d.pending, \(copyColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
         """
 
-    static func deletionRow(_ row: SQLiteRow) -> DeletionRow {
+    static func deletionRow(_ row: SQLiteRow, _ context: LedgerRowContext) throws -> DeletionRow {
         DeletionRow(id: row.int(0) ?? 0,
-                    object: ObjectRef(bucket: row.text(1) ?? "", name: row.text(2) ?? "", generation: row.int(3)),
-                    copy: copyRow(row, offset: 10), serial: row.int(4) ?? 0, deleted: Date(milliseconds: row.int(5) ?? 0),
+                    object: ObjectRef(bucket: try context.bucket(row.int(1)), name: row.text(2) ?? "", generation: row.int(3)),
+                    copy: try copyRow(row, offset: 10, context), serial: row.int(4) ?? 0, deleted: Date(milliseconds: row.int(5) ?? 0),
                     restoredSerial: row.int(6), restoredGeneration: row.int(7), pending: row.int(9) == 1)
     }
 

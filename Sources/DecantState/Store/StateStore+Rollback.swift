@@ -35,7 +35,7 @@ extension StateStore {
         return StatePages { cursor async throws(StateError) in
             try await self.idPage(
                 sql: "SELECT \(Self.copyColumns) FROM copies WHERE removed_serial IS NULL AND serial > ?",
-                idColumn: "id", serial: serial, after: cursor, limit: limit, map: { Self.copyRow($0) }, id: \.id)
+                idColumn: "id", serial: serial, after: cursor, limit: limit, map: { row, context in try Self.copyRow(row, context) }, id: \.id)
         }
     }
 
@@ -46,12 +46,12 @@ extension StateStore {
         return StatePages { cursor async throws(StateError) in
             try await self.idPage(
                 sql: "SELECT \(Self.deletionColumns) FROM deletions d JOIN copies c ON c.id = d.copy_id WHERE d.restored_serial IS NULL AND d.serial > ?",
-                idColumn: "d.id", serial: serial, after: cursor, limit: limit, map: Self.deletionRow, id: \.id)
+                idColumn: "d.id", serial: serial, after: cursor, limit: limit, map: { row, context in try Self.deletionRow(row, context) }, id: \.id)
         }
     }
 
     func idPage<Row: Sendable>(sql: String, idColumn: String, serial: Int64, after cursor: PageCursor?, limit: Int,
-                               map: (SQLiteRow) -> Row, id: (Row) -> Int64) throws(StateError) -> (rows: [Row], next: PageCursor?) {
+                               map: (SQLiteRow, LedgerRowContext) throws -> Row, id: (Row) -> Int64) throws(StateError) -> (rows: [Row], next: PageCursor?) {
         var text = sql
         var bindings: [any SQLiteBindable] = [serial]
         if case .id(let last)? = cursor {
@@ -60,7 +60,10 @@ extension StateStore {
         }
         text += " ORDER BY \(idColumn) DESC LIMIT ?"
         bindings.append(limit)
-        let rows = try withDatabase { try $0.query(text, bindings) { map($0) } }
+        let rows = try withDatabase { database in
+            let context = LedgerRowContext(names: names, database: database)
+            return try database.query(text, bindings) { try map($0, context) }
+        }
         return (rows, rows.count == limit ? rows.last.map { .id(id($0)) } : nil)
     }
 

@@ -23,6 +23,8 @@ public actor StateStore {
     public nonisolated let location: String
 
     let db: SQLiteDatabase
+    /// Bucket and migration names by their ledger ids, and back.
+    let names = LedgerNames()
     let clock: any Clock
     let probe: ProcessProbe
     private var isClosed = false
@@ -133,9 +135,17 @@ public actor StateStore {
         return try StateError.wrap { try body(database) }
     }
 
-    /// Runs `body` in one IMMEDIATE transaction.
+    /// Runs `body` in one IMMEDIATE transaction. Names given ledger ids in a
+    /// transaction that is rolled back are forgotten with it.
     func inTransaction<T>(_ body: (SQLiteDatabase) throws -> T) throws(StateError) -> T {
-        try withDatabase { database in try database.transaction { try body(database) } }
+        do {
+            let value = try withDatabase { database in try database.transaction { try body(database) } }
+            names.committed()
+            return value
+        } catch {
+            names.forgetUncommitted()
+            throw error
+        }
     }
 
     /// Closes the connection; later calls throw `StateError.closed`.
@@ -167,13 +177,19 @@ public actor StateStore {
         guard planned == current else { throw .staleSerial(planned: planned, current: current) }
     }
 
-    /// `PRAGMA integrity_check` and `foreign_key_check`: "ok" when both are clean.
+    /// `PRAGMA integrity_check`, `foreign_key_check` and the ledger's name ids (which
+    /// carry no foreign key): "ok" when all are clean.
     public func integrityCheck() throws(StateError) -> String {
         try withDatabase { database in
             let integrity = try database.integrityCheck()
             guard integrity == "ok" else { return integrity }
-            let orphans = try database.query("PRAGMA foreign_key_check") { row in row.text(0) ?? "?" }
-            return orphans.isEmpty ? "ok" : "foreign keys broken in: \(Set(orphans).sorted().joined(separator: ", "))"
+            var broken = Set(try database.query("PRAGMA foreign_key_check") { row in row.text(0) ?? "?" })
+            for (table, column, names) in [("copies", "source_bucket_id", "ledger_buckets"), ("copies", "target_bucket_id", "ledger_buckets"),
+                                           ("copies", "migration_id", "ledger_migrations"), ("deletions", "bucket_id", "ledger_buckets")]
+            where try database.scalarInt("SELECT EXISTS (SELECT 1 FROM \(table) WHERE \(column) NOT IN (SELECT id FROM \(names)))") == 1 {
+                broken.insert(table)
+            }
+            return broken.isEmpty ? "ok" : "foreign keys broken in: \(broken.sorted().joined(separator: ", "))"
         }
     }
 

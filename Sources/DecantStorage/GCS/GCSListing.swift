@@ -24,7 +24,7 @@ struct GCSLister: Sendable {
         let response = try await client.execute(call)
         let list: GCSObjectListJSON
         do {
-            list = try JSONDecoder().decode(GCSObjectListJSON.self, from: response.body)
+            list = try GCSAnswerScanner.objectList(response.body)
         } catch {
             throw .transient(bucket: bucket, object: nil, detail: "unreadable listing (\(response.body.count) bytes)")
         }

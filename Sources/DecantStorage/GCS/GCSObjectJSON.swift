@@ -2,8 +2,12 @@ import DecantCore
 import Foundation
 
 /// An int64 that GCS sends as a JSON string (some emulators send a number).
-struct FlexibleInt64: Decodable, Sendable {
+struct FlexibleInt64: Decodable, Sendable, Equatable {
     var value: Int64?
+
+    init(value: Int64?) {
+        self.value = value
+    }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -18,7 +22,11 @@ struct FlexibleInt64: Decodable, Sendable {
 }
 
 /// The fields of a GCS object resource decant reads.
-struct GCSObjectJSON: Decodable, Sendable {
+struct GCSObjectJSON: Decodable, Sendable, Equatable {
+    /// What to ask for (`fields=`) where an object resource is the answer: what
+    /// `ObjectRecord` holds, not the links, ids, etags and ACLs GCS sends by default.
+    static let fields = "name,size,generation,metageneration,md5Hash,crc32c,timeCreated,updated,customTime,storageClass,contentType,metadata"
+
     var name: String
     var size: FlexibleInt64?
     var generation: FlexibleInt64?
@@ -45,14 +53,18 @@ struct GCSObjectJSON: Decodable, Sendable {
 }
 
 /// `objects.list`.
-struct GCSObjectListJSON: Decodable, Sendable {
+struct GCSObjectListJSON: Decodable, Sendable, Equatable {
     var items: [GCSObjectJSON]?
     var prefixes: [String]?
     var nextPageToken: String?
 }
 
 /// `objects.rewrite`.
-struct GCSRewriteJSON: Decodable, Sendable {
+struct GCSRewriteJSON: Decodable, Sendable, Equatable {
+    /// What `copyObject` reads of an answer (`fields=`): whether it is done, the token
+    /// to continue with, and the new object.
+    static let fields = "done,rewriteToken,resource(\(GCSObjectJSON.fields))"
+
     var done: Bool?
     var rewriteToken: String?
     var totalBytesRewritten: FlexibleInt64?

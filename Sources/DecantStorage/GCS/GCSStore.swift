@@ -120,10 +120,11 @@ public final class GCSStore: ObjectStore {
     public func headObject(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> ObjectRecord? {
         var query: [(String, String)] = []
         if let generation { query.append(("generation", String(generation))) }
+        query.append(("fields", GCSObjectJSON.fields))
         let call = GCSCall(method: "GET", path: GCSPath.object(bucket, name), query: query, idempotent: true,
                            bucket: bucket, object: name)
         do {
-            let record = try await decode(GCSObjectJSON.self, call).record
+            let record = try await answer(call, GCSAnswerScanner.object).record
             // Some emulators ignore `generation` and answer with the live one.
             if let generation, record.generation != generation { return nil }
             return record
@@ -146,6 +147,7 @@ public final class GCSStore: ObjectStore {
         if let target = request.ifTargetGenerationMatch { base.append(("ifGenerationMatch", String(target))) }
         if let source = request.sourceGeneration { base.append(("ifSourceGenerationMatch", String(source))) }
         if let chunk = request.maxBytesPerCall { base.append(("maxBytesRewrittenPerCall", String(chunk))) }
+        base.append(("fields", GCSRewriteJSON.fields))
         var token: String?
         for _ in 0..<100_000 {
             var query = base
@@ -154,7 +156,7 @@ public final class GCSStore: ObjectStore {
                                body: JSONValue.object(destination).data, contentType: "application/json",
                                idempotent: request.ifTargetGenerationMatch != nil, bucket: request.targetBucket,
                                object: request.targetName, missing: (request.sourceBucket, request.sourceName))
-            let answer = try await decode(GCSRewriteJSON.self, call)
+            let answer = try await answer(call, GCSAnswerScanner.rewrite)
             if answer.done == true {
                 guard let resource = answer.resource else {
                     throw .transient(bucket: request.targetBucket, object: request.targetName,
@@ -198,9 +200,10 @@ public final class GCSStore: ObjectStore {
             query += [("uploadType", "media"), ("name", name)]
         }
         if let generation = ifGenerationMatch { query.append(("ifGenerationMatch", String(generation))) }
+        query.append(("fields", GCSObjectJSON.fields))
         let call = GCSCall(method: "POST", path: GCSPath.upload(bucket), query: query, body: body, contentType: bodyType,
                            idempotent: ifGenerationMatch != nil, bucket: bucket, object: name)
-        return try await decode(GCSObjectJSON.self, call).record
+        return try await answer(call, GCSAnswerScanner.object).record
     }
 
     /// Reads the metadata, then the bytes of that very generation, and checks them
@@ -224,9 +227,15 @@ public final class GCSStore: ObjectStore {
     // MARK: - Helpers
 
     func decode<T: Decodable>(_ type: T.Type, _ call: GCSCall) async throws(StoreError) -> T {
+        try await answer(call) { body in try JSONDecoder().decode(T.self, from: body) }
+    }
+
+    /// The answer to `call`, read by `read` (`GCSAnswerScanner` for the answers on a
+    /// copy's hot path); an answer it cannot read is a transient failure.
+    func answer<T>(_ call: GCSCall, _ read: (Data) throws -> T) async throws(StoreError) -> T {
         let response = try await client.execute(call)
         do {
-            return try JSONDecoder().decode(T.self, from: response.body)
+            return try read(response.body)
         } catch {
             throw .transient(bucket: call.bucket, object: call.object,
                              detail: "unreadable answer to \(call.method) (\(response.body.count) bytes)")

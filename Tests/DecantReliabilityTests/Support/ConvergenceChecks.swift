@@ -8,6 +8,9 @@ import TestSupport
 /// What must hold of the store and the state: at every moment (`checkCrashPoint`,
 /// DESIGN.md §4 invariant 1) and once apply has converged (invariant 5).
 enum ConvergenceChecks {
+    /// A copy row's verification level by name (the ledger stores 0–3).
+    static let levelName = "(CASE verify_level WHEN 1 THEN 'count' WHEN 2 THEN 'size' WHEN 3 THEN 'checksum' END)"
+
     /// Invariant 1 at a crash point: every source that is gone has a verified copy
     /// with the same size and checksum, recorded in the state and present in the
     /// target; kept sources are all there; nothing in the targets has wrong bytes;
@@ -23,11 +26,11 @@ enum ConvergenceChecks {
             #expect(try state.integrityCheck() == ["ok"], "\(label): integrity_check")
             let duplicates = try state.int("""
                 SELECT COUNT(*) FROM (SELECT 1 FROM copies WHERE removed_serial IS NULL
-                GROUP BY source_bucket, source_name HAVING COUNT(*) > 1)
+                GROUP BY source_bucket_id, source_name HAVING COUNT(*) > 1)
                 """)
             #expect(duplicates == 0, "\(label): \(duplicates) source object(s) with more than one current ledger row")
             for row in try state.database.query(
-                "SELECT source_name, crc32c, size, verify_level FROM copies WHERE verified = 1 AND removed_serial IS NULL",
+                "SELECT source_name, crc32c, size, \(levelName) FROM copies WHERE verify_level > 0 AND removed_serial IS NULL",
                 [], { ($0.text(0) ?? "", $0.text(1), $0.int(2) ?? -1, $0.text(3)) }) {
                 verified[row.0] = (row.1, row.2, row.3)
             }
@@ -90,7 +93,10 @@ enum ConvergenceChecks {
         // The ledger: one row per object ever (not merely one current row), each verified by checksum.
         var ledger: [String: [(bucket: String, name: String, crc32c: String?, level: String?, removed: Bool)]] = [:]
         for row in try state.database.query(
-            "SELECT source_name, target_bucket, target_name, crc32c, verify_level, removed_serial IS NOT NULL FROM copies", [], {
+            """
+            SELECT c.source_name, b.name, c.target_name, c.crc32c, \(levelName), c.removed_serial IS NOT NULL
+            FROM copies c JOIN ledger_buckets b ON b.id = c.target_bucket_id
+            """, [], {
                 ($0.text(0) ?? "", ($0.text(1) ?? "", $0.text(2) ?? "", $0.text(3), $0.text(4), $0.int(5) == 1))
             }) {
             ledger[row.0, default: []].append((row.1.0, row.1.1, row.1.2, row.1.3, row.1.4))
@@ -115,7 +121,7 @@ enum ConvergenceChecks {
         #expect(try state.int("SELECT COUNT(*) FROM deletions WHERE pending = 1") == 0, "\(label): deletions left pending")
         let unbacked = try state.int("""
             SELECT COUNT(*) FROM deletions d LEFT JOIN copies c ON c.id = d.copy_id
-            WHERE c.id IS NULL OR c.verified = 0 OR c.source_name != d.name OR c.source_bucket != d.bucket
+            WHERE c.id IS NULL OR c.verify_level = 0 OR c.source_name != d.name OR c.source_bucket_id != d.bucket_id
                OR c.source_generation != d.generation
             """)
         #expect(unbacked == 0, "\(label): \(unbacked) deletion(s) not backed by a verified copy of that generation")

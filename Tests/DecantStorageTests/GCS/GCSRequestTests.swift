@@ -104,7 +104,9 @@ import TestSupport
         #expect(requests.count == 3)
         #expect(requests.allSatisfy { $0.target.contains("maxBytesRewrittenPerCall=1048576") })
         #expect(requests.allSatisfy { $0.target.contains("ifGenerationMatch=0") && $0.target.contains("ifSourceGenerationMatch=5") })
-        #expect(!requests[0].target.contains("rewriteToken"))
+        #expect(!requests[0].target.contains("rewriteToken="))
+        // Only what copyObject reads: not the ACLs, links and etags of the new object.
+        #expect(requests.allSatisfy { $0.target.contains("&fields=done%2CrewriteToken%2Cresource%28name%2Csize%2Cgeneration%2C") })
         #expect(requests[1].target.contains("rewriteToken=tok1"))
         #expect(requests[2].target.contains("rewriteToken=tok2"))
         #expect(requests.allSatisfy { $0.bodyText == #"{"storageClass":"ARCHIVE"}"# })
@@ -144,11 +146,12 @@ import TestSupport
         _ = try await store.upload("b", "dir/o", data: Data("hi".utf8), ifGenerationMatch: nil, contentType: nil,
                                    metadata: nil)
         let (multipart, media) = (server.requests.current[0], server.requests.current[1])
-        #expect(multipart.target == "/upload/storage/v1/b/b/o?uploadType=multipart&ifGenerationMatch=0")
+        let fields = "&fields=name%2Csize%2Cgeneration%2Cmetageneration%2Cmd5Hash%2Ccrc32c%2CtimeCreated%2Cupdated%2CcustomTime%2CstorageClass%2CcontentType%2Cmetadata"
+        #expect(multipart.target == "/upload/storage/v1/b/b/o?uploadType=multipart&ifGenerationMatch=0" + fields)
         #expect(multipart.headers["content-type"]?.hasPrefix("multipart/related; boundary=") == true)
         #expect(multipart.bodyText.contains(#"{"name":"dir/o","contentType":"text/plain","metadata":{"k":"v"}}"#))
         #expect(multipart.bodyText.contains("Content-Type: text/plain\r\n\r\nhi\r\n"))
-        #expect(media.target == "/upload/storage/v1/b/b/o?uploadType=media&name=dir%2Fo")
+        #expect(media.target == "/upload/storage/v1/b/b/o?uploadType=media&name=dir%2Fo" + fields)
         #expect(media.headers["content-type"] == "application/octet-stream")
         #expect(media.bodyText == "hi")
     }
