@@ -52,6 +52,7 @@ public struct PlanMarkdownRenderer: Sendable {
             }
             for m in plan.migrations { out += details(m) }
         }
+        out += PromotionBlocks.markdown(plan)
         out += costSection(plan)
 
         if let code = plan.code {

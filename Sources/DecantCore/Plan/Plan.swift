@@ -15,10 +15,14 @@ public struct Plan: Hashable, Sendable, Codable {
     public var inputDigest: String
     /// `pricing:`: the price table and the company's terms; nil: the built-in list prices.
     public var pricing: PricingConfig?
+    /// `promotion.<environment>`: the environment that must apply each migration first.
+    public var promotion: Promotion?
 
     public init(environment: String, variables: [String: String] = [:], storage: StorageConfig,
                 state: StateConfig, code: CodeConfig? = nil, buckets: [BucketSpec] = [],
-                migrations: [Migration] = [], inputDigest: String = "", pricing: PricingConfig? = nil) {
+                migrations: [Migration] = [], inputDigest: String = "", pricing: PricingConfig? = nil,
+                promotion: Promotion? = nil) {
+        self.promotion = promotion
         self.environment = environment
         self.variables = variables
         self.storage = storage

@@ -47,6 +47,7 @@ struct PlanResolver {
                                                   allBucketKeys: bucketEntries.map(\.name))
         let migrations = document.entries("migrations").compactMap { migrationResolver.resolve($0) }
 
+        let promotion = PromotionResolver(document: document, declared: declared, bag: bag).resolve(for: environment)
         let checks = PlanChecks(bag: bag, environment: environment)
         checks.uniqueBucketNames(buckets)
         checks.overlaps(migrations)
@@ -56,6 +57,6 @@ struct PlanResolver {
         guard let storage, let state, bag.items.errors.count == errorsBefore else { return nil }
         return Plan(environment: environment, variables: env.variables, storage: storage, state: state, code: code,
                     buckets: buckets.map(\.spec), migrations: migrations.map(\.migration), inputDigest: inputDigest,
-                    pricing: pricing)
+                    pricing: pricing, promotion: promotion)
     }
 }

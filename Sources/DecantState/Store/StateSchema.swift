@@ -11,7 +11,25 @@ public enum StateSchema {
         (3, v3PendingDeletions),
         (4, v4CopyIntents),
         (5, v5PinnedClock),
+        (9, v9MigrationOutcomes),
     ]
+
+    /// Per run, how each migration it applied ended, under the digest of the
+    /// migration's definition: what a later environment's promotion gate reads.
+    /// `promotion_ignored` says why the gate would have refused the migration when
+    /// `--ignore-promotion` overrode it.
+    static let v9MigrationOutcomes = """
+        CREATE TABLE migration_outcomes (
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            migration TEXT NOT NULL,
+            inputs_digest TEXT NOT NULL,
+            verified INTEGER NOT NULL CHECK (verified IN (0, 1)),
+            finished_ms INTEGER NOT NULL,
+            promotion_ignored TEXT,
+            PRIMARY KEY (serial, migration)
+        ) WITHOUT ROWID;
+        CREATE INDEX migration_outcomes_by_migration ON migration_outcomes (migration, serial);
+        """
 
     /// A run made with `--now` records the pinned instant, and whether deletions were
     /// decided by it while it was ahead of the real clock (`--allow-future-now`).
