@@ -9,7 +9,8 @@ import Foundation
 /// own comment instead of adding one per push. When the whole Markdown plan does
 /// not fit `maxBytes` (UTF-8 bytes, which are never fewer than characters), the
 /// comment keeps what a reviewer must not miss: the summary, every diagnostic,
-/// every held deletion and the header of every code edit, then as many of the
+/// every held deletion, every migration promotion refuses and the header of every
+/// code edit, then as many of the
 /// plan's sections as fit, in order, and says what was left out and where the
 /// whole plan is. Only if those alone overflow are they cut, with the count of
 /// what was left out.
@@ -101,6 +102,11 @@ public struct PlanComment: Sendable {
                        + held.map { key, h in
                            "| `\(key)` | \(Format.tally(h.tally)) | \(md.escape(h.reason.sentence)) | \(h.eligibleFrom.map(Format.date) ?? "") |"
                        })
+        }
+        if let r = changes.promotion, !r.refused.isEmpty {
+            let fate = r.ignored ? "applied over the gate (--ignore-promotion)" : "refused"
+            out.append(["", "#### Promotion from \(r.from): \(r.refused.count) migration(s) \(fate)", ""]
+                       + r.refused.map { "- `\($0.migration)`: \(md.escape($0.explanation(from: r.from, soak: r.soak, at: r.checkedAt)))" })
         }
         if let edits = changes.code?.edits, !edits.isEmpty {
             out.append(["", "#### Code edits (\(edits.count) file(s))", ""] + edits.map { edit in

@@ -117,6 +117,16 @@ import Testing
         #expect(drifted.code == 2, "\(drifted.out)")
         #expect(drifted.out.contains("someone-else"), "the plan says what drifted: \(drifted.out)")
 
+        // Someone overwrites a copy in the target.
+        let copies = try await repo.records(repo.target)
+        let copy = try #require(copies.keys.sorted().first)
+        _ = try await repo.store.upload(repo.target, copy, data: Data("changed behind decant's back".utf8),
+                                        ifGenerationMatch: nil, contentType: nil, metadata: nil)
+        _ = try await repo.store.patchBucket(repo.target, BucketPatch(labels: ["use_case": "historization"]), ifMetagenerationMatch: nil)
+        let overwritten = await repo.run(["plan", "--env", "dev", "--detailed-exitcode", "--no-leftovers"] + now)
+        #expect(overwritten.code == 2, "\(overwritten.out)")
+        #expect(overwritten.out.contains(copy), "the plan names the object that drifted: \(overwritten.out)")
+
         let broken = await repo.run(["plan", "--env", "nope", "--detailed-exitcode"])
         #expect(broken.code == 1)
     }

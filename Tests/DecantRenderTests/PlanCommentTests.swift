@@ -66,6 +66,13 @@ import Testing
         #expect(comment.contains("The full plan: `decant show prod.plan`."))
         #expect(comment.hasSuffix("Saved plan `prod.plan` · SHA-256 `\(String(repeating: "f", count: 64))`\n"))
         #expect(!comment.contains("… more line(s)"), "nothing essential was cut at this size")
+
+        var promoted = plan
+        promoted.promotion = PromotionReport(from: "stg", soak: .days(7), checkedAt: plan.generatedAt, fromState: "state/stg.db",
+                                             migrations: [.init(migration: "use_case_007", status: .notApplied, hasWork: true)])
+        let gated = PlanComment(maxBytes: maxBytes, fullPlanAt: "x").render(promoted)
+        #expect(gated.utf8.count <= maxBytes)
+        #expect(gated.contains("#### Promotion from stg: 1 migration(s) refused\n\n- `use_case_007`: stg has not applied it\n"))
     }
 
     @Test func underATinyCapTheEssentialsAreCutAndCounted() {

@@ -25,7 +25,7 @@ enum PlanCommand {
             maxBytesOption,
             OptionSpec("code-out", value: "FILE", help: "Write every planned code edit as one patch (for `git apply`)."),
             .flag("list-objects", help: "With --format json: list every object of every action."),
-            .flag("detailed-exitcode", help: "Exit 0 when there are no changes, 2 when there are, 1 on error."),
+            .flag("detailed-exitcode", help: "Exit 0 when there is nothing to do, 2 when there are changes or drift (targets that differ), 1 on error."),
             .flag("no-color", help: "No colour even on a terminal."),
             .flag("timings", help: "Print where planning spent its time to stderr."),
         ],
@@ -57,8 +57,15 @@ enum PlanCommand {
                                 + saved.digestLine + "\n")
         }
         if changes.hasErrors { return ExitCode.failure }
-        if arguments.flag("detailed-exitcode") { return changes.hasChanges ? ExitCode.changes : ExitCode.success }
+        if arguments.flag("detailed-exitcode") { return differs(changes) ? ExitCode.changes : ExitCode.success }
         return ExitCode.success
+    }
+
+    /// What `--detailed-exitcode` reports with 2: actions to apply, or target objects
+    /// that differ from their sources where `overwrite` forbids replacing them (drift
+    /// apply will not repair, which a person must look at).
+    static func differs(_ changes: PlannedChanges) -> Bool {
+        changes.hasChanges || changes.migrations.contains { !$0.conflicts.isZero }
     }
 
     /// Plans with the options every planning command shares (plan, apply).
