@@ -155,6 +155,81 @@ import Testing
         #expect(try await repo.promotion(["plan", "--env", "prod", "--now", "2026-06-10T10:00:00Z"])["status"] as? String == "not_applied")
     }
 
+    /// A `--now` ahead of the real clock does not pass a soak, unless `--allow-future-now`
+    /// (as it does not decide deletions).
+    @Test func aFutureNowDoesNotPassTheSoak() async throws {
+        let repo = try await Repo()
+        defer { repo.directory.remove() }
+        #expect(await repo.run(["apply", "--env", "stg", "--auto-approve"]).code == 0)
+        let future = ["plan", "--env", "prod", "--now", "2099-01-01"]
+        #expect(try await repo.promotion(future)["status"] as? String == "soaking")
+        #expect(try await repo.promotion(future + ["--allow-future-now"])["status"] as? String == "promoted")
+        let refused = await repo.run(["apply", "--env", "prod", "--auto-approve", "--now", "2099-01-01"])
+        #expect(refused.code == 1)
+        #expect(refused.err.contains("under the soak of 7d"), "\(refused.err)")
+    }
+
+    /// A state of stg that is not a decant state is an error naming it; nothing is applied to prod.
+    @Test func aBrokenStgStateIsAnErrorNamingIt() async throws {
+        let repo = try await Repo()
+        defer { repo.directory.remove() }
+        _ = try repo.directory.write("state/stg.db", "not a database")
+        for arguments in [["plan", "--env", "prod"], ["apply", "--env", "prod", "--auto-approve"]] {
+            let result = await repo.run(arguments)
+            #expect(result.code == 1)
+            #expect(result.err.contains("state/stg.db is not a decant state"), "\(result.err)")
+        }
+        #expect(try await repo.store.getBucket("archive-prod") == nil)
+        #expect(try String(contentsOf: repo.directory.url.appendingPathComponent("state/stg.db"), encoding: .utf8) == "not a database")
+    }
+
+    /// stg's state on fake-gcs-server: prod reads it from a private download,
+    /// never taking its lock object or writing a new generation of it.
+    @Test func stgsStateInAGCSBucketIsReadWithoutItsLock() async throws {
+        let harness = try StoreHarness.make(.fakeGCS)
+        let endpoint = try #require(harness.endpoint)
+        let directory = try TemporaryDirectory("decant-promotion")
+        defer { directory.remove() }
+        let store = harness.store
+        let (source, archive, stateBucket) = (UniqueName.bucket("src"), UniqueName.bucket("arch"), UniqueName.bucket("state"))
+        _ = try await store.createBucket(stateBucket, project: "test", settings: BucketSettings())
+        for env in ["stg", "prod"] {
+            _ = try await store.createBucket("\(source)-\(env)", project: "test", settings: BucketSettings())
+            _ = try await store.upload("\(source)-\(env)", "historization/a.parquet", data: Data(env.utf8), ifGenerationMatch: 0,
+                                       contentType: nil, metadata: nil)
+        }
+        _ = try directory.write("plans/plan.yaml", Self.plans()
+            .replacingOccurrences(of: "{ provider: local, root: store }",
+                                  with: "{ provider: gcs, project: test, endpoint: \"\(endpoint.absoluteString)\", emulator: fake-gcs-server }")
+            .replacingOccurrences(of: #"{ backend: local, path: "state/${env}.db" }"#, with: "{ backend: gcs, bucket: \(stateBucket), prefix: decant }")
+            .replacingOccurrences(of: "data-${env}", with: "\(source)-${env}")
+            .replacingOccurrences(of: "archive-${env}", with: "\(archive)-${env}"))
+        func run(_ arguments: [String]) async -> (code: Int32, out: String, err: String) {
+            let console = CapturingConsole(workingDirectory: directory.path)
+            let code = await DecantCLI.main(arguments, console: console)
+            return (code, console.stdout, console.stderr)
+        }
+        let stgApply = await run(["apply", "--env", "stg", "--auto-approve", "--now", "2026-06-01T10:00:00Z"])
+        #expect(stgApply.code == 0, "\(stgApply.err)")
+        let before = try await store.listObjects(stateBucket, ListOptions()).all().map { "\($0.name)#\($0.generation)" }
+        #expect(before.count == 1, "\(before)")
+
+        let plan = await run(["plan", "--env", "prod", "--now", "2026-06-04T10:00:00Z"])
+        #expect(plan.code == 0, "\(plan.err)")
+        #expect(plan.out.contains("Promotion from stg (soak 7d), read from gs://\(stateBucket)/decant/stg.db"), "\(plan.out)")
+        #expect(plan.out.contains("historization: soaking: stg applied and verified it 3d ago"), "\(plan.out)")
+        let refused = await run(["apply", "--env", "prod", "--auto-approve", "--now", "2026-06-04T10:00:00Z"])
+        #expect(refused.code == 1)
+        #expect(refused.err.contains("  - historization (stg applied and verified it 3d ago, under the soak of 7d"), "\(refused.err)")
+        let allowed = await run(["apply", "--env", "prod", "--auto-approve", "--now", "2026-06-09T10:00:00Z"])
+        #expect(allowed.code == 0, "\(allowed.err)")
+
+        // stg's state: the same generation, no lock left; prod's state beside it.
+        let after = try await store.listObjects(stateBucket, ListOptions()).all().map { "\($0.name)#\($0.generation)" }
+        #expect(after.filter { $0.hasPrefix("decant/stg") } == before, "\(after)")
+        #expect(after.contains { $0.hasPrefix("decant/prod.db#") }, "\(after)")
+    }
+
     @Test(arguments: [
         ("  qa: { from: stg }\n", "plans/plan.yaml:15:3: error: `promotion.qa` promotes the undeclared environment `qa`"),
         ("  prod: { from: stgg }\n", "plans/plan.yaml:15:17: error: `promotion.prod.from` names the undeclared environment `stgg`"),
