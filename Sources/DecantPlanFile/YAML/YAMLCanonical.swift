@@ -2,13 +2,15 @@ import DecantCore
 
 extension YAMLNode {
     /// The node as one line of text that ignores how it was laid out (key order,
-    /// flow or block style, comments, positions) but keeps what it means: mapping
-    /// keys sorted, each scalar quoted, with `=` before a plain scalar (which may
-    /// read as a number or a boolean) and `"` before a quoted one.
+    /// flow or block style, comments, positions, quotes around a string) but keeps
+    /// what it means: mapping keys sorted, each scalar quoted, with `=` before a plain
+    /// scalar that reads as a number, a boolean or null, and `"` before any other.
     var canonicalText: String {
         switch content {
         case let .scalar(text, style):
-            return (style == .plain ? "=" : "\"") + Self.quoted(text)
+            // Quoting a string changes nothing; quoting `true`, `7` or `~` makes it a string.
+            let typed = style == .plain && (isNull || text == "true" || text == "false" || Int(text) != nil || Double(text) != nil)
+            return (typed ? "=" : "\"") + YAMLWriter.quoted(text)
         case .sequence(let items):
             return "[" + items.map(\.canonicalText).joined(separator: ",") + "]"
         case .mapping(let pairs):
@@ -19,17 +21,4 @@ extension YAMLNode {
 
     /// SHA-256 hex of `canonicalText`.
     var canonicalDigest: String { Digest.sha256Hex(canonicalText) }
-
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }
