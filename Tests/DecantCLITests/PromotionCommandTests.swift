@@ -132,7 +132,11 @@ import Testing
         #expect(outcomes[0].promotionIgnored == nil)
         #expect(outcomes[1].promotionIgnored?.contains("another definition") == true)
         #expect(outcomes[0].inputsDigest != outcomes[1].inputsDigest)
-        #expect(runs.last?.summary["promotion_ignored"] == 1)
+        #expect(runs.last?.promotionIgnored == 1)
+        let history = await repo.run(["state", "history", "--env", "prod"])
+        #expect(history.out.contains("1 migration(s) applied over the promotion gate (--ignore-promotion)"), "\(history.out)")
+        let historyJSON = await repo.run(["state", "history", "--env", "prod", "--format", "json"])
+        #expect(historyJSON.out.contains("\"promotion_ignored\" : 1"), "\(historyJSON.out)")
 
         // stg's state was only read: same bytes, no lock, nothing left beside it.
         let stgAfter = try repo.stgState()

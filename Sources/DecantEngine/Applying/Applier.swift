@@ -81,7 +81,7 @@ public struct Applier: Sendable {
         let stopwatch = ContinuousClock.now
         try await reconcilePendingDeletions()
         var startSummary = Self.summary(changes)
-        if !options.promotionIgnored.isEmpty { startSummary[Self.promotionIgnoredKey] = Int64(options.promotionIgnored.count) }
+        if !options.promotionIgnored.isEmpty { startSummary[RunRecord.promotionIgnoredKey] = Int64(options.promotionIgnored.count) }
         let serial = try await state.beginRun(RunStart(
             kind: kind, planDigest: changes.inputDigest, inputDigest: changes.inputDigest, summary: startSummary,
             rollbackTo: rollbackTo, pinnedNow: changes.pinnedNow?.at,
@@ -121,7 +121,7 @@ public struct Applier: Sendable {
                                  outcomes: outcomes)
         var summary = Self.summary(result)
         if lockError != nil { summary[RunRecord.lockLostKey] = 1 }
-        if !options.promotionIgnored.isEmpty { summary[Self.promotionIgnoredKey] = Int64(options.promotionIgnored.count) }
+        if !options.promotionIgnored.isEmpty { summary[RunRecord.promotionIgnoredKey] = Int64(options.promotionIgnored.count) }
         if kind == .apply {
             try await state.recordMigrationOutcomes(serial: serial, Self.migrationOutcomes(
                 changes, outcomes: outcomes, serial: serial, verifiable: lockError == nil, at: result.finishedAt, options: options))
@@ -142,9 +142,6 @@ public struct Applier: Sendable {
         observer.handle(.finished(result))
         return result
     }
-
-    /// The run summary's count of migrations applied over the promotion gate (`--ignore-promotion`).
-    public static let promotionIgnoredKey = "promotion_ignored"
 
     /// How each migration with a known definition digest ended: verified when the
     /// plan held nothing against it (no blocker, no conflict) and every action of
