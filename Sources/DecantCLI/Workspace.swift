@@ -103,11 +103,11 @@ struct Workspace {
     /// Another environment's state, read without its lock and without writing to
     /// it: a private snapshot of a local state, or the private download the GCS
     /// backend reads from; nil for an environment never applied.
-    func readStateSnapshot(_ plan: Plan, store: any ObjectStore) async throws -> StateStore? {
+    func readOtherState(_ plan: Plan, store: any ObjectStore) async throws -> StateStore? {
         switch plan.state {
         case .local(let path):
             let resolved = context.resolve(path)
-            return try StateSnapshot.open(path: resolved, location: context.shown(resolved), clock: clock)
+            return try StateReadCopy.open(path: resolved, location: context.shown(resolved), clock: clock)
         case .gcs:
             return try await readState(plan, store: store)
         }
@@ -125,7 +125,7 @@ struct Workspace {
                                + "run `decant validate --env \(promotion.from)`")
         }
         let fromStore = try store(for: fromPlan)
-        let state = try await readStateSnapshot(fromPlan, store: fromStore)
+        let state = try await readOtherState(fromPlan, store: fromStore)
         let outcomes: [MigrationOutcomeRecord]
         let runs: [RunRecord]
         do {

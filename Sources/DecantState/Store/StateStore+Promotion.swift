@@ -39,7 +39,7 @@ extension StateStore {
 /// transaction, through the WAL files that exist); without it the database file
 /// is the whole state, and its bytes are copied, so that no `-wal` or `-shm` file
 /// is ever created beside another environment's state.
-public enum StateSnapshot {
+public enum StateReadCopy {
     /// Nil when there is no state at `path` (that environment was never applied).
     public static func open(path: String, location: String, clock: any Clock) throws(StateError) -> StateStore? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
