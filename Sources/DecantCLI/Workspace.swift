@@ -124,6 +124,47 @@ struct Workspace {
         try await backend(for: plan, store: store).openForReading(environment: plan.environment, clock: clock)
     }
 
+    /// Another environment's state, read without its lock and without writing to
+    /// it: a private snapshot of a local state, or the private download the GCS
+    /// backend reads from; nil for an environment never applied.
+    func readOtherState(_ plan: Plan, store: any ObjectStore) async throws -> StateStore? {
+        switch plan.state {
+        case .local(let path):
+            let resolved = context.resolve(path)
+            return try StateReadCopy.open(path: resolved, location: context.shown(resolved), clock: clock)
+        case .gcs:
+            return try await readState(plan, store: store)
+        }
+    }
+
+    /// `promotion.<env>` judged for `changes`: the earlier environment's state read
+    /// through its own configured backend; nil when `plan` has no promotion.
+    /// The soak is judged at `--now` unless that is ahead of the real clock
+    /// without `--allow-future-now` (as deletions are).
+    func promotionReport(_ plan: Plan, changes: PlannedChanges) async throws -> PromotionReport? {
+        guard let promotion = plan.promotion, changes.rollback == nil else { return nil }
+        let (fromPlan, _) = plans.resolve(promotion.from)
+        guard let fromPlan else {
+            throw CommandError("`promotion.\(plan.environment)` reads \(promotion.from)'s state, but \(promotion.from)'s plan has errors; "
+                               + "run `decant validate --env \(promotion.from)`")
+        }
+        let fromStore = try store(for: fromPlan)
+        let state = try await readOtherState(fromPlan, store: fromStore)
+        let outcomes: [MigrationOutcomeRecord]
+        let runs: [RunRecord]
+        do {
+            outcomes = try await state?.migrationOutcomes() ?? []
+            runs = try await state?.runs() ?? []
+        } catch {
+            await state?.close()
+            throw error
+        }
+        await state?.close()
+        let now = pinnedNow?.deletionTime ?? clock.now()
+        return PromotionGate.report(plan: plan, changes: changes, promotion: promotion, outcomes: outcomes, runs: runs,
+                                    fromState: state?.location, at: now)
+    }
+
     /// Runs `body` holding the state lock, with what makes the state durable where
     /// it lives and checks the lock is still held; releases the lock whatever happens.
     func withLockedState<T: Sendable>(_ plan: Plan, store: any ObjectStore, operation: String,

@@ -8,13 +8,17 @@ public struct PlanJSONRenderer: Sendable {
     public static let formatVersion = "1"
     /// Include every object of every action (large); otherwise actions carry counts.
     public var includeObjects: Bool
+    /// The SHA-256 of the saved plan's bytes, when a saved plan is rendered (`show`, `plan --out`).
+    public var sha256: String?
 
-    public init(includeObjects: Bool = false) {
+    public init(includeObjects: Bool = false, sha256: String? = nil) {
         self.includeObjects = includeObjects
+        self.sha256 = sha256
     }
 
     public func render(_ plan: PlannedChanges) -> String {
-        let document = JSONPlan(plan, includeObjects: includeObjects)
+        var document = JSONPlan(plan, includeObjects: includeObjects)
+        document.sha256 = sha256
         return (try? JSONDocument.encode(document)) ?? "{}\n"
     }
 }
@@ -26,6 +30,8 @@ struct JSONPlan: Encodable {
     var environment: String
     var generatedAt: Date
     var inputDigest: String
+    /// The saved plan's SHA-256 (absent when no saved plan is rendered).
+    var sha256: String?
     var state: State
     var selection: Selection
     var summary: Summary
@@ -41,6 +47,8 @@ struct JSONPlan: Encodable {
     var rollback: RollbackJSON?
     /// What applying the plan costs and saves, and the prices used (absent on rollback plans).
     var cost: CostJSON?
+    /// `promotion.<env>`: what the earlier environment applied (absent without one).
+    var promotion: PromotionJSON?
     /// Said once about access (absent when no migration was checked).
     var accessNotes: [AccessNote]? = nil
 
@@ -231,6 +239,7 @@ struct JSONPlan: Encodable {
         leftovers = plan.leftovers.flatMap { $0.note == nil ? $0.entries.map { Leftover(bucket: $0.bucket, prefix: $0.prefix, objects: $0.tally.objects, bytes: $0.tally.bytes) } : nil }
         rollback = plan.rollback.map { RollbackJSON($0, hasChanges: plan.hasChanges) }
         cost = plan.cost.map { CostJSON(cost: $0.total, prices: $0.prices, planNotes: $0.notes) }
+        promotion = plan.promotion.map(PromotionJSON.init)
         actions = plan.graph.actions.map { a in
             let items = a.objects
             return ActionJSON(

@@ -62,6 +62,7 @@ public struct PlanMarkdownRenderer: Sendable {
             for m in plan.migrations { out += details(m) }
         }
         for note in plan.accessNotes ?? [] { out += ["", "**Access**: \(escape(note.description))"] }
+        out += PromotionBlocks.markdown(plan)
         out += costSection(plan)
 
         if let code = plan.code {

@@ -37,6 +37,7 @@ public struct PlanTextRenderer: Sendable {
             out.append(st.bold("Migrations"))
             for migration in plan.migrations { out += renderMigration(migration, st) }
         }
+        out += PromotionBlocks.text(plan, st)
         if let cost = plan.cost { out += renderPlanCost(cost, st) }
         if let code = plan.code { out += renderCode(code, st) }
         if let leftovers = plan.leftovers { out += renderLeftovers(leftovers, st) }

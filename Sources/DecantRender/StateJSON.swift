@@ -92,6 +92,7 @@ struct StateJSON: Encodable {
         var pinnedNow: Date?
         var deletesByPinnedNow: Bool
         var lockLost: Bool
+        var promotionIgnored: Int
         var ledger: Ledger
         var actions: Actions
 
@@ -121,6 +122,7 @@ struct StateJSON: Encodable {
             user = r.owner.user; host = r.owner.host; pid = r.owner.pid; decantVersion = r.version
             planDigest = r.planDigest; inputDigest = r.inputDigest; rollbackTo = r.rollbackTo
             pinnedNow = r.pinnedNow; deletesByPinnedNow = r.deletesByPinnedNow; lockLost = r.lostItsLock
+            promotionIgnored = r.promotionIgnored
             ledger = Ledger(bucketsCreated: l.bucketsCreated, bucketsChanged: l.bucketsChanged, objectsCopied: l.objectsCopied,
                             bytesCopied: l.bytesCopied, objectsAdopted: l.objectsAdopted, objectsVerified: l.objectsVerified,
                             objectsDeleted: l.objectsDeleted, codeEdits: l.codeEdits, copiesRemoved: l.copiesRemoved,

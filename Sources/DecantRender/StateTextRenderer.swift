@@ -35,6 +35,7 @@ public struct StateTextRenderer: Sendable {
             if r.journal.failed > 0 { did.append("\(r.journal.failed) action(s) failed") }
             if r.journal.intent > 0 { did.append("\(r.journal.intent) action(s) left unfinished") }
             if run.lostItsLock { did.append("its lock was removed while it ran (decant state unlock): recorded as failed") }
+            if run.promotionIgnored > 0 { did.append("\(run.promotionIgnored) migration(s) applied over the promotion gate (--ignore-promotion)") }
             var line = did.isEmpty ? "nothing changed" : did.joined(separator: ", ")
             if let target = run.rollbackTo { line = "rolled back to serial \(target): " + line }
             out += "        " + line + "\n"

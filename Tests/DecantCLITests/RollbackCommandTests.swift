@@ -77,7 +77,7 @@ import Testing
         #expect(restores.first?["objects"] as? Int == repo.migratedOriginals.count)
         #expect((section["removals"] as? [Any])?.isEmpty == true, "--last undoes only the cleanup")
         let markdown = await repo.run(["rollback", "--env", "dev", "--to", "0", "--plan-only", "--format", "markdown"])
-        #expect(markdown.out.hasPrefix("### decant rollback plan for `dev`"))
+        #expect(markdown.out.hasPrefix("<!-- decant rollback: dev -->\n### decant rollback plan for `dev`"))
         #expect(markdown.out.contains("restore `historization`"))
 
         let saved = await repo.run(["rollback", "--env", "dev", "--to", "0", "--out", "rollback.plan"])

@@ -9,6 +9,8 @@ import Foundation
 enum ApplyCommand {
     static let applyOptions: [OptionSpec] = [
         .flag("auto-approve", help: "Apply without asking (CI). Without it, apply asks for `yes` on a terminal and refuses elsewhere."),
+        SavedPlanBytes.option,
+        .flag("ignore-promotion", help: "Apply migrations that `promotion:` holds back (the earlier environment has not applied and verified them for the soak); said loudly and recorded in the state."),
     ] + runOptions
 
     /// What every command that changes the store takes (apply, rollback).
@@ -30,22 +32,29 @@ enum ApplyCommand {
         """,
         examples: [
             .init("Plan, review and confirm at the terminal", "decant apply --env dev"),
-            .init("Apply exactly the plan reviewed in the pull request (CI)", "decant apply --env prod prod.plan"),
+            .init("Apply exactly the plan reviewed in the pull request (CI)", "decant apply --env prod prod.plan --expect-sha256 $PLAN_SHA256"),
             .init("One migration, without asking, progress as JSON lines", "decant apply --env dev --target historization --auto-approve --json"),
         ]
     )) { arguments, context in
         if let file = arguments.positionals.first { try refuseFlagsFixedBy(file, arguments, command: "apply") }
+        // The reviewed bytes are checked before anything else, and are the bytes applied.
+        let expected = try SavedPlanBytes.expectedDigest(arguments, hasFile: !arguments.positionals.isEmpty)
+        let savedBytes = try arguments.positionals.first.map { try SavedPlanBytes.read($0, context) }
+        try savedBytes?.check(expected: expected)
         let workspace = try Workspace(arguments, context)
         // A plan made here is shown with its diagnostics; a saved one or JSON progress is not.
         let (plan, loadDiagnostics) = try workspace.loadPlan(shownInPlan: arguments.positionals.isEmpty && !arguments.flag("json"))
+        if plan.promotion == nil, arguments.flag("ignore-promotion") {
+            throw CommandError("--ignore-promotion: \(plan.environment) has no `promotion:` entry, so there is nothing to override; nothing was applied")
+        }
         let store = try workspace.store(for: plan)
         var options = try applyOptions(arguments, plan: plan, workspace: workspace)
         let console = context.console
         let color = console.useColor && !arguments.flag("no-color")
         return try await workspace.withLockedState(plan, store: store, operation: "apply") { state, durability in
-            let changes: PlannedChanges
-            if let file = arguments.positionals.first {
-                let saved = try SavedPlan.read(from: context.resolve(file))
+            var changes: PlannedChanges
+            if let file = arguments.positionals.first, let savedBytes {
+                let saved = try savedBytes.decode()
                 guard saved.changes.rollback == nil else { throw CommandError("\(file) is a rollback plan: run it with `decant rollback --env \(plan.environment) \(file)`") }
                 if let stale = saved.staleness(inputDigest: plan.inputDigest, lineage: saved.changes.stateLineage == nil ? nil : state.lineage,
                                                serial: try await state.currentSerial) {
@@ -55,6 +64,10 @@ enum ApplyCommand {
                     throw CommandError("\(file) was planned for \(saved.changes.environment), not \(plan.environment)")
                 }
                 changes = saved.changes
+                // Promotion is judged now, not when the plan was saved: time passed, and the earlier environment may have moved.
+                changes.promotion = try await workspace.promotionReport(saved.plan, changes: changes)
+                changes.promotion?.ignored = arguments.flag("ignore-promotion")
+                try gatePromotion(changes, options: &options, console: console)
                 // The limit the plan was reviewed under, unless apply is given another.
                 if arguments.value("max-delete") == nil, let reviewed = changes.maxDelete { options.maxDelete = reviewed }
             } else {
@@ -66,6 +79,7 @@ enum ApplyCommand {
                     console.err("Nothing to apply.\n")
                     return ExitCode.success
                 }
+                try gatePromotion(changes, options: &options, console: console)
                 guard try confirm(arguments, console: console, environment: plan.environment) else {
                     console.err("Apply cancelled; nothing was changed.\n")
                     return ExitCode.failure
@@ -80,6 +94,20 @@ enum ApplyCommand {
             let result = try await applier.apply(changes, options: options)
             if !arguments.flag("json") { console.out(ApplyTextRenderer(color: color).render(result)) }
             return result.status == .succeeded ? ExitCode.success : ExitCode.failure
+        }
+    }
+
+    /// Refuses the migrations `promotion:` holds back, or, with `--ignore-promotion`,
+    /// says loudly which go ahead and has the run record them.
+    static func gatePromotion(_ changes: PlannedChanges, options: inout ApplyOptions, console: any Console) throws {
+        if let report = changes.promotion {
+            try PromotionGate.check(report, environment: changes.environment)
+            for entry in report.refused {
+                let why = entry.explanation(from: report.from, soak: report.soak, at: report.checkedAt)
+                console.err("warning: --ignore-promotion: applying \(entry.migration) to \(changes.environment) although \(why); "
+                            + "recorded in \(changes.environment)'s state\n")
+                options.promotionIgnored[entry.migration] = why
+            }
         }
     }
 
@@ -108,6 +136,9 @@ enum ApplyCommand {
             options.maxDelete = n
         }
         options.codeRoot = workspace.codeRoot(plan)
+        // Every migration is recorded under its definition's digest, for the environments promoted from this one.
+        options.migrationDigests = Dictionary(plan.migrations.compactMap { m in m.inputsDigest.map { (m.key, $0) } },
+                                              uniquingKeysWith: { first, _ in first })
         return options
     }
 

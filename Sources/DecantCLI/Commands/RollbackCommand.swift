@@ -18,6 +18,7 @@ enum RollbackCommand {
             .flag("plan-only", help: "Show the rollback plan and stop (reads only)."),
             OptionSpec("format", value: "FORMAT", help: "With --plan-only or --out: text (default), json or markdown."),
             OptionSpec("out", value: "FILE", help: "Save the rollback plan for `decant rollback --env ENV FILE` (implies --plan-only)."),
+            PlanCommand.maxBytesOption,
             .flag("list-objects", help: "With --format json: list every object of every action."),
             .flag("auto-approve", help: "Roll back without asking (CI). Without it, rollback asks for `yes` on a terminal and refuses elsewhere."),
         ] + ApplyCommand.runOptions,
@@ -44,7 +45,7 @@ enum RollbackCommand {
                 throw CommandError("give either a saved rollback plan or --to/--last, not both")
             }
             // Options that only show a plan would be ignored by a run of a saved one.
-            let showing = ["plan-only", "out", "format", "list-objects"].filter { arguments.values[$0] != nil || arguments.flag($0) }
+            let showing = ["plan-only", "out", "format", "list-objects", "max-bytes"].filter { arguments.values[$0] != nil || arguments.flag($0) }
             guard showing.isEmpty else {
                 throw CommandError("\(showing.map { "--\($0)" }.joined(separator: ", ")) would only show a plan, but \(file) is a saved "
                                    + "rollback plan that `decant rollback --env ENV \(file)` runs; nothing was rolled back. "
@@ -58,10 +59,12 @@ enum RollbackCommand {
             let outcome = try await makePlan(request, plan: plan, state: state, store: store, workspace: workspace)
             await state.close()
             guard let changes = outcome else { return nothingLeft(context) }
-            try PlanCommand.render(changes, arguments, context)
-            if let out = arguments.value("out") {
-                try OutputFile.write(try SavedPlan(plan: plan, changes: changes).encoded(), to: context.resolve(out), named: out, mode: 0o600)
-                context.console.err("Saved the rollback plan to \(out): apply it with `decant rollback --env \(plan.environment) \(out)`.\n")
+            let saved = try arguments.value("out").map { try SavedPlanBytes(plan: plan, changes: changes, path: $0) }
+            try PlanCommand.render(changes, arguments, context, saved: saved)
+            if let saved {
+                try saved.write(context)
+                context.console.err("Saved the rollback plan to \(saved.path): apply it with `decant rollback --env \(plan.environment) \(saved.path)`.\n"
+                                    + saved.digestLine + "\n")
             }
             return ExitCode.success
         }

@@ -174,6 +174,11 @@ public struct Migration: Hashable, Sendable, Codable {
     /// What makes the copies (`engine:`); `auto` decides by the plan's `engines:` thresholds.
     public var engine: CopyEngine
     public var origin: SourceLocation?
+    /// SHA-256 of the migration's definition as written in the plan files (before
+    /// `${…}` are filled in), so it is the same in every environment: promotion
+    /// compares it with what the earlier environment applied. Nil in plans built
+    /// in code and in saved plans of older decants.
+    public var inputsDigest: String?
 
     public static let defaultBatchSize = 500
 

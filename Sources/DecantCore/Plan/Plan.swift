@@ -17,11 +17,14 @@ public struct Plan: Hashable, Sendable, Codable {
     public var pricing: PricingConfig?
     /// `engines:`: when `engine: auto` copies with Storage Transfer Service.
     public var engines: EngineThresholds
+    /// `promotion.<environment>`: the environment that must apply each migration first.
+    public var promotion: Promotion?
 
     public init(environment: String, variables: [String: String] = [:], storage: StorageConfig,
                 state: StateConfig, code: CodeConfig? = nil, buckets: [BucketSpec] = [],
                 migrations: [Migration] = [], inputDigest: String = "", pricing: PricingConfig? = nil,
-                engines: EngineThresholds = EngineThresholds()) {
+                engines: EngineThresholds = EngineThresholds(), promotion: Promotion? = nil) {
+        self.promotion = promotion
         self.environment = environment
         self.variables = variables
         self.storage = storage

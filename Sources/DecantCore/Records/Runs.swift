@@ -72,6 +72,11 @@ public struct RunRecord: Hashable, Sendable, Codable {
 
     /// The `summary` key that marks a run whose lock was removed while it ran.
     public static let lockLostKey = "lock_lost"
+
+    /// Migrations applied over the promotion gate (`--ignore-promotion`).
+    public var promotionIgnored: Int { Int(summary[Self.promotionIgnoredKey] ?? 0) }
+    /// The summary key of `promotionIgnored`.
+    public static let promotionIgnoredKey = "promotion_ignored"
 }
 
 /// How many ledger rows one run wrote, counted from the ledger itself.

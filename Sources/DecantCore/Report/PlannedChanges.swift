@@ -26,6 +26,8 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
     public var cost: PlanCost?
     /// `--now`, when the plan was made with a pinned clock (recorded with the run).
     public var pinnedNow: PinnedNow?
+    /// `promotion:` for this environment: what the earlier environment applied (nil without one).
+    public var promotion: PromotionReport?
     /// The `--max-delete` the plan was made under: a saved plan is applied under it
     /// unless `apply` is given another.
     public var maxDelete: Int?

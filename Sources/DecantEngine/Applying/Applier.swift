@@ -18,6 +18,12 @@ public struct ApplyOptions: Sendable {
     public var checkpointInterval: TimeInterval
     /// How often a Storage Transfer Service operation is polled (bounded backoff).
     public var transferPoll: TransferPollPolicy = .standard
+    /// `Migration.inputsDigest` by migration key: each migration the run applies is
+    /// recorded under it (`migration_outcomes`), for a later environment's promotion.
+    public var migrationDigests: [String: String] = [:]
+    /// Migrations the promotion gate refused and `--ignore-promotion` let through,
+    /// with why: recorded with the run.
+    public var promotionIgnored: [String: String] = [:]
 
     public init(parallelism: Int = 128, actionParallelism: Int = 8, maxDelete: Int = 1000, codeRoot: String? = nil,
                 checkpointInterval: TimeInterval = 30) {
@@ -79,8 +85,10 @@ public struct Applier: Sendable {
         let startedAt = clock.now()
         let stopwatch = ContinuousClock.now
         try await reconcilePendingDeletions()
+        var startSummary = Self.summary(changes)
+        if !options.promotionIgnored.isEmpty { startSummary[RunRecord.promotionIgnoredKey] = Int64(options.promotionIgnored.count) }
         let serial = try await state.beginRun(RunStart(
-            kind: kind, planDigest: changes.inputDigest, inputDigest: changes.inputDigest, summary: Self.summary(changes),
+            kind: kind, planDigest: changes.inputDigest, inputDigest: changes.inputDigest, summary: startSummary,
             rollbackTo: rollbackTo, pinnedNow: changes.pinnedNow?.at,
             deletesByPinnedNow: deleting > 0 && changes.pinnedNow?.decidesFutureDeletions == true))
         // Progress counts each object once: its copy (or its adoption), its deletion.
@@ -118,6 +126,11 @@ public struct Applier: Sendable {
                                  outcomes: outcomes)
         var summary = Self.summary(result)
         if lockError != nil { summary[RunRecord.lockLostKey] = 1 }
+        if !options.promotionIgnored.isEmpty { summary[RunRecord.promotionIgnoredKey] = Int64(options.promotionIgnored.count) }
+        if kind == .apply {
+            try await state.recordMigrationOutcomes(serial: serial, Self.migrationOutcomes(
+                changes, outcomes: outcomes, serial: serial, verifiable: lockError == nil, at: result.finishedAt, options: options))
+        }
         try await state.finishRun(serial: serial, status: status, summary: summary)
         if let lockError {
             observer.handle(.finished(result))
@@ -133,6 +146,20 @@ public struct Applier: Sendable {
         try await persist()
         observer.handle(.finished(result))
         return result
+    }
+
+    /// How each migration with a known definition digest ended: verified when the
+    /// plan held nothing against it (no blocker, no conflict) and every action of
+    /// it succeeded, copies and their verification included.
+    static func migrationOutcomes(_ changes: PlannedChanges, outcomes: [ActionOutcome], serial: Int64, verifiable: Bool,
+                                  at finished: Date, options: ApplyOptions) -> [MigrationOutcomeRecord] {
+        let failedMigrations = Set(outcomes.filter { $0.status != .succeeded }.compactMap(\.migration))
+        return changes.migrations.compactMap { m in
+            guard let digest = options.migrationDigests[m.key] else { return nil }
+            let verified = verifiable && m.blockers.isEmpty && m.conflicts.isZero && !failedMigrations.contains(m.key)
+            return MigrationOutcomeRecord(serial: serial, migration: m.key, inputsDigest: digest, verified: verified,
+                                          finished: finished, promotionIgnored: options.promotionIgnored[m.key])
+        }
     }
 
     /// Counts recorded with the run, for `decant state history`.

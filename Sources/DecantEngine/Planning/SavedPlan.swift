@@ -41,6 +41,12 @@ public struct SavedPlan: Codable, Sendable {
         } catch {
             throw EngineError.savedPlanUnreadable(path, String(describing: error.localizedDescription))
         }
+        return try decode(data, path: path)
+    }
+
+    /// A saved plan from the bytes of the file at `path` (read once, so that what is
+    /// checked, its SHA-256, is what is applied).
+    public static func decode(_ data: Data, path: String) throws -> SavedPlan {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .millisecondsSince1970
         // The version first: a plan of another format may not decode as this one.

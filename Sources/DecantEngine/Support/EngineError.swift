@@ -25,6 +25,8 @@ public enum EngineError: Error, Equatable, LocalizedError {
     // MARK: Apply
 
     case planHasErrors(Int)
+    /// `promotion.<environment>` holds these migrations back (each with why).
+    case promotionRefused(environment: String, from: String, soak: String, migrations: [String])
     case tooManyDeletions(Int, limit: Int)
     case wrongRunKind(RunKind)
     /// The store's endpoint stopped answering (EndpointHealth): the run stopped
@@ -92,6 +94,10 @@ public enum EngineError: Error, Equatable, LocalizedError {
         case .wrongRunKind(.rollback): return "only a plan made by `decant rollback` (to the same serial) can run as a rollback; nothing was applied"
         case .wrongRunKind: return "a rollback plan runs only with `decant rollback`; nothing was applied"
         case .planHasErrors(let n): return "the plan has \(n) error(s); nothing was applied"
+        case let .promotionRefused(environment, from, soak, migrations):
+            return "promotion refuses \(migrations.count) migration(s) of \(environment): each must be applied and verified in \(from) "
+                + "for at least \(soak) first; nothing was applied:\n" + migrations.map { "  - \($0)" }.joined(separator: "\n")
+                + "\nApply them to \(from) first and wait out the soak, or pass --ignore-promotion (recorded in \(environment)'s state)"
         case let .tooManyDeletions(n, limit): return "the plan deletes \(n) source objects, more than --max-delete \(limit); nothing was applied"
         case let .endpointUnavailable(kind, serial, endpoint, reason, unfinished):
             let command = kind == .rollback ? "rollback" : "apply"

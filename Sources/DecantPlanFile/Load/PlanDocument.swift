@@ -13,8 +13,9 @@ struct PlanDocument {
     }
 
     static let singletonKeys = ["decant", "storage", "state", "code", "pricing", "engines"]
-    static let mapKeys = ["environments", "lifecycle_policies", "buckets", "migrations"]
-    static let topLevelKeys = ["decant", "environments", "storage", "state", "code", "pricing", "engines", "lifecycle_policies", "buckets", "migrations"]
+    static let mapKeys = ["environments", "lifecycle_policies", "buckets", "migrations", "promotion"]
+    static let topLevelKeys = ["decant", "environments", "storage", "state", "code", "pricing", "engines", "lifecycle_policies", "buckets",
+                               "migrations", "promotion"]
 
     private(set) var singletons: [String: Entry] = [:]
     private(set) var maps: [String: [Entry]] = [:]

@@ -74,11 +74,12 @@ struct MigrationResolver {
         } ?? .auto
 
         guard let source, let target, let sourceNode, let targetNode, bag.items.errors.count == errorsBefore else { return nil }
-        let migration = Migration(key: entry.name, phase: phase, description: description, source: source, target: target.path,
+        var migration = Migration(key: entry.name, phase: phase, description: description, source: source, target: target.path,
                                   targetBucketKey: target.key, subfolders: subfolders, include: include, exclude: exclude,
                                   fileTypes: fileTypes, recursive: recursive, partitions: partitions, overwrite: overwrite,
                                   verify: verify, rewriteCode: rewriteCode, cleanup: cleanup, storageClass: storageClass,
                                   batchSize: batchSize, engine: engine, origin: entry.key.location)
+        migration.inputsDigest = entry.value.canonicalDigest
         return Resolved(migration: migration, sourceLocation: sourceNode.location, targetLocation: targetNode.location)
     }
 

@@ -48,6 +48,7 @@ struct PlanResolver {
                                                   allBucketKeys: bucketEntries.map(\.name))
         let migrations = document.entries("migrations").compactMap { migrationResolver.resolve($0) }
 
+        let promotion = PromotionResolver(document: document, declared: declared, bag: bag).resolve(for: environment)
         let checks = PlanChecks(bag: bag, environment: environment)
         checks.uniqueBucketNames(buckets)
         checks.overlaps(migrations)
@@ -57,6 +58,6 @@ struct PlanResolver {
         guard let storage, let state, bag.items.errors.count == errorsBefore else { return nil }
         return Plan(environment: environment, variables: env.variables, storage: storage, state: state, code: code,
                     buckets: buckets.map(\.spec), migrations: migrations.map(\.migration), inputDigest: inputDigest,
-                    pricing: pricing, engines: engines)
+                    pricing: pricing, engines: engines, promotion: promotion)
     }
 }

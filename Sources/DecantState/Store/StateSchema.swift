@@ -13,6 +13,7 @@ public enum StateSchema {
         (5, v5PinnedClock),
         (6, v6CompactLedger),
         (7, v7IAMChanges),
+        (8, v8MigrationOutcomes),
     ]
 
     /// The ledger's shape for millions of copies (issue 19): buckets and migrations
@@ -129,6 +130,23 @@ public enum StateSchema {
             restored_ms INTEGER
         );
         CREATE INDEX iam_changes_by_bucket ON iam_changes (bucket, serial);
+        """
+
+    /// Per run, how each migration it applied ended, under the digest of the
+    /// migration's definition: what a later environment's promotion gate reads.
+    /// `promotion_ignored` says why the gate would have refused the migration when
+    /// `--ignore-promotion` overrode it.
+    static let v8MigrationOutcomes = """
+        CREATE TABLE migration_outcomes (
+            serial INTEGER NOT NULL REFERENCES runs(serial),
+            migration TEXT NOT NULL,
+            inputs_digest TEXT NOT NULL,
+            verified INTEGER NOT NULL CHECK (verified IN (0, 1)),
+            finished_ms INTEGER NOT NULL,
+            promotion_ignored TEXT,
+            PRIMARY KEY (serial, migration)
+        ) WITHOUT ROWID;
+        CREATE INDEX migration_outcomes_by_migration ON migration_outcomes (migration, serial);
         """
 
     /// A run made with `--now` records the pinned instant, and whether deletions were
