@@ -40,12 +40,20 @@ public struct PlanComment: Sendable {
     }
 
     public func render(_ changes: PlannedChanges) -> String {
-        var body = PlanMarkdownRenderer().render(changes).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if body.last == "" { body.removeLast() }
+        func lines(pictures: Bool) -> [String] {
+            var body = PlanMarkdownRenderer(pictures: pictures).render(changes)
+                .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if body.last == "" { body.removeLast() }
+            return body
+        }
         let footer = savedPlan.map { ["", "Saved plan `\($0.path)` · SHA-256 `\($0.sha256)`"] } ?? []
-        let whole = [Self.marker(changes)] + body + footer
+        let whole = [Self.marker(changes)] + lines(pictures: true) + footer
         if maxBytes <= 0 || Self.size(whole) <= maxBytes { return whole.joined(separator: "\n") + "\n" }
-        return cut(changes, body: body, footer: footer).joined(separator: "\n") + "\n"
+        // The pictures go first: they repeat tables the comment keeps.
+        let plain = lines(pictures: false)
+        let withoutPictures = [Self.marker(changes)] + plain + footer
+        if Self.size(withoutPictures) <= maxBytes { return withoutPictures.joined(separator: "\n") + "\n" }
+        return cut(changes, body: plain, footer: footer).joined(separator: "\n") + "\n"
     }
 
     /// The cut comment: marker, head, the note, the essentials, the sections that fit, the footer.

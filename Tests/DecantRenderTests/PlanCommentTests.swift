@@ -46,6 +46,19 @@ import Testing
         #expect(PlanComment(fullPlanAt: "nowhere").render(plan) == whole, "a plan under the default cap is not cut")
     }
 
+    /// The pictures repeat tables the comment keeps: they are the first thing to go.
+    @Test func thePicturesGoBeforeAnythingElse() {
+        var plan = Self.large()
+        plan.migrations = Array(plan.migrations.prefix(12))
+        plan.code = nil
+        let withPictures = "<!-- decant plan: prod -->\n" + PlanMarkdownRenderer().render(plan)
+        let without = "<!-- decant plan: prod -->\n" + PlanMarkdownRenderer(pictures: false).render(plan)
+        #expect(withPictures.contains("```mermaid") && !without.contains("```mermaid"))
+        let cap = without.utf8.count + (withPictures.utf8.count - without.utf8.count) / 2
+        let comment = PlanComment(maxBytes: cap, fullPlanAt: "x").render(plan)
+        #expect(comment == without, "only the pictures were dropped")
+    }
+
     @Test(arguments: [PlanComment.defaultMaxBytes, 40_000])
     func aLargePlanFitsAndKeepsEveryHeldDeletionWarningAndEditHeader(maxBytes: Int) throws {
         let plan = Self.large()
