@@ -75,14 +75,22 @@ enum ApplyCommand {
                                                          workspace: workspace, arguments: arguments)
                 if !arguments.flag("json") { console.out(PlanTextRenderer(color: color).render(changes)) }
                 if changes.hasErrors { return ExitCode.failure }
-                guard changes.hasChanges else {
-                    console.err("Nothing to apply.\n")
-                    return ExitCode.success
-                }
-                try gatePromotion(changes, options: &options, console: console)
-                guard try confirm(arguments, console: console, environment: plan.environment) else {
-                    console.err("Apply cancelled; nothing was changed.\n")
-                    return ExitCode.failure
+                if !changes.hasChanges {
+                    // A run cut short between its deletes and their confirmation: the
+                    // applier records what became of them, and the run that does it.
+                    let pending = try await state.pendingDeletions().count
+                    guard pending > 0 else {
+                        console.err("Nothing to apply.\n")
+                        return ExitCode.success
+                    }
+                    console.err("Nothing to change in the stores, but a run cut short left \(pending) deletion(s) unconfirmed: "
+                                + "recording what became of them.\n")
+                } else {
+                    try gatePromotion(changes, options: &options, console: console)
+                    guard try confirm(arguments, console: console, environment: plan.environment) else {
+                        console.err("Apply cancelled; nothing was changed.\n")
+                        return ExitCode.failure
+                    }
                 }
             }
             let mode: ProgressReporter.Mode = arguments.flag("json") ? .json : (console.isTerminal ? .terminal : .log)
