@@ -98,6 +98,8 @@ public enum DecantCLI {
         ("code-references.md", "How code naming a bucket is found, rewritten, and holds deletions."),
         ("architecture.md", "How it works, stage by stage."),
         ("performance.md", "The benchmarks against their peers, and the latest figures."),
+        ("ci.md", "The GitHub Actions workflows: plan on pull requests, apply dev → stg → prod, drift."),
+        ("transfer-service.md", "Large migrations copied by Storage Transfer Service jobs."),
     ]
 
     static func usage() -> String {

@@ -58,6 +58,10 @@ import Testing
             #expect(console.stdout.contains("docs/" + page), "\(page)")
             #expect(FileManager.default.fileExists(atPath: Self.root.path + "/docs/" + page), "\(page)")
         }
+        // And no page is left out of it.
+        let written = try FileManager.default.contentsOfDirectory(atPath: Self.root.path + "/docs")
+            .filter { $0.hasSuffix(".md") && $0 != "README.md" }
+        #expect(Set(DecantCLI.documentation.map(\.page)) == Set(written), "decant --help and docs/ list different pages")
         let cli = try String(contentsOf: Self.root.appendingPathComponent("docs/cli.md"), encoding: .utf8)
         for command in DecantCLI.commands {
             #expect(cli.contains("\n## decant \(command.spec.name)\n"), "docs/cli.md has no section for \(command.spec.name)")
