@@ -151,7 +151,8 @@ final class GeneratedStore: ObjectStore {
     func upload(_ bucket: String, _ name: String, data: Data, ifGenerationMatch: Int64?, contentType: String?,
                 metadata: [String: String]?) async throws(StoreError) -> ObjectRecord { throw readOnly }
     func download(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> (Data, ObjectRecord) { throw readOnly }
-    func bucketIAMPolicy(_ bucket: String) async throws(StoreError) -> IAMPolicy { throw readOnly }
+    /// A bucket with no bucket-level grants: what the planner's access check reads of every source.
+    func bucketIAMPolicy(_ bucket: String) async throws(StoreError) -> IAMPolicy { IAMPolicy(bindings: [], etag: "bench") }
     func setBucketIAMPolicy(_ bucket: String, _ policy: IAMPolicy, ifMatchEtag: String?) async throws(StoreError) -> IAMPolicy { throw readOnly }
     var readOnly: StoreError { .invalid(bucket: nil, object: nil, detail: "the benchmark store is read-only") }
 }
