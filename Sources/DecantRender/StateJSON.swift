@@ -112,6 +112,8 @@ struct StateJSON: Encodable {
             var codeReverted: Int
             var bucketsDeleted: Int
             var bucketsRestored: Int
+            var accessSet: Int
+            var accessRestored: Int
         }
         /// Its actions by how they ended; `unfinished` were begun and never finished.
         struct Actions: Encodable { var done: Int; var failed: Int; var unfinished: Int }
@@ -127,7 +129,8 @@ struct StateJSON: Encodable {
                             bytesCopied: l.bytesCopied, objectsAdopted: l.objectsAdopted, objectsVerified: l.objectsVerified,
                             objectsDeleted: l.objectsDeleted, codeEdits: l.codeEdits, copiesRemoved: l.copiesRemoved,
                             adoptedForgotten: l.adoptedForgotten, sourcesRestored: l.sourcesRestored, codeReverted: l.codeReverted,
-                            bucketsDeleted: l.bucketsDeleted, bucketsRestored: l.bucketsRestored)
+                            bucketsDeleted: l.bucketsDeleted, bucketsRestored: l.bucketsRestored,
+                            accessSet: l.accessSet, accessRestored: l.accessRestored)
             actions = Actions(done: summary.journal.done, failed: summary.journal.failed, unfinished: summary.journal.intent)
         }
     }

@@ -32,6 +32,8 @@ public struct StateTextRenderer: Sendable {
             if l.codeReverted > 0 { did.append("\(l.codeReverted) file(s) reverted") }
             if l.bucketsRestored > 0 { did.append("\(l.bucketsRestored) bucket setting(s) restored") }
             if l.bucketsDeleted > 0 { did.append("\(l.bucketsDeleted) bucket(s) deleted") }
+            if l.accessSet > 0 { did.append("\(l.accessSet) bucket IAM polic\(l.accessSet == 1 ? "y" : "ies") set") }
+            if l.accessRestored > 0 { did.append("\(l.accessRestored) bucket IAM polic\(l.accessRestored == 1 ? "y" : "ies") restored") }
             if r.journal.failed > 0 { did.append("\(r.journal.failed) action(s) failed") }
             if r.journal.intent > 0 { did.append("\(r.journal.intent) action(s) left unfinished") }
             if run.lostItsLock { did.append("its lock was removed while it ran (decant state unlock): recorded as failed") }

@@ -54,6 +54,9 @@ import Testing
         #expect(rollback.code == 0, "\(rollback.err)\n\(rollback.out)")
         #expect(rollback.out.contains("Restore bucket IAM policies"), "\(rollback.out)")
         #expect(try await repo.store.getBucket(repo.target) == nil, "the bucket decant created is gone")
+        let history = await repo.run(["state", "history", "--env", "dev"])
+        #expect(history.out.contains("1 bucket IAM policy set"), "\(history.out)")
+        #expect(history.out.contains("1 bucket IAM policy restored"), "\(history.out)")
     }
 
     @Test func aPolicyChangedBehindDecantsBackIsLeftAloneByTheRollback() async throws {

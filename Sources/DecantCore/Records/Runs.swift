@@ -97,6 +97,9 @@ public struct LedgerCounts: Hashable, Sendable, Codable {
     public var codeReverted = 0
     public var bucketsDeleted = 0
     public var bucketsRestored = 0
+    /// Bucket IAM policies a run set, and those a rollback put back.
+    public var accessSet = 0
+    public var accessRestored = 0
 
     public init() {}
 }

@@ -44,6 +44,10 @@ extension StateStore {
             try add("SELECT restored_serial, COUNT(*), 0 FROM bucket_changes WHERE restored_serial IS NOT NULL GROUP BY restored_serial") { counts, n, _ in
                 counts.bucketsRestored = n
             }
+            try add("SELECT serial, COUNT(*), 0 FROM iam_changes WHERE set_ms IS NOT NULL GROUP BY serial") { counts, n, _ in counts.accessSet = n }
+            try add("SELECT restored_serial, COUNT(*), 0 FROM iam_changes WHERE restored_serial IS NOT NULL GROUP BY restored_serial") { counts, n, _ in
+                counts.accessRestored = n
+            }
             var journal: [Int64: JournalTally] = [:]
             for (serial, state, count) in try database.query("SELECT serial, state, COUNT(*) FROM journal GROUP BY serial, state", [], {
                 ($0.int(0) ?? 0, JournalState(rawValue: $0.text(1) ?? ""), Int($0.int(2) ?? 0))
