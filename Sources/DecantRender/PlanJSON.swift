@@ -75,6 +75,8 @@ struct JSONPlan: Encodable {
         var delete: Count
         var filesToEdit: Int
         var blockedMigrations: Int
+        /// Bucket IAM policies the plan sets (`set_bucket_iam`).
+        var policiesToSet: Int
     }
     struct Bucket: Encodable {
         var key: String
@@ -200,7 +202,7 @@ struct JSONPlan: Encodable {
         let s = plan.summary
         summary = Summary(bucketsToCreate: s.bucketsToCreate, bucketsToUpdate: s.bucketsToUpdate, copy: Count(s.copy),
                           adopt: Count(s.adopt), delete: Count(s.delete), filesToEdit: s.filesToEdit,
-                          blockedMigrations: s.blockedMigrations)
+                          blockedMigrations: s.blockedMigrations, policiesToSet: s.policiesToSet)
         hasChanges = plan.hasChanges
         errors = plan.diagnostics.errors.map(JSONDiagnostic.init)
         warnings = plan.diagnostics.warnings.map(JSONDiagnostic.init)

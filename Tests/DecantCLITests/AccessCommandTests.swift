@@ -39,6 +39,7 @@ import Testing
         let rewrite = try #require(actions.first { $0["kind"] as? String == "rewrite_code" })
         #expect((rewrite["depends_on"] as? [String])?.contains("set_bucket_iam:\(repo.target)") == true, "\(rewrite)")
         #expect(actions.first { $0["kind"] as? String == "set_bucket_iam" }?["reason_code"] as? String == "access_differs")
+        #expect((document["summary"] as? [String: Any])?["policies_to_set"] as? Int == 1)
 
         let apply = await repo.run(["apply", "--env", "dev", "--auto-approve", "--now", "2026-11-20"])
         #expect(apply.code == 0, "\(apply.err)")
