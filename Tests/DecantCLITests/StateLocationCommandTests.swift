@@ -39,6 +39,24 @@ import Testing
         }
     }
 
+    /// A state that is a link to nothing is not "never applied": plan and the state
+    /// views read it as apply does (once, they showed serial 0 and adopted every copy).
+    @Test func aStateLinkedToNothingIsRefusedByEveryCommand() async throws {
+        let repo = try await CLIRepo(.local)
+        defer { repo.remove() }
+        #expect(await repo.run(["apply", "--env", "dev", "--auto-approve"]).code == 0)
+        let state = repo.directory.url.appendingPathComponent("state/dev.db")
+        try FileManager.default.moveItem(at: state, to: repo.directory.url.appendingPathComponent("moved.db"))
+        try FileManager.default.createSymbolicLink(atPath: state.path, withDestinationPath: repo.directory.path + "/gone/dev.db")
+        for arguments in [["plan", "--env", "dev"], ["state", "history", "--env", "dev"], ["state", "show", "--env", "dev"],
+                          ["apply", "--env", "dev", "--auto-approve"], ["rollback", "--env", "dev", "--to", "0", "--auto-approve"]] {
+            let result = await repo.run(arguments)
+            #expect(result.code == 1, "\(arguments): \(result.out)")
+            #expect(result.err.contains("\(state.path) is not a decant state: it is a symbolic link to a file that does not exist"),
+                    "\(arguments): \(result.err)")
+        }
+    }
+
     @Test func aGCSStatePrefixWithATrailingSlashIsOneState() async throws {
         let repo = try await CLIRepo(.fakeGCS)
         defer { repo.remove() }

@@ -77,7 +77,7 @@ public actor LocalStateBackend: StateBackend {
 
     public func openForReading(environment: String, clock: any Clock) throws(StateError) -> StateStore? {
         let path = try databasePath(environment: environment)
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard try StateFileCheck.exists(path: path, location: path) else { return nil }
         return try StateStore.open(path: path, clock: clock, probe: probe)
     }
 

@@ -8,6 +8,18 @@ import Foundation
 enum StateFileCheck {
     static let foreign = "it is a SQLite database, but not one decant wrote (no decant lineage in it)"
 
+    /// Whether something stands at a state's path: false only when nothing does (the
+    /// environment was never applied). A symbolic link to a missing file is not
+    /// "never applied" (a moved disk, a broken deploy): it is refused here, for
+    /// every command that reads or writes the state.
+    static func exists(path: String, location: String) throws(StateError) -> Bool {
+        if FileManager.default.fileExists(atPath: path) { return true }
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+            throw .notADecantState(location: location, problem: "it is a symbolic link to a file that does not exist")
+        }
+        return false
+    }
+
     /// Throws unless the file at `path` is non-empty and starts like a SQLite database.
     static func requireDecantState(path: String, location: String) throws(StateError) {
         let size = fileSize(path)

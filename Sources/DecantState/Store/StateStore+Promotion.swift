@@ -42,7 +42,7 @@ extension StateStore {
 public enum StateReadCopy {
     /// Nil when there is no state at `path` (that environment was never applied).
     public static func open(path: String, location: String, clock: any Clock) throws(StateError) -> StateStore? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard try StateFileCheck.exists(path: path, location: location) else { return nil }
         try StateFileCheck.requireDecantState(path: path, location: location)
         let directory = try PrivateFile.makeDirectory(in: FileManager.default.temporaryDirectory, stem: "decant-state-snapshot-")
         let copy = directory.appendingPathComponent("snapshot.db").path

@@ -46,10 +46,7 @@ public actor StateStore {
     public static func open(path: String, clock: any Clock = SystemClock(), probe: ProcessProbe = .system,
                             location: String? = nil, removeOnClose: URL? = nil) throws(StateError) -> StateStore {
         let location = location ?? path
-        if !FileManager.default.fileExists(atPath: path), (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
-            throw .notADecantState(location: location, problem: "it is a symbolic link to a file that does not exist")
-        }
-        if !FileManager.default.fileExists(atPath: path) {
+        if try !StateFileCheck.exists(path: path, location: location) {
             try create(at: path, location: location, clock: clock)
         }
         return try StateStore(path: path, location: location, clock: clock, probe: probe, removeOnClose: removeOnClose)
