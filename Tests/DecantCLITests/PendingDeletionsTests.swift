@@ -20,7 +20,6 @@ import Testing
         let path = repo.directory.path + "/state/dev.db"
         do {
             let state = try StateStore.open(path: path)
-            defer { Task { await state.close() } }
             let copies = try await state.verifiedCopies(sourceBucket: repo.source).all()
             #expect(!copies.isEmpty)
             let serial = try await state.beginRun(kind: .apply, planDigest: nil)
@@ -37,8 +36,8 @@ import Testing
         #expect(!again.err.contains("Nothing to apply"), "\(again.err)")
         #expect(again.err.contains("deletion(s) unconfirmed"), "\(again.err)")
         let state = try StateStore.open(path: path)
-        defer { Task { await state.close() } }
         #expect(try await state.pendingDeletions().isEmpty, "the deletions stayed pending")
         #expect(try await state.history().last?.run.status == .succeeded)
+        await state.close()
     }
 }
