@@ -52,6 +52,26 @@ enum DiffBenchmark {
                      Date().timeIntervalSince(started), peakRSSMiB(), rssBefore,
                      statistics.description, changes.summary.copy.objects, changes.migrations.first?.inSync.objects ?? 0,
                      changes.cost.map { "costed: \($0.total.monthlyBefore ?? -1) a month before" } ?? "not costed"))
+        // DECANT_BENCH_SAVE=1: also write the saved plan (`plan --out`), streamed as the CLI writes it.
+        if ProcessInfo.processInfo.environment["DECANT_BENCH_SAVE"] == "1" {
+            let path = directory + "/bench.plan"
+            let saveStarted = Date(), saveBefore = cpuSeconds()
+            guard let file = FileHandle(forWritingAtPath: path) ?? {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+                return FileHandle(forWritingAtPath: path)
+            }() else { throw CocoaError(.fileWriteUnknown) }
+            try SavedPlan(plan: plan, changes: changes).write { file.write(Data($0)) }
+            try file.close()
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let objects = changes.summary.copy.objects + changes.summary.adopt.objects + changes.summary.delete.objects
+            print(String(format: "save: %d objects listed in %.1f MB (%.1f bytes an object), %.2f s CPU, %.2f s wall, peak RSS %.0f MiB",
+                         objects, Double(size) / 1e6, Double(size) / Double(max(1, objects)), cpuSeconds() - saveBefore,
+                         Date().timeIntervalSince(saveStarted), peakRSSMiB()))
+            let readStarted = Date(), readBefore = cpuSeconds()
+            let read = try SavedPlan.read(from: path)
+            print(String(format: "read: %d actions, %.2f s CPU, %.2f s wall, peak RSS %.0f MiB", read.changes.graph.count,
+                         cpuSeconds() - readBefore, Date().timeIntervalSince(readStarted), peakRSSMiB()))
+        }
     }
 
     /// Source object `i`: names sort as their numbers do up to 10,000,000.
@@ -89,9 +109,17 @@ enum DiffBenchmark {
     }
 
     static func record(_ name: String, _ i: Int) -> ObjectRecord {
-        ObjectRecord(name: name, size: 4096, generation: 1_000_000 + Int64(i), crc32c: "AAAA\(i % 1000)==",
-                     md5: "md5-\(i % 1000)", timeCreated: Date(timeIntervalSince1970: 1_700_000_000),
+        // Checksums as GCS gives them: base64 of 4 and 16 bytes (a saved plan stores them binary).
+        ObjectRecord(name: name, size: 4096, generation: 1_000_000 + Int64(i), crc32c: checksums[i % checksums.count].crc32c,
+                     md5: checksums[i % checksums.count].md5, timeCreated: Date(timeIntervalSince1970: 1_700_000_000),
                      storageClass: .standard)
+    }
+
+    /// 997 distinct checksum pairs, made once (base64 per object would cost more than the planner's work on it).
+    static let checksums: [(crc32c: String, md5: String)] = (0..<997).map { (k: Int) in
+        let crc: [UInt8] = (0..<4).map { UInt8(truncatingIfNeeded: $0 &* 71 &+ k &* 13) }
+        let md5: [UInt8] = (0..<16).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ k &* 101) }
+        return (Data(crc).base64EncodedString(), Data(md5).base64EncodedString())
     }
 
     /// The process's peak resident set so far (Linux counts `ru_maxrss` in KiB).

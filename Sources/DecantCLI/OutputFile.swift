@@ -16,6 +16,24 @@ enum OutputFile {
     ///   - createFolders: make missing folders (a scaffold's own plan directory);
     ///     otherwise a missing folder is an error that says so.
     static func write(_ data: Data, to path: String, named: String, mode: mode_t = 0o644, createFolders: Bool = false) throws {
+        let (temporary, fd) = try create(beside: path, named: named, mode: mode, createFolders: createFolders)
+        var failure: String?
+        do {
+            try writeAll(Array(data), to: fd, named: named)
+        } catch {
+            failure = (error as? CommandError)?.description ?? "\(error)"
+        }
+        close(fd)
+        if failure == nil, rename(temporary, path) != 0 { failure = "cannot write \(named): " + errnoText() }
+        if let failure {
+            unlink(temporary)
+            throw CommandError(failure)
+        }
+    }
+
+    /// A new temporary file in `path`'s folder, opened for writing with `mode`: the
+    /// caller writes it and renames it onto `path`, or unlinks it.
+    static func create(beside path: String, named: String, mode: mode_t, createFolders: Bool = false) throws -> (String, Int32) {
         let folder = (path as NSString).deletingLastPathComponent
         let shown = (named as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
@@ -34,24 +52,18 @@ enum OutputFile {
         let temporary = folder + "/." + (path as NSString).lastPathComponent + ".decant-" + UUID().uuidString.prefix(8)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw CommandError("cannot write \(named): \(errnoText())") }
-        var failure: String?
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Foundation.write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errnoText()
-                    return
-                }
-                offset += written
+        return (temporary, fd)
+    }
+
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, named: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw CommandError("cannot write \(named): \(errnoText())")
             }
-        }
-        close(fd)
-        if failure == nil, rename(temporary, path) != 0 { failure = errnoText() }
-        if let failure {
-            unlink(temporary)
-            throw CommandError("cannot write \(named): \(failure)")
+            offset += written
         }
     }
 

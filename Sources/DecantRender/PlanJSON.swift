@@ -243,12 +243,13 @@ struct JSONPlan: Encodable {
         cost = plan.cost.map { CostJSON(cost: $0.total, prices: $0.prices, planNotes: $0.notes) }
         promotion = plan.promotion.map(PromotionJSON.init)
         actions = plan.graph.actions.map { a in
-            let items = a.objects
+            // Counted without reading a spooled list; read only to list it (`--list-objects`).
+            let tally = a.objectTally
             return ActionJSON(
                 id: a.id.rawValue, kind: a.kind.rawValue, symbol: String(a.kind.symbol), migration: a.migration, bucket: a.bucket,
-                reason: a.reason.sentence, reasonCode: a.reason.code, dependsOn: a.dependsOn.map(\.rawValue), objects: items.count,
-                bytes: items.reduce(0) { $0 + $1.content.size },
-                items: includeObjects ? items.map {
+                reason: a.reason.sentence, reasonCode: a.reason.code, dependsOn: a.dependsOn.map(\.rawValue), objects: tally.objects,
+                bytes: tally.bytes,
+                items: includeObjects ? a.objects.map {
                     .init(source: "gs://\($0.source.bucket)/\($0.source.name)", sourceGeneration: $0.source.generation, target: $0.target.map { "gs://\($0.bucket)/\($0.name)" },
                           targetGeneration: $0.target?.generation, size: $0.content.size, crc32c: $0.content.crc32c,
                           md5: $0.content.md5, adopt: $0.adopt)

@@ -32,6 +32,6 @@ import Testing
         // Format 1 held reasons as sentences: it does not decode as this format, and says so by its version.
         try dir.write("old.decant", #"{"formatVersion":1,"decantVersion":"0.1.0","plan":{},"changes":{"graph":{"actions":[{"reason":"1 object"}]}}}"#)
         #expect(throws: EngineError.savedPlanFormat(dir.path + "/old.decant", 1)) { try SavedPlan.read(from: dir.path + "/old.decant") }
-        #expect(SavedPlan.formatVersion == 2)
+        #expect(SavedPlan.formatVersion == 3)
     }
 }

@@ -47,7 +47,7 @@ enum PlanCommand {
         let changes = try await makePlan(plan, loadDiagnostics: loadDiagnostics, store: store, state: state, workspace: workspace,
                                          arguments: arguments)
         await state?.close()
-        let saved = try arguments.value("out").map { try SavedPlanBytes(plan: plan, changes: changes, path: $0) }
+        let saved = try arguments.value("out").map { try SavedPlanBytes(plan: plan, changes: changes, path: $0, context: context) }
         try render(changes, arguments, context, saved: saved)
         try writeCodePatch(changes, arguments, context)
         if let saved {

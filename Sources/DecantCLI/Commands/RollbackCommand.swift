@@ -59,7 +59,7 @@ enum RollbackCommand {
             let outcome = try await makePlan(request, plan: plan, state: state, store: store, workspace: workspace)
             await state.close()
             guard let changes = outcome else { return nothingLeft(context) }
-            let saved = try arguments.value("out").map { try SavedPlanBytes(plan: plan, changes: changes, path: $0) }
+            let saved = try arguments.value("out").map { try SavedPlanBytes(plan: plan, changes: changes, path: $0, context: context) }
             try PlanCommand.render(changes, arguments, context, saved: saved)
             if let saved {
                 try saved.write(context)

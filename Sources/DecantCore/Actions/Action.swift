@@ -78,9 +78,40 @@ public struct Action: Hashable, Sendable, Codable {
         self.ledgerIDs = ledgerIDs
     }
 
+    /// The action's objects, read from the spool when they live there. For tests and
+    /// small plans; a run reads them with `loadObjects()`, which says why it cannot.
     public var objects: [ObjectItem] {
-        if case .objects(let items) = payload { return items }
-        return []
+        do {
+            return try loadObjects()
+        } catch {
+            preconditionFailure("\(id): \(error)")
+        }
+    }
+
+    public func loadObjects() throws -> [ObjectItem] {
+        switch payload {
+        case .objects(let items): return items
+        case .spooled(let batch): return try batch.items()
+        default: return []
+        }
+    }
+
+    /// How many objects, and their bytes, without reading a spooled list.
+    public var objectTally: Tally {
+        switch payload {
+        case .objects(let items): return items.reduce(into: Tally()) { $0.add($1.content.size) }
+        case .spooled(let batch): return batch.tally
+        default: return Tally()
+        }
+    }
+
+    /// Of them, the objects only recorded (adopted).
+    public var adoptedTally: Tally {
+        switch payload {
+        case .objects(let items): return items.filter(\.adopt).reduce(into: Tally()) { $0.add($1.content.size) }
+        case .spooled(let batch): return Tally(objects: batch.adopted, bytes: batch.adoptedBytes)
+        default: return Tally()
+        }
     }
 }
 
@@ -92,6 +123,8 @@ public enum ActionPayload: Hashable, Sendable, Codable {
     case patchBucket(BucketChange)
     /// copy, verify, delete_source, restore_object, delete_copy.
     case objects([ObjectItem])
+    /// The same, for a plan's lists: one batch kept in the plan's `ObjectSpool`.
+    case spooled(ObjectBatch)
     /// rewrite_code, revert_code.
     case code(CodeEdit)
     /// delete_bucket (only a bucket decant created, only when empty).

@@ -58,6 +58,13 @@ public struct ActionGraph: Hashable, Sendable, Codable {
         self.dependencyCounts = order.map { given.dependencyCounts[$0] }
     }
 
+    /// The same graph with each payload transformed (order and links kept).
+    public func mappingPayloads(_ transform: (ActionPayload) throws -> ActionPayload) rethrows -> ActionGraph {
+        var copy = self
+        for index in copy.actions.indices { copy.actions[index].payload = try transform(copy.actions[index].payload) }
+        return copy
+    }
+
     /// Who depends on whom, by position in one order of the actions.
     private struct Links {
         var dependents: [[Int]]

@@ -92,12 +92,9 @@ public struct PlannedChanges: Hashable, Sendable, Codable {
                 case .createBucket: bucketsToCreate += 1
                 case .updateBucket, .setLifecycle, .restoreBucket:
                     bucketsToUpdate += 1
-                case .copy, .restoreObject:
-                    for item in action.objects { copy.add(item.content.size) }
-                case .verify:
-                    for item in action.objects where item.adopt { adopt.add(item.content.size) }
-                case .deleteSource, .deleteCopy:
-                    for item in action.objects { delete.add(item.content.size) }
+                case .copy, .restoreObject: copy = copy + action.objectTally
+                case .verify: adopt = adopt + action.adoptedTally
+                case .deleteSource, .deleteCopy: delete = delete + action.objectTally
                 case .rewriteCode, .revertCode: filesToEdit += 1
                 case .setBucketIAM, .restoreBucketIAM: policiesToSet += 1
                 case .deleteBucket: break

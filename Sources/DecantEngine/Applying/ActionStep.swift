@@ -23,7 +23,10 @@ extension RunEnvironment {
     /// The step for `action`: the one place where a kind of action, with the payload
     /// it must carry, meets the code that carries it out.
     static func step(for action: Action) throws -> any ActionStep {
-        switch (action.kind, action.payload) {
+        // A plan's object lists are read from its spool when their action starts, one batch at a time.
+        var payload = action.payload
+        if case .spooled = payload { payload = .objects(try action.loadObjects()) }
+        switch (action.kind, payload) {
         case (.createBucket, .createBucket(let creation)): return CreateBucket(creation: creation)
         case (.updateBucket, .patchBucket(let change)), (.setLifecycle, .patchBucket(let change)): return PatchBucket(change: change)
         case (.copy, .objects(let items)):

@@ -79,7 +79,7 @@ public struct Applier: Sendable {
         guard (kind == .rollback) == (changes.rollback != nil), kind != .rollback || rollbackTo == changes.rollback?.target else {
             throw EngineError.wrongRunKind(kind)
         }
-        let deleting = changes.graph.actions.filter { $0.kind == .deleteSource }.reduce(0) { $0 + $1.objects.count }
+        let deleting = changes.graph.actions.filter { $0.kind == .deleteSource }.reduce(0) { $0 + $1.objectTally.objects }
         if deleting > options.maxDelete { throw EngineError.tooManyDeletions(deleting, limit: options.maxDelete) }
 
         let startedAt = clock.now()
@@ -92,10 +92,7 @@ public struct Applier: Sendable {
             rollbackTo: rollbackTo, pinnedNow: changes.pinnedNow?.at,
             deletesByPinnedNow: deleting > 0 && changes.pinnedNow?.decidesFutureDeletions == true))
         // Progress counts each object once: its copy (or its adoption), its deletion.
-        let counted = changes.graph.actions.flatMap { a -> [ObjectItem] in
-            a.kind == .verify ? a.objects.filter(\.adopt) : a.objects
-        }
-        let totals = counted.reduce(into: Tally()) { $0.add($1.content.size) }
+        let totals = changes.graph.actions.reduce(Tally()) { $0 + ($1.kind == .verify ? $1.adoptedTally : $1.objectTally) }
         observer.handle(.started(serial: serial, actions: changes.graph.count, objects: totals.objects, bytes: totals.bytes))
 
         let environment = RunEnvironment(applier: self, serial: serial, limiter: AsyncLimiter(width: options.parallelism),

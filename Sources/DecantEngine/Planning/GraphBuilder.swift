@@ -13,41 +13,39 @@ enum GraphBuilder {
         for (migration, outcome) in zip(migrations, outcomes) {
             let key = migration.key
             let bucketDeps = bucketActionIDs[migration.target.bucket] ?? []
-            let size = max(1, migration.batchSize)
             var verifies: [ActionID] = []
-            if outcome.report.engine?.engine == .transferService, let choice = outcome.report.engine {
-                verifies += transferCopies(migration, outcome: outcome, choice: choice, dependsOn: bucketDeps, into: &actions)
+            let byTransferService = outcome.report.engine?.engine == .transferService
+            if byTransferService, let choice = outcome.report.engine {
+                verifies += try transferCopies(migration, outcome: outcome, choice: choice, dependsOn: bucketDeps, into: &actions)
             }
-            for (n, batch) in (outcome.report.engine?.engine == .transferService ? [] : outcome.copies).chunked(size).enumerated() {
+            // Each batch was spooled `batchSize` objects at a time: one copy and one verify action each.
+            for (n, batch) in (byTransferService ? [] : outcome.copies.batches).enumerated() {
                 let copyID = ActionID("copy", key, number(n + 1))
-                let bytes = batch.reduce(Int64(0)) { $0 + $1.content.size }
-                let overwrites = batch.filter { $0.target?.generation != nil }.count
-                let reason: ActionReason = overwrites > 0
-                    ? .copyOverwriting(objects: batch.count, bytes: bytes, overwrites: overwrites, policy: migration.overwrite)
-                    : .copyAbsent(objects: batch.count, bytes: bytes, target: migration.target)
+                let reason: ActionReason = batch.overwrites > 0
+                    ? .copyOverwriting(objects: batch.count, bytes: batch.bytes, overwrites: batch.overwrites, policy: migration.overwrite)
+                    : .copyAbsent(objects: batch.count, bytes: batch.bytes, target: migration.target)
                 actions.append(Action(id: copyID, kind: .copy, migration: key, bucket: migration.target.bucket, reason: reason,
-                                      dependsOn: bucketDeps, payload: .objects(Array(batch))))
+                                      dependsOn: bucketDeps, payload: .spooled(batch)))
                 let verifyID = ActionID("verify", key, number(n + 1))
                 actions.append(Action(id: verifyID, kind: .verify, migration: key, bucket: migration.target.bucket,
                                       reason: .verifyCopies(objects: batch.count, level: migration.verify),
-                                      dependsOn: [copyID], payload: .objects(Array(batch))))
+                                      dependsOn: [copyID], payload: .spooled(batch)))
                 verifies.append(verifyID)
             }
-            for (n, batch) in outcome.adoptions.chunked(size).enumerated() {
+            for (n, batch) in outcome.adoptions.batches.enumerated() {
                 let verifyID = ActionID("verify", key, "adopt-" + number(n + 1))
                 actions.append(Action(id: verifyID, kind: .verify, migration: key, bucket: migration.target.bucket,
                                       reason: .adoptExisting(objects: batch.count),
-                                      payload: .objects(Array(batch))))
+                                      payload: .spooled(batch)))
                 verifies.append(verifyID)
             }
             verifyIDs[key] = verifies
-            let deletions = outcome.deletions + outcome.deletionsAfterVerify
-            for (n, batch) in deletions.chunked(size).enumerated() {
+            for (n, batch) in outcome.deletions.batches.enumerated() {
                 let cleanup = migration.cleanup
                 actions.append(Action(id: ActionID("delete_source", key, number(n + 1)), kind: .deleteSource, migration: key,
                                       bucket: migration.source.bucket,
                                       reason: .deleteVerified(objects: batch.count, validationPeriod: cleanup?.after),
-                                      dependsOn: verifies, payload: .objects(Array(batch))))
+                                      dependsOn: verifies, payload: .spooled(batch)))
             }
         }
         for edit in edits {
@@ -65,9 +63,10 @@ enum GraphBuilder {
     /// One copy action a transfer job (`TransferPlanning.mappings`), each followed by
     /// verify actions of `batchSize` objects; returns the verify ids.
     static func transferCopies(_ migration: Migration, outcome: MigrationOutcome, choice: EngineChoice,
-                               dependsOn: [ActionID], into actions: inout [Action]) -> [ActionID] {
+                               dependsOn: [ActionID], into actions: inout [Action]) throws -> [ActionID] {
         var verifies: [ActionID] = []
-        for (mapping, items) in TransferPlanning.mappings(migration, report: outcome.report, copies: outcome.copies) {
+        // A job's copy action holds all its objects (its manifest lists them): read from the spool here.
+        for (mapping, items) in TransferPlanning.mappings(migration, report: outcome.report, copies: try outcome.copies.allItems()) {
             let copyID = ActionID("copy", migration.key, "transfer-" + number(mapping.index))
             let reason = ActionReason.copyByTransferService(
                 objects: items.count, bytes: items.reduce(Int64(0)) { $0 + $1.content.size },

@@ -7,13 +7,12 @@ import Foundation
 struct MigrationOutcome: Sendable {
     var report: MigrationPlan
     /// Copies to make: target absent (`target.generation` nil) or an allowed overwrite.
-    var copies: [ObjectItem] = []
+    var copies = SpooledList()
     /// Identical copies found in the target, to verify and record.
-    var adoptions: [ObjectItem] = []
-    /// Sources whose verified copy allows deleting them now.
-    var deletions: [ObjectItem] = []
-    /// Sources copied or adopted in this run that cleanup deletes once verified (`after: 0d`).
-    var deletionsAfterVerify: [ObjectItem] = []
+    var adoptions = SpooledList()
+    /// Sources cleanup deletes: those whose verified copy allows it now, and those
+    /// copied or adopted in this run that it deletes once verified (`after: 0d`), in name order.
+    var deletions = SpooledList()
     /// Names decant refuses to map, and why.
     var unsafeNames: [(name: String, problem: String)] = []
     var listed = 0
@@ -41,6 +40,8 @@ struct MigrationDiffer {
     /// Why code keeps this migration's sources (`ReferenceHolds`), nil when nothing does.
     let codeHold: HoldReason?
     let allowReferences: Bool
+    /// Where the object lists go, a batch of `migration.batchSize` at a time.
+    let spool: ObjectSpool
     /// Collects what the cost model needs; nil when the plan is not costed.
     var cost: CostTally? = nil
 
@@ -56,7 +57,7 @@ struct MigrationDiffer {
             outcome.report.warnings.append("only partitions \(bounds.lowerBound)..\(bounds.upperBound) were listed "
                 + "(\(migration.source.prefix)\(window.lower)…); partitions outside the range stay in the source and are not counted")
         }
-        var totals = Accumulator(migration: migration, now: deletionNow, today: CalendarDay(now), cost: cost)
+        var totals = Accumulator(migration: migration, now: deletionNow, today: CalendarDay(now), cost: cost, spool: spool)
         let window = PartitionWindow.relativeBounds(migration, today: CalendarDay(now))
         for group in RenameGroup.groups(for: migration) {
             let sourceSpace = KeySpace(bucket: migration.source.bucket, base: group.sourceBase, excluded: group.sourceExcluded,
@@ -80,7 +81,7 @@ struct MigrationDiffer {
                 }
                 if order <= 0, let s {
                     let history = try await rows.rows(for: s.name)
-                    totals.source(s, target: order == 0 ? t : nil, group: group, history: history, differ: self)
+                    try totals.source(s, target: order == 0 ? t : nil, group: group, history: history, differ: self)
                     source.advance()
                     if order == 0 { target?.advance() }
                 } else if let t {
@@ -92,7 +93,7 @@ struct MigrationDiffer {
             outcome.listingTime += source.listingTime + (target?.listingTime ?? .zero)
             outcome.ledgerTime += rows.readingTime
         }
-        totals.finish(into: &outcome, differ: self)
+        try totals.finish(into: &outcome, differ: self)
         return outcome
     }
 
@@ -108,10 +109,9 @@ private struct Accumulator {
     let migration: Migration
     let selector: MigrationSelector
     let now: Date
-    var copies: [ObjectItem] = []
-    var adoptions: [ObjectItem] = []
-    var deletions: [ObjectItem] = []
-    var deletionsAfterVerify: [ObjectItem] = []
+    var copies: ObjectListWriter
+    var adoptions: ObjectListWriter
+    var deletions: ObjectListWriter
     var unsafe: [(String, String)] = []
     var copy = Tally(), overwrite = Tally(), inSync = Tally(), adopt = Tally(), conflicts = Tally(), targetOnly = Tally()
     var conflictSamples: [ObjectMapping] = []
@@ -121,15 +121,18 @@ private struct Accumulator {
     var collisions: [Collision] = []
     var cost: CostTally?
 
-    init(migration: Migration, now: Date, today: CalendarDay, cost: CostTally?) {
+    init(migration: Migration, now: Date, today: CalendarDay, cost: CostTally?, spool: ObjectSpool) {
         self.migration = migration
+        copies = ObjectListWriter(spool: spool, batchSize: migration.batchSize)
+        adoptions = ObjectListWriter(spool: spool, batchSize: migration.batchSize)
+        deletions = ObjectListWriter(spool: spool, batchSize: migration.batchSize)
         self.selector = MigrationSelector(migration, today: today)
         self.now = now
         self.cost = cost
     }
 
     mutating func source(_ s: ObjectRecord, target t: ObjectRecord?, group: RenameGroup, history: [LedgerEntry],
-                         differ: MigrationDiffer) {
+                         differ: MigrationDiffer) throws {
         let inGroup = String(ByteOrder.dropPrefix(group.sourceBase, from: s.name))
         let relative = group.relativeBase + inGroup
         if let reason = selector.exclusion(relative: relative) {
@@ -159,8 +162,8 @@ private struct Accumulator {
             copy.add(s.size)
             if copySamples.count < MigrationDiffer.sampleCount { copySamples.append(mapping) }
             let planned = item(targetGeneration: nil)
-            copies.append(planned)
-            considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
+            try copies.append(planned)
+            try considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
             return
         }
         if s.hasSameContent(as: t) {
@@ -175,22 +178,22 @@ private struct Accumulator {
                 if syncSamples.count < MigrationDiffer.sampleCount { syncSamples.append(mapping) }
                 // Most objects of a large plan are in sync: build their item only when cleanup may need it.
                 if migration.cleanup?.deleteSource == true {
-                    considerDeletion(s, relative: relative, planned: item(targetGeneration: t.generation),
+                    try considerDeletion(s, relative: relative, planned: item(targetGeneration: t.generation),
                                      verifiedAt: recorded.isChecksumVerified ? recorded.verification?.at : nil, differ: differ)
                 }
             } else if migration.overwrite == .always {
                 cost?.copy(s, targetName: targetName)
                 overwrite.add(s.size)
                 let planned = item(targetGeneration: t.generation)
-                copies.append(planned)
-                considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
+                try copies.append(planned)
+                try considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
             } else {
                 cost?.present(source: s, target: t)
                 adopt.add(s.size)
                 var planned = item(targetGeneration: t.generation)
                 planned.adopt = true
-                adoptions.append(planned)
-                considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
+                try adoptions.append(planned)
+                try considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
             }
             return
         }
@@ -202,8 +205,8 @@ private struct Accumulator {
             cost?.copy(s, targetName: targetName)
             overwrite.add(s.size)
             let planned = item(targetGeneration: t.generation)
-            copies.append(planned)
-            considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
+            try copies.append(planned)
+            try considerDeletion(s, relative: relative, planned: planned, verifiedAt: nil, differ: differ)
         }
     }
 
@@ -215,7 +218,7 @@ private struct Accumulator {
     /// later (and why). `verifiedAt` is set when the ledger holds a checksum-verified
     /// copy; nil when the copy is made or recorded in this run.
     mutating func considerDeletion(_ s: ObjectRecord, relative: String, planned: ObjectItem, verifiedAt: Date?,
-                                   differ: MigrationDiffer) {
+                                   differ: MigrationDiffer) throws {
         guard let cleanup = migration.cleanup, cleanup.deleteSource else { return }
         // A hold without an end (code references) is costed as if it ended with the validation period.
         func hold(_ reason: HoldReason, until: Date?) {
@@ -248,17 +251,17 @@ private struct Accumulator {
                 hold(.validationPeriod(cleanup.after), until: eligible)
             } else {
                 cost?.remove(s, on: now)
-                deletions.append(planned)
+                try deletions.append(planned)
             }
         } else if after == 0 {
             cost?.remove(s, on: now)
-            deletionsAfterVerify.append(planned)
+            try deletions.append(planned)
         } else {
             hold(.validationPeriodNotStarted(cleanup.after), until: now.addingTimeInterval(after))
         }
     }
 
-    mutating func finish(into outcome: inout MigrationOutcome, differ: MigrationDiffer) {
+    mutating func finish(into outcome: inout MigrationOutcome, differ: MigrationDiffer) throws {
         var report = outcome.report
         report.copy = copy
         report.overwrite = overwrite
@@ -282,19 +285,10 @@ private struct Accumulator {
             report.blockers.append("\(collisions.count) object(s) would land in a folder another subfolder rename writes to")
         }
         let blocked = !report.blockers.isEmpty
-        if blocked {
-            // A blocked migration does nothing at all, deletions least of all.
-            outcome.copies = []
-            outcome.adoptions = []
-            outcome.deletions = []
-            outcome.deletionsAfterVerify = []
-        } else {
-            outcome.copies = copies
-            outcome.adoptions = adoptions
-            outcome.deletions = deletions
-            outcome.deletionsAfterVerify = deletionsAfterVerify
-        }
-        report.delete = (outcome.deletions + outcome.deletionsAfterVerify).reduce(into: Tally()) { $0.add($1.content.size) }
+        // A blocked migration does nothing at all, deletions least of all (its blocks stay unreferenced in the spool).
+        let lists = (try copies.finish(), try adoptions.finish(), try deletions.finish())
+        if !blocked { (outcome.copies, outcome.adoptions, outcome.deletions) = lists }
+        report.delete = outcome.deletions.total
         report.deleteHeld = held.values.sorted { $0.reason < $1.reason }
         outcome.unsafeNames = unsafe
         outcome.cost = cost

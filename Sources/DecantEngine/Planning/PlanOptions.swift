@@ -20,6 +20,9 @@ public struct PlanOptions: Sendable {
     /// `--now` and the real clock (the planner's clock is the pinned one): ahead of
     /// the real clock, deletions are judged by the real clock unless it allows otherwise.
     public var pinnedNow: PinnedNow?
+    /// Where the plan's object lists are spooled (an unlinked file: nothing stays
+    /// behind); nil: the system's temporary directory.
+    public var spoolDirectory: String?
 
     public init(targets: [String] = [], phase: Int? = nil, maxDelete: Int = 1000, allowReferences: Bool = false,
                 listingWidth: Int = 8, computeLeftovers: Bool = true, pricing: Pricing? = nil) {

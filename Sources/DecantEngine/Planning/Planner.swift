@@ -30,6 +30,7 @@ public struct Planner: Sendable {
         let now = clock.now()
         let selection = try select(plan, options)
         var diagnostics: [Diagnostic] = []
+        let spool = try ObjectSpool.temporary(in: options.spoolDirectory)
 
         // Observe every bucket that matters, concurrently.
         let bucketNames = Set(selection.buckets.map(\.name) + selection.migrations.flatMap { [$0.source.bucket, $0.target.bucket] })
@@ -60,7 +61,7 @@ public struct Planner: Sendable {
         let holds = ReferenceHolds(code, acknowledgements: plan.code?.acknowledged ?? [])
         var outcomes = try await diffMigrations(selection.migrations, plan: plan, observed: observed, now: now,
                                                 deletionNow: options.pinnedNow?.deletionTime ?? now,
-                                                holds: holds, options: options)
+                                                holds: holds, options: options, spool: spool)
         diagnostics += Self.pinnedNowWarnings(options.pinnedNow, cleanups: selection.migrations.contains { $0.cleanup?.deleteSource == true })
         for (index, migration) in selection.migrations.enumerated() {
             diagnostics += migrationDiagnostics(migration, outcome: outcomes[index], plan: plan, observed: observed)
@@ -88,7 +89,7 @@ public struct Planner: Sendable {
         }
 
         // Deletion threshold.
-        let deleting = outcomes.reduce(0) { $0 + $1.deletions.count + $1.deletionsAfterVerify.count }
+        let deleting = outcomes.reduce(0) { $0 + $1.deletions.count }
         if deleting > options.maxDelete {
             diagnostics.append(.error("this plan deletes \(deleting) source objects, more than --max-delete \(options.maxDelete)",
                                       hint: "review the deletions, then raise --max-delete explicitly"))
@@ -163,20 +164,24 @@ public struct Planner: Sendable {
 
     /// Of the objects to adopt, those an interrupted run of decant copied (an open
     /// copy intent): apply records them as decant's copies, not as adopted.
-    func interruptedCopies(_ adoptions: [ObjectItem]) async throws -> String? {
+    func interruptedCopies(_ adoptions: SpooledList) async throws -> String? {
         guard let state, !adoptions.isEmpty else { return nil }
-        let intents = try await state.openCopyIntents(targets: adoptions.compactMap(\.target))
-        guard !intents.isEmpty else { return nil }
         var serials: Set<Int64> = []
-        let ours = adoptions.filter { item in
-            guard let target = item.target,
-                  let intent = intents[StateStore.intentKey(target.bucket, target.name)]?.first(where: { $0.wrote(target, from: item.source) })
-            else { return false }
-            serials.insert(intent.serial)
-            return true
+        var ours = 0
+        for batch in adoptions.batches {
+            let items = try batch.items()
+            let intents = try await state.openCopyIntents(targets: items.compactMap(\.target))
+            guard !intents.isEmpty else { continue }
+            for item in items {
+                guard let target = item.target,
+                      let intent = intents[StateStore.intentKey(target.bucket, target.name)]?.first(where: { $0.wrote(target, from: item.source) })
+                else { continue }
+                serials.insert(intent.serial)
+                ours += 1
+            }
         }
-        guard !ours.isEmpty else { return nil }
-        return "\(ours.count) of the objects to adopt were copied by an interrupted run of decant (serial "
+        guard ours > 0 else { return nil }
+        return "\(ours) of the objects to adopt were copied by an interrupted run of decant (serial "
             + serials.sorted().map(String.init).joined(separator: ", ")
             + "): apply records them as decant's copies, which a rollback removes"
     }
@@ -277,14 +282,14 @@ public struct Planner: Sendable {
     // MARK: - Migrations
 
     func diffMigrations(_ migrations: [Migration], plan: Plan, observed: [String: BucketInfo?], now: Date, deletionNow: Date,
-                        holds: ReferenceHolds, options: PlanOptions) async throws -> [MigrationOutcome] {
+                        holds: ReferenceHolds, options: PlanOptions, spool: ObjectSpool) async throws -> [MigrationOutcome] {
         let store = self.store, state = self.state
         return try await AsyncLimiter(width: options.listingWidth).map(migrations) { migration in
             let targetInfo = observed[migration.target.bucket] ?? nil
             var differ = MigrationDiffer(
                 migration: migration, store: store, state: state, now: now, deletionNow: deletionNow, targetExists: targetInfo != nil,
                 targetSpec: plan.bucket(named: migration.target.bucket),
-                codeHold: holds.hold(for: migration), allowReferences: options.allowReferences)
+                codeHold: holds.hold(for: migration), allowReferences: options.allowReferences, spool: spool)
             differ.cost = options.pricing.map { CostPlanning.setup(migration, plan: plan, observed: observed, pricing: $0, now: now).tally }
             let movement = Self.movement(migration, source: observed[migration.source.bucket] ?? nil, target: targetInfo,
                                          targetSpec: plan.bucket(named: migration.target.bucket))

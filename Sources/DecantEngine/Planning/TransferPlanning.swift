@@ -10,20 +10,19 @@ enum TransferPlanning {
     static func chooseEngines(_ migrations: [Migration], outcomes: inout [MigrationOutcome], thresholds: EngineThresholds) {
         for (index, migration) in migrations.enumerated() where !outcomes[index].copies.isEmpty {
             let copies = outcomes[index].copies
-            let choice = thresholds.choose(migration.engine, objects: copies.count,
-                                           bytes: copies.reduce(Int64(0)) { $0 + $1.content.size })
+            let choice = thresholds.choose(migration.engine, objects: copies.count, bytes: copies.total.bytes)
             outcomes[index].report.engine = choice
             guard choice.engine == .transferService else { continue }
             outcomes[index].report.warnings.append(
                 "Storage Transfer Service's service agent must read gs://\(migration.source.bucket) and write (and read) "
                 + "gs://\(migration.target.bucket), where decant stages its manifests; decant does not check these grants: "
                 + "a job without them fails and its objects are reported as not copied")
-            if copies.contains(where: { $0.customTime != nil }) {
+            if copies.hasCustomTime {
                 outcomes[index].report.warnings.append(
                     "Storage Transfer Service sets each copy's customTime to its source's creation time "
                     + "(TIME_CREATED_PRESERVE_AS_CUSTOM_TIME, for preserve_age); a source's own customTime is not carried")
             }
-            if copies.contains(where: { $0.storageClass.map { TransferStorageClass($0) == nil } ?? false }) {
+            if copies.storageClasses.contains(where: { TransferStorageClass($0) == nil }) {
                 outcomes[index].report.warnings.append(
                     "Storage Transfer Service cannot set a legacy storage class: the copies take the target bucket's default class")
             }

@@ -15,8 +15,7 @@ extension StateStore {
         try inTransaction { database in
             try Self.requireRunning(serial, in: database)
             for action in actions {
-                let objects = action.objects
-                let bytes = objects.reduce(Int64(0)) { $0 + $1.content.size }
+                let planned = action.objectTally
                 try database.run("""
                     INSERT INTO journal (serial, action_id, kind, migration, bucket, state, started_ms, planned_objects, planned_bytes)
                     VALUES (?, ?, ?, ?, ?, 'intent', ?, ?, ?)
@@ -24,7 +23,7 @@ extension StateStore {
                         state = 'intent', attempts = attempts + 1, started_ms = excluded.started_ms,
                         finished_ms = NULL, objects = NULL, bytes = NULL, error = NULL
                     """, serial, action.id.rawValue, action.kind.rawValue, action.migration, action.bucket, now,
-                    Int64(objects.count), bytes)
+                    Int64(planned.objects), planned.bytes)
             }
         }
     }

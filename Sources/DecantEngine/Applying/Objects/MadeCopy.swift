@@ -51,6 +51,8 @@ actor CopyResults {
     private var byAction: [ActionID: [MadeCopy]] = [:]
     func store(_ copies: [MadeCopy], for id: ActionID) { byAction[id] = copies }
     func results(for ids: [ActionID]) -> [MadeCopy] { ids.flatMap { byAction[$0] ?? [] } }
+    /// Forgets what a verify action has recorded: a run keeps only the batches in flight.
+    func release(_ ids: [ActionID]) { for id in ids { byAction[id] = nil } }
 }
 
 /// Comparing a copy with its source.

@@ -46,6 +46,7 @@ struct VerifyCopies: ActionStep {
         if !found.isEmpty { _ = try await run.state.recordCopies(found, serial: run.serial) }
         let madeKeys = results.compactMap(\.copied).map(\.record.key)
         if !madeKeys.isEmpty { _ = try await run.state.markVerified(madeKeys, level: level, serial: run.serial) }
+        await run.copies.release(action.dependsOn)
         return .finished(action, errors: results.map(\.error),
                          done: results.compactMap(\.made).reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.record.content.size) })
     }
