@@ -42,6 +42,12 @@ import Testing
         #expect(decoded.count == items.count)
         for (a, b) in zip(decoded, items) { #expect(a == b, "\(b.source)") }
         #expect(try ObjectBlock.decode(ObjectBlock.encode([])) == [])
+        // Base64 that decodes but is not canonical (unused bits set, `=` inside) stays text, exactly.
+        for (crc, md5) in [("AAAAAB==", "AAAAAAAAAAAAAAAAAAAAAB=="), ("AA=AAA==", "AAAAAAAAAAAAAAAAAAAAA==="), ("3q2+7w==", "1B2M2Y8AsgTpgAmY7PhCfg==")] {
+            let item = ObjectItem(source: ObjectRef(bucket: "b", name: "n", generation: 1), target: nil,
+                                  content: ContentIdentity(size: 0, crc32c: crc, md5: md5))
+            #expect(try ObjectBlock.decode(ObjectBlock.encode([item])) == [item])
+        }
     }
 
     @Test func aSortedListWithGCSChecksumsTakesFewBytesAnObject() throws {

@@ -41,28 +41,30 @@ public enum ObjectBlock {
 
     public static func encode(_ items: [ObjectItem]) -> [UInt8] {
         var out = Writer()
-        out.bytes.reserveCapacity(items.count * 32 + 16)
+        out.bytes.reserveCapacity(items.count * 40 + 16)
         out.bytes += magic
         out.varint(UInt64(items.count))
-        var previousSource: [UInt8] = [], previousHead: [UInt8] = []
+        // Buffers reused from item to item: encoding allocates nothing per object.
+        var source: [UInt8] = [], previousSource: [UInt8] = []
+        var targetBytes: [UInt8] = [], previousHead: [UInt8] = []
+        var crc: [UInt8] = [], md5: [UInt8] = []
         var sourceBucket = "", targetBucket = ""
         var generation: Int64 = 0, targetGeneration: Int64 = 0, created: Int64 = 0
         for item in items {
             var f1: Flags1 = [], f2: Flags2 = []
-            let source = Array(item.source.name.utf8)
-            var targetBytes: [UInt8] = []
+            source.removeAll(keepingCapacity: true)
+            source.append(contentsOf: item.source.name.utf8)
             if let target = item.target {
                 f1.insert(.hasTarget)
-                targetBytes = Array(target.name.utf8)
+                targetBytes.removeAll(keepingCapacity: true)
+                targetBytes.append(contentsOf: target.name.utf8)
                 if target.generation != nil { f1.insert(.targetGeneration) }
                 if target.bucket != targetBucket { f2.insert(.targetBucket) }
             }
             if item.source.bucket != sourceBucket { f2.insert(.sourceBucket) }
             if item.source.generation != nil { f2.insert(.sourceGeneration) }
-            let crc = item.content.crc32c.map { ($0, base64Bytes($0, count: 4)) }
-            let md5 = item.content.md5.map { ($0, base64Bytes($0, count: 16)) }
-            if let crc { f1.insert(crc.1 != nil ? [.crc32c, .crc32cBinary] : .crc32c) }
-            if let md5 { f1.insert(md5.1 != nil ? [.md5, .md5Binary] : .md5) }
+            if let text = item.content.crc32c { f1.insert(base64Bytes(text, count: 4, into: &crc) ? [.crc32c, .crc32cBinary] : .crc32c) }
+            if let text = item.content.md5 { f1.insert(base64Bytes(text, count: 16, into: &md5) ? [.md5, .md5Binary] : .md5) }
             let createdMillis = item.sourceCreated.flatMap(exactMillis)
             let customMillis = item.customTime.flatMap(exactMillis)
             if item.sourceCreated != nil { f1.insert(.created); if createdMillis != nil { f2.insert(.createdExact) } }
@@ -75,10 +77,10 @@ public enum ObjectBlock {
 
             if f2.contains(.sourceBucket) {
                 sourceBucket = item.source.bucket
-                out.string(Array(sourceBucket.utf8))
+                out.string(Array(sourceBucket.utf8)[...])
             }
-            out.frontCoded(source, previous: previousSource)
-            previousSource = source
+            out.frontCoded(source[...], previous: previousSource)
+            swap(&source, &previousSource)
             if let g = item.source.generation {
                 out.zigzag(g &- generation)
                 generation = g
@@ -87,21 +89,22 @@ public enum ObjectBlock {
             if let target = item.target {
                 if f2.contains(.targetBucket) {
                     targetBucket = target.bucket
-                    out.string(Array(targetBucket.utf8))
+                    out.string(Array(targetBucket.utf8)[...])
                 }
-                let shared = commonSuffix(source, targetBytes)
+                let shared = commonSuffix(previousSource, targetBytes)
                 out.varint(UInt64(shared))
-                let head = Array(targetBytes[0..<(targetBytes.count - shared)])
+                let head = targetBytes[0..<(targetBytes.count - shared)]
                 out.frontCoded(head, previous: previousHead)
-                previousHead = head
+                previousHead.removeAll(keepingCapacity: true)
+                previousHead.append(contentsOf: head)
                 if let g = target.generation {
                     out.zigzag(g &- targetGeneration)
                     targetGeneration = g
                 }
             }
             out.varint(UInt64(bitPattern: item.content.size))
-            if let crc { if let binary = crc.1 { out.bytes += binary } else { out.string(Array(crc.0.utf8)) } }
-            if let md5 { if let binary = md5.1 { out.bytes += binary } else { out.string(Array(md5.0.utf8)) } }
+            if let text = item.content.crc32c { if f1.contains(.crc32cBinary) { out.bytes += crc } else { out.string(Array(text.utf8)[...]) } }
+            if let text = item.content.md5 { if f1.contains(.md5Binary) { out.bytes += md5 } else { out.string(Array(text.utf8)[...]) } }
             if let date = item.sourceCreated {
                 if let ms = createdMillis {
                     out.zigzag(ms &- created)
@@ -113,7 +116,7 @@ public enum ObjectBlock {
             if let date = item.customTime {
                 if let ms = customMillis { out.zigzag(ms &- created) } else { out.double(date.timeIntervalSince1970) }
             }
-            if let storageClass = item.storageClass { out.string(Array(storageClass.rawValue.utf8)) }
+            if let storageClass = item.storageClass { out.string(Array(storageClass.rawValue.utf8)[...]) }
             if let ledgerID = item.ledgerID { out.zigzag(ledgerID) }
         }
         return out.bytes
@@ -213,31 +216,31 @@ public enum ObjectBlock {
         return table
     }()
 
-    /// The `count` bytes `text` is the canonical padded base64 of, or nil.
-    static func base64Bytes(_ text: String, count: Int) -> [UInt8]? {
-        let chars = Array(text.utf8)
-        guard chars.count == (count + 2) / 3 * 4 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(count + 2)
-        var i = 0
-        while i < chars.count {
-            var quad: [Int] = []
-            for j in 0..<4 {
-                let c = chars[i + j]
-                if c == UInt8(ascii: "=") { quad.append(-1) } else {
-                    let v = values[Int(c)]
-                    guard v >= 0 else { return nil }
-                    quad.append(Int(v))
+    /// Decodes `text` into `out` when it is the canonical padded base64 of `count`
+    /// bytes (what GCS gives: the unused bits of its last character are zero, so
+    /// encoding the bytes again gives `text` back exactly).
+    static func base64Bytes(_ text: String, count: Int, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        let length = (count + 2) / 3 * 4
+        let padding = (3 - count % 3) % 3
+        var text = text
+        return text.withUTF8 { chars -> Bool in
+            guard chars.count == length else { return false }
+            for k in 0..<padding where chars[length - 1 - k] != UInt8(ascii: "=") { return false }
+            var bits: UInt32 = 0, held = 0
+            for k in 0..<(length - padding) {
+                let v = values[Int(chars[k])]
+                guard v >= 0 else { return false }
+                bits = (bits << 6) | UInt32(v)
+                held += 6
+                if held >= 8 {
+                    held -= 8
+                    out.append(UInt8(truncatingIfNeeded: bits >> UInt32(held)))
                 }
             }
-            let n = (quad[0] << 18) | (quad[1] << 12) | (max(quad[2], 0) << 6) | max(quad[3], 0)
-            out.append(UInt8((n >> 16) & 0xff))
-            if quad[2] >= 0 { out.append(UInt8((n >> 8) & 0xff)) }
-            if quad[3] >= 0 { out.append(UInt8(n & 0xff)) }
-            i += 4
+            // The bits left over must be zero, or another text decodes to the same bytes.
+            return out.count == count && bits & ((1 << UInt32(held)) - 1) == 0
         }
-        guard out.count == count, base64(out) == text else { return nil }
-        return out
     }
 
     static func base64(_ bytes: [UInt8]) -> String {
@@ -270,22 +273,23 @@ public enum ObjectBlock {
 
         mutating func zigzag(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
 
-        mutating func string(_ value: [UInt8]) {
+        mutating func string(_ value: ArraySlice<UInt8>) {
             varint(UInt64(value.count))
             bytes += value
         }
 
         /// `value` as what it shares with the start and the end of `previous`, and the
         /// bytes between (`part-00012.parquet` after `part-00011.parquet`: 9, 8, "2").
-        mutating func frontCoded(_ value: [UInt8], previous: [UInt8]) {
+        mutating func frontCoded(_ value: ArraySlice<UInt8>, previous: [UInt8]) {
+            let start = value.startIndex
             var head = 0
-            while head < value.count, head < previous.count, value[head] == previous[head] { head += 1 }
+            while head < value.count, head < previous.count, value[start + head] == previous[head] { head += 1 }
             var tail = 0
             let room = min(value.count, previous.count) - head
-            while tail < room, value[value.count - 1 - tail] == previous[previous.count - 1 - tail] { tail += 1 }
+            while tail < room, value[value.endIndex - 1 - tail] == previous[previous.count - 1 - tail] { tail += 1 }
             varint(UInt64(head))
             varint(UInt64(tail))
-            string(Array(value[head..<(value.count - tail)]))
+            string(value[(start + head)..<(value.endIndex - tail)])
         }
 
         mutating func double(_ value: Double) {
