@@ -33,7 +33,7 @@ RUNS_LARGE = int(os.environ.get("BENCH_DIFF_RUNS_LARGE", "1"))
 LINE = re.compile(r"diff: (\d+) sources against (\d+) copied: ([0-9.]+) s CPU \(([0-9.]+) µs an object\).*?"
                   r"peak RSS ([0-9]+) MiB")
 APPLY_LINE = re.compile(r"apply: (\d+) sources, (\d+) copied before: (\d+) objects copied in ([0-9.]+) s CPU "
-                        r"\(([0-9.]+) µs an object\), ([0-9.]+) s wall, peak RSS ([0-9]+) MiB \(([0-9]+) MiB before applying")
+                        r"\(([0-9.]+) µs an object\), ([0-9.]+) s wall, peak RSS ([0-9]+) MiB \(([0-9]+) MiB peak before applying")
 
 
 def run(bench, work, sources, costed):
@@ -83,7 +83,7 @@ def main():
             results.append(r)
             common.log(f"diff {label} run {i + 1}/{runs}: {r['copied_now']:,} copied in {r['cpu']:.2f} s CPU "
                        f"({r['per_object']:.2f} µs an object), {r['wall']:.1f} s wall, peak RSS {r['rss']:.0f} MiB "
-                       f"({r['rss_before']:.0f} MiB before applying)")
+                       f"({r['rss_before']:.0f} MiB peak before applying)")
         rows.append({"case": label, "tool": "decant", "mode": "apply", "objects": sources,
                      "copied_now": results[0]["copied_now"],
                      **{key: [r[key] for r in results] for key in ("wall", "cpu", "per_object", "rss", "rss_before")}})

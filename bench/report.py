@@ -169,7 +169,7 @@ def diff_table(rows, targets):
         # The plan applied in the same process (decant-bench apply): CPU of the apply
         # alone per object copied; peak RSS of the whole process, planning included.
         out += ["", "| case | objects copied | apply CPU s, median (min–max) | µs per object copied | wall s | "
-                "peak RSS MiB | RSS before applying MiB |", "| --- | --- | --- | --- | --- | --- | --- |"]
+                "peak RSS MiB | peak RSS before applying MiB |", "| --- | --- | --- | --- | --- | --- | --- |"]
         for r in applies:
             out.append(f"| {r['case']} | {r['copied_now']:,} | {span(r['cpu'], '{:.2f}')} | {med(r['per_object']):.2f} | "
                        f"{med(r['wall']):.1f} | {med(r['rss']):,.0f} | {med(r['rss_before']):,.0f} |")

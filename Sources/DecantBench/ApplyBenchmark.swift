@@ -34,7 +34,7 @@ enum ApplyBenchmark {
         let copiedNow = result.total([.copy]).objects
         // What the run left: every source copied once, recorded and verified.
         let stats = try await fixture.state.stats()
-        print(String(format: "apply: %d sources, %d copied before: %d objects copied in %.2f s CPU (%.2f µs an object), %.2f s wall, peak RSS %.0f MiB (%.0f MiB before applying; the fixture's written-target bits %.1f MiB); planning %.2f s CPU; run %@ (%d actions, %d failed); ledger %d copies, %d verified",
+        print(String(format: "apply: %d sources, %d copied before: %d objects copied in %.2f s CPU (%.2f µs an object), %.2f s wall, peak RSS %.0f MiB (%.0f MiB peak before applying; the fixture's written-target bits %.1f MiB); planning %.2f s CPU; run %@ (%d actions, %d failed); ledger %d copies, %d verified",
                      sources, copied, copiedNow, cpu, cpu / Double(max(1, copiedNow)) * 1e6, wall, peak, rssBefore,
                      Double(written.bytes) / 1_048_576, planCPU, result.status.rawValue, result.outcomes.count, result.failed.count,
                      stats.currentCopies, stats.verifiedCopies))
