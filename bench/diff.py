@@ -10,6 +10,14 @@ Sizes: BENCH_DIFF_SIZES (default 1000000,4000000,10000000), each with half copie
 runs: BENCH_DIFF_RUNS (default 3) up to 1M sources, BENCH_DIFF_RUNS_LARGE (default 1)
 above (the 10M run takes about a minute and 4 GiB). The 1M plan also runs without costing (DECANT_BENCH_NO_COST=1): the
 issue's "diffing + graph building of 1M ≤ 2 s CPU" is measured there.
+
+Apply at each size: `decant-bench apply SOURCES COPIED DIR` makes the same plan and
+applies it in the same process through the Applier, against a store where copies
+succeed without bytes (one bit a target), every copy journaled, recorded and
+verified in the real state file: the process's peak RSS is what `decant apply`
+(which plans first) peaks at. Issue 19: ≤ 1 GiB at 10M sources with 5M to copy, flat
+from 1M to 10M. Runs: BENCH_DIFF_RUNS up to 1M sources, one above (the 10M apply
+copies 5M objects: several minutes).
 """
 import os
 import re
@@ -24,6 +32,8 @@ RUNS = int(os.environ.get("BENCH_DIFF_RUNS", "3"))
 RUNS_LARGE = int(os.environ.get("BENCH_DIFF_RUNS_LARGE", "1"))
 LINE = re.compile(r"diff: (\d+) sources against (\d+) copied: ([0-9.]+) s CPU \(([0-9.]+) µs an object\).*?"
                   r"peak RSS ([0-9]+) MiB")
+APPLY_LINE = re.compile(r"apply: (\d+) sources, (\d+) copied before: (\d+) objects copied in ([0-9.]+) s CPU "
+                        r"\(([0-9.]+) µs an object\), ([0-9.]+) s wall, peak RSS ([0-9]+) MiB \(([0-9]+) MiB peak before applying")
 
 
 def run(bench, work, sources, costed):
@@ -36,6 +46,16 @@ def run(bench, work, sources, costed):
         raise RuntimeError(f"decant-bench diff printed no result:\n{m.output}")
     shutil.rmtree(work, ignore_errors=True)
     return float(found.group(3)), float(found.group(4)), float(found.group(5)), m
+
+
+def run_apply(bench, work, sources):
+    m = common.measure([bench, "apply", str(sources), str(sources // 2), work])
+    found = APPLY_LINE.search(m.output)
+    if not found:
+        raise RuntimeError(f"decant-bench apply printed no result:\n{m.output}")
+    shutil.rmtree(work, ignore_errors=True)
+    return {"copied_now": int(found.group(3)), "cpu": float(found.group(4)), "per_object": float(found.group(5)),
+            "wall": float(found.group(6)), "rss": float(found.group(7)), "rss_before": float(found.group(8))}
 
 
 def main():
@@ -54,6 +74,19 @@ def main():
         rows.append({"case": label, "tool": "decant", "objects": sources, "costed": costed,
                      "wall": [r[3].wall for r in results], "cpu": [r[0] for r in results],
                      "per_object": [r[1] for r in results], "rss": [r[2] for r in results]})
+    for sources in SIZES:
+        label = f"apply {sources:,} sources, {sources // 2:,} copied before"
+        results = []
+        runs = RUNS if sources <= 1_000_000 else RUNS_LARGE
+        for i in range(runs):
+            r = run_apply(bench, work, sources)
+            results.append(r)
+            common.log(f"diff {label} run {i + 1}/{runs}: {r['copied_now']:,} copied in {r['cpu']:.2f} s CPU "
+                       f"({r['per_object']:.2f} µs an object), {r['wall']:.1f} s wall, peak RSS {r['rss']:.0f} MiB "
+                       f"({r['rss_before']:.0f} MiB peak before applying)")
+        rows.append({"case": label, "tool": "decant", "mode": "apply", "objects": sources,
+                     "copied_now": results[0]["copied_now"],
+                     **{key: [r[key] for r in results] for key in ("wall", "cpu", "per_object", "rss", "rss_before")}})
     common.save("diff", rows)
 
 

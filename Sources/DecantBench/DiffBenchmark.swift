@@ -12,8 +12,22 @@ import Foundation
 /// tally every object adds to; `DECANT_BENCH_NO_COST=1` leaves it out, for
 /// comparison) and building the graph.
 enum DiffBenchmark {
-    static func run(sources: Int, copied: Int, directory: String) async throws {
-        let store = GeneratedStore(buckets: ["source-bucket": (sources, sourceRecord), "target-bucket": (copied, targetRecord)])
+    /// What both the diff and the apply benchmark plan: a store generating the
+    /// listings (`copied` of the `sources` already in the target), a real state file
+    /// in `directory` with those copies recorded, one migration and the options.
+    struct Fixture {
+        let store: GeneratedStore
+        let state: StateStore
+        let clock: FixedClock
+        let plan: Plan
+        let options: PlanOptions
+    }
+
+    /// The fixture; with `writable`, copies into the target bucket succeed (see `GeneratedStore.Written`).
+    static func fixture(sources: Int, copied: Int, directory: String, writable: Bool = false) async throws -> Fixture {
+        let store = GeneratedStore(buckets: ["source-bucket": (sources, sourceRecord), "target-bucket": (copied, targetRecord)],
+                                   written: writable ? GeneratedStore.Written(bucket: "target-bucket", capacity: sources,
+                                                                              index: objectIndex, make: writtenRecord) : nil)
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let clock = FixedClock(CalendarDay("2026-11-20")!.startDate)
@@ -36,6 +50,12 @@ enum DiffBenchmark {
                                                target: BucketPath(bucket: "target-bucket", prefix: "archive/"), batchSize: 2000)])
         let costed = ProcessInfo.processInfo.environment["DECANT_BENCH_NO_COST"] != "1"
         let options = PlanOptions(computeLeftovers: false, pricing: costed ? PricingLoader.pricing(nil).pricing : nil)
+        return Fixture(store: store, state: state, clock: clock, plan: plan, options: options)
+    }
+
+    static func run(sources: Int, copied: Int, directory: String) async throws {
+        let fixture = try await fixture(sources: sources, copied: copied, directory: directory)
+        let (store, state, clock, plan, options) = (fixture.store, fixture.state, fixture.clock, fixture.plan, fixture.options)
         // DECANT_BENCH_REPEAT plans again first (to profile the planning phase alone).
         for _ in 0..<(Int(ProcessInfo.processInfo.environment["DECANT_BENCH_REPEAT"] ?? "") ?? 0) {
             _ = try await Planner(store: store, state: state, clock: clock).plan(plan, options: options)
@@ -108,6 +128,20 @@ enum DiffBenchmark {
         return cpuSeconds() - before
     }
 
+    /// The number a source or target name ends in (`.../part-NNNNNNN.parquet`), nil for any other name.
+    @Sendable static func objectIndex(_ name: String) -> Int? {
+        guard name.hasSuffix(".parquet"), let dash = name.utf8.lastIndex(of: UInt8(ascii: "-")) else { return nil }
+        return Int(name[name.utf8.index(after: dash)..<name.utf8.index(name.endIndex, offsetBy: -8)])
+    }
+
+    /// Target `i` as a copy made during the benchmark left it: the source's
+    /// content, a generation no listed object has.
+    static func writtenRecord(_ i: Int) -> ObjectRecord {
+        var r = targetRecord(i)
+        r.generation = 20_000_000 + Int64(i)
+        return r
+    }
+
     static func record(_ name: String, _ i: Int) -> ObjectRecord {
         // Checksums as GCS gives them: base64 of 4 and 16 bytes (a saved plan stores them binary).
         ObjectRecord(name: name, size: 4096, generation: 1_000_000 + Int64(i), crc32c: checksums[i % checksums.count].crc32c,
@@ -137,11 +171,47 @@ enum DiffBenchmark {
     }
 }
 
-/// Listings generated on demand, 1,000 objects a page, in name order (reads only):
-/// bucket `b` holds `count` objects, object `i` being `make(i)`.
+/// Listings generated on demand, 1,000 objects a page, in name order: bucket `b`
+/// holds `count` objects, object `i` being `make(i)`. Read-only, unless `written`
+/// lets copies into one bucket succeed (the apply benchmark).
 final class GeneratedStore: ObjectStore {
     let buckets: [String: (count: Int, make: @Sendable (Int) -> ObjectRecord)]
-    init(buckets: [String: (count: Int, make: @Sendable (Int) -> ObjectRecord)]) { self.buckets = buckets }
+    let written: Written?
+    init(buckets: [String: (count: Int, make: @Sendable (Int) -> ObjectRecord)], written: Written? = nil) {
+        self.buckets = buckets
+        self.written = written
+    }
+
+    /// Copies into `bucket` that succeed without storing anything: which of its
+    /// objects (by the number `index` reads from a name, below `capacity`) were
+    /// written is one bit each, and a written object is `make(i)` (the copied
+    /// source's size and checksums, a generation of its own). Listings do not show
+    /// written objects; `headObject` does.
+    final class Written: @unchecked Sendable {
+        // `bits` only under `lock`: copies run concurrently.
+        let bucket: String
+        let capacity: Int
+        let index: @Sendable (String) -> Int?
+        let make: @Sendable (Int) -> ObjectRecord
+        private let lock = NSLock()
+        private var bits: [UInt64]
+        init(bucket: String, capacity: Int, index: @escaping @Sendable (String) -> Int?, make: @escaping @Sendable (Int) -> ObjectRecord) {
+            (self.bucket, self.capacity, self.index, self.make) = (bucket, capacity, index, make)
+            bits = [UInt64](repeating: 0, count: (capacity + 63) / 64)
+        }
+        /// What the record of which objects were written occupies.
+        var bytes: Int { bits.count * 8 }
+        var count: Int { lock.withLock { bits.reduce(0) { $0 + $1.nonzeroBitCount } } }
+        func contains(_ i: Int) -> Bool { lock.withLock { bits[i / 64] & (1 << UInt64(i % 64)) != 0 } }
+        /// Marks `i` written unless it is already; false if it was.
+        func insert(_ i: Int) -> Bool {
+            lock.withLock {
+                let mask: UInt64 = 1 << UInt64(i % 64)
+                defer { bits[i / 64] |= mask }
+                return bits[i / 64] & mask == 0
+            }
+        }
+    }
     var capabilities: StoreCapabilities { .full }
 
     func getBucket(_ name: String) async throws(StoreError) -> BucketInfo? {
@@ -173,8 +243,48 @@ final class GeneratedStore: ObjectStore {
     func createBucket(_ name: String, project: String?, settings: BucketSettings) async throws(StoreError) -> BucketInfo { throw readOnly }
     func patchBucket(_ name: String, _ patch: BucketPatch, ifMetagenerationMatch: Int64?) async throws(StoreError) -> BucketInfo { throw readOnly }
     func deleteBucket(_ name: String) async throws(StoreError) { throw readOnly }
-    func headObject(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> ObjectRecord? { nil }
-    func copyObject(_ request: CopyRequest) async throws(StoreError) -> ObjectRecord { throw readOnly }
+    /// The object as a listing shows it, or as a copy wrote it; nil for any other
+    /// name or generation. (Without `written`: always nil, as the diff benchmark
+    /// always had it.)
+    func headObject(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> ObjectRecord? {
+        guard let written else { return nil }
+        let live = current(bucket, name, written: written)
+        return generation == nil || live?.generation == generation ? live : nil
+    }
+
+    private func current(_ bucket: String, _ name: String, written: Written) -> ObjectRecord? {
+        guard let (count, make) = buckets[bucket], let i = written.index(name) else { return nil }
+        if bucket == written.bucket, i < written.capacity, written.contains(i) { return written.make(i) }
+        guard i < count else { return nil }
+        let record = make(i)
+        return record.name == name ? record : nil
+    }
+
+    /// With `written`, a copy into its bucket under the same preconditions as GCS
+    /// (the source generation, the target's generation or absence): the target's
+    /// record is the source's content at a new generation. Nothing else is written.
+    func copyObject(_ request: CopyRequest) async throws(StoreError) -> ObjectRecord {
+        guard let written, request.targetBucket == written.bucket else { throw readOnly }
+        guard let source = current(request.sourceBucket, request.sourceName, written: written),
+              request.sourceGeneration == nil || request.sourceGeneration == source.generation else {
+            throw .notFound(bucket: request.sourceBucket, object: request.sourceName)
+        }
+        guard let i = written.index(request.targetName), i < written.capacity else {
+            throw .invalid(bucket: request.targetBucket, object: request.targetName, detail: "not a name the benchmark store can hold")
+        }
+        let existing = current(request.targetBucket, request.targetName, written: written)
+        if let expected = request.ifTargetGenerationMatch, expected != (existing?.generation ?? 0) {
+            throw .preconditionFailed(bucket: request.targetBucket, object: request.targetName, detail: "ifGenerationMatch \(expected)")
+        }
+        // Written targets are remembered by number only: target i can hold source i's content alone.
+        var target = written.make(i)
+        guard written.index(request.sourceName) == i, target.name == request.targetName else {
+            throw .invalid(bucket: request.targetBucket, object: request.targetName, detail: "the benchmark store copies source i to target i only")
+        }
+        _ = written.insert(i)
+        if let storageClass = request.storageClass { target.storageClass = storageClass }
+        return target
+    }
     func deleteObject(_ bucket: String, _ name: String, ifGenerationMatch: Int64?) async throws(StoreError) { throw readOnly }
     func upload(_ bucket: String, _ name: String, data: Data, ifGenerationMatch: Int64?, contentType: String?,
                 metadata: [String: String]?) async throws(StoreError) -> ObjectRecord { throw readOnly }

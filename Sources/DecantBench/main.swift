@@ -12,6 +12,11 @@ import Foundation
 //       planning CPU for SOURCES objects of which COPIED are copied and recorded,
 //       with listings generated page by page (diffing and graph building only);
 //       prints CPU, CPU per object and peak RSS.
+//   decant-bench apply SOURCES COPIED DIR
+//       the diff fixture's plan, then applied in-process (Applier) against a store
+//       where copies succeed without bytes; every copy journaled, recorded and
+//       verified in the real state in DIR. Prints the apply's CPU, CPU per object
+//       copied, wall, the process's peak RSS and the RSS before applying.
 //   decant-bench scan ROOT
 //       one code scan of the tree bench/scan/generate.py writes.
 //   decant-bench ledger ROWS DB [bulk]
@@ -34,6 +39,14 @@ let args = Array(CommandLine.arguments.dropFirst())
 if args.first == "diff", args.count == 4, let sources = Int(args[1]), let copied = Int(args[2]) {
     do {
         try await DiffBenchmark.run(sources: sources, copied: copied, directory: args[3])
+        exit(0)
+    } catch {
+        fail(String(describing: error))
+    }
+}
+if args.first == "apply", args.count == 4, let sources = Int(args[1]), let copied = Int(args[2]), copied <= sources {
+    do {
+        try await ApplyBenchmark.run(sources: sources, copied: copied, directory: args[3])
         exit(0)
     } catch {
         fail(String(describing: error))
@@ -72,7 +85,7 @@ if args.first == "http-idle", args.count == 3, let url = URL(string: args[1]), l
     exit(0)
 }
 guard args.first == "local-fill", args.count >= 5, let count = Int(args[4]) else {
-    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE] | diff SOURCES COPIED DIR | scan ROOT | ledger ROWS DB [bulk] | schema | http-idle URL N")
+    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE] | diff SOURCES COPIED DIR | apply SOURCES COPIED DIR | scan ROOT | ledger ROWS DB [bulk] | schema | http-idle URL N")
 }
 let (root, bucket, prefix) = (args[1], args[2], args[3])
 let size = args.count > 5 ? Int(args[5]) ?? 64 : 64
