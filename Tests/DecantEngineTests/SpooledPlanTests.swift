@@ -1,5 +1,6 @@
 import DecantCore
 import DecantEngine
+import DecantRender
 import DecantState
 import Foundation
 import TestSupport
@@ -38,6 +39,18 @@ import Testing
         // Copy and verify of a batch read the same block.
         let verify = try #require(changes.graph.actions.first { $0.id == ActionID("verify", "historization", "0001") })
         #expect(verify.payload == copies[0].payload)
+    }
+
+    @Test func theTextPlanDoesNotGrowWithItsBatches() async throws {
+        let f = try await EngineFixture()
+        defer { f.directory.remove() }
+        try await Self.fill(f, count: 300)
+        var plan = Self.twoMigrations(batchSize: 1)
+        plan.migrations[0].cleanup = CleanupPolicy(deleteSource: true, after: DurationSpec(seconds: 0))
+        let changes = try await f.plan(plan)
+        #expect(changes.graph.count > 1500)
+        let lines = PlanTextRenderer().render(changes).split(separator: "\n", omittingEmptySubsequences: false).count
+        #expect(lines <= 200, "\(lines) lines for \(changes.graph.count) actions")
     }
 
     @Test func aSavedPlanRoundTripsItsListsAndIsTheSameFileForTheSamePlan() async throws {
