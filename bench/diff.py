@@ -32,6 +32,8 @@ RUNS = int(os.environ.get("BENCH_DIFF_RUNS", "3"))
 RUNS_LARGE = int(os.environ.get("BENCH_DIFF_RUNS_LARGE", "1"))
 LINE = re.compile(r"diff: (\d+) sources against (\d+) copied: ([0-9.]+) s CPU \(([0-9.]+) µs an object\).*?"
                   r"peak RSS ([0-9]+) MiB")
+SAVE_LINE = re.compile(r"save: (\d+) objects listed in ([0-9.]+) MB \(([0-9.]+) bytes an object\), ([0-9.]+) s CPU, "
+                       r"([0-9.]+) s wall, peak RSS ([0-9]+) MiB")
 APPLY_LINE = re.compile(r"apply: (\d+) sources, (\d+) copied before: (\d+) objects copied in ([0-9.]+) s CPU "
                         r"\(([0-9.]+) µs an object\), ([0-9.]+) s wall, peak RSS ([0-9]+) MiB \(([0-9]+) MiB peak before applying")
 
@@ -40,10 +42,16 @@ def run(bench, work, sources, costed):
     env = dict(os.environ)
     if not costed:
         env["DECANT_BENCH_NO_COST"] = "1"
+    else:
+        # The costed plan is also saved (`plan --out`), after its figures are taken.
+        env["DECANT_BENCH_SAVE"] = "1"
     m = common.measure([bench, "diff", str(sources), str(sources // 2), work], env=env)
     found = LINE.search(m.output)
     if not found:
         raise RuntimeError(f"decant-bench diff printed no result:\n{m.output}")
+    saved = SAVE_LINE.search(m.output)
+    m.save = None if not saved else {"objects": int(saved.group(1)), "bytes_per_object": float(saved.group(3)),
+                                      "cpu": float(saved.group(4)), "wall": float(saved.group(5)), "rss": float(saved.group(6))}
     shutil.rmtree(work, ignore_errors=True)
     return float(found.group(3)), float(found.group(4)), float(found.group(5)), m
 
@@ -73,7 +81,8 @@ def main():
             common.log(f"diff {label} run {i + 1}/{runs}: {cpu:.2f} s CPU, {per_object:.2f} µs an object, peak RSS {rss:.0f} MiB")
         rows.append({"case": label, "tool": "decant", "objects": sources, "costed": costed,
                      "wall": [r[3].wall for r in results], "cpu": [r[0] for r in results],
-                     "per_object": [r[1] for r in results], "rss": [r[2] for r in results]})
+                     "per_object": [r[1] for r in results], "rss": [r[2] for r in results],
+                     "save": [r[3].save for r in results if r[3].save]})
     for sources in SIZES:
         label = f"apply {sources:,} sources, {sources // 2:,} copied before"
         results = []

@@ -165,6 +165,21 @@ def diff_table(rows, targets):
     if million:
         targets.append(("diffing + graph of 1,000,000 sources ≤ 2 s CPU (costed plan as upper bound)",
                         f"{med(million['cpu']):.2f} s", med(million["cpu"]) <= 2.0))
+    # Issue 19: `plan --out` within 1.5× the time and memory of `plan`, ≤ 32 bytes an object.
+    saves = [(r, r["save"]) for r in costed if r.get("save")]
+    if saves:
+        out += ["", "| saved plan (`plan --out`) | objects listed | bytes an object | writing CPU s | peak RSS MiB after writing |",
+                "| --- | --- | --- | --- | --- |"]
+        for r, s in saves:
+            out.append(f"| {r['case']} | {s[0]['objects']:,} | {med([x['bytes_per_object'] for x in s]):.1f} | "
+                       f"{med([x['cpu'] for x in s]):.2f} | {med([x['rss'] for x in s]):,.0f} |")
+        r, s = saves[-1]
+        per = med([x["bytes_per_object"] for x in s])
+        targets.append((f"saved plan of {r['objects']:,} sources ≤ 32 bytes an object", f"{per:.1f} bytes", per <= 32))
+        time_ratio = (med(r["cpu"]) + med([x["cpu"] for x in s])) / med(r["cpu"])
+        targets.append((f"plan --out of {r['objects']:,} sources ≤ 1.5× the CPU of plan", f"{time_ratio:.2f}×", time_ratio <= 1.5))
+        rss_ratio = med([x["rss"] for x in s]) / med(r["rss"])
+        targets.append((f"plan --out of {r['objects']:,} sources ≤ 1.5× the peak RSS of plan", f"{rss_ratio:.2f}×", rss_ratio <= 1.5))
     if applies:
         # The plan applied in the same process (decant-bench apply): CPU of the apply
         # alone per object copied; peak RSS of the whole process, planning included.
