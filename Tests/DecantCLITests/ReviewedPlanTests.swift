@@ -131,3 +131,36 @@ import Testing
         #expect(broken.code == 1)
     }
 }
+
+/// A saved plan cut short, padded or damaged (a partial artifact download, a disk
+/// that filled up) applies nothing and says why; the private copy of its object
+/// lists leaves nothing beside it.
+@Suite struct DamagedSavedPlanTests {
+    @Test func aTruncatedPaddedOrDamagedSavedPlanAppliesNothing() async throws {
+        let repo = try await CLIRepo(.local)
+        defer { repo.remove() }
+        let saved = await repo.run(["plan", "--env", "dev", "--out", "dev.plan"])
+        #expect(saved.code == 0, "\(saved.err)")
+        let file = repo.path + "/dev.plan"
+        let original = try Data(contentsOf: URL(fileURLWithPath: file))
+        #expect(original.starts(with: Data("decant-plan 3\n".utf8)))
+        var damaged = original
+        damaged[damaged.count - 3] ^= 0x20
+        for (bytes, message) in [(original.prefix(original.count - 10), "the file ends early"),
+                                 (original.prefix(20), "the file ends early"),
+                                 (original + Data("\n".utf8), "is not a saved decant plan"),
+                                 (damaged, "a batch's bytes changed since it was planned"),
+                                 (Data(), "is not a saved decant plan")] {
+            try bytes.write(to: URL(fileURLWithPath: file))
+            let refused = await repo.run(["apply", "--env", "dev", "dev.plan"])
+            #expect(refused.code == 1)
+            #expect(refused.err.contains(message), "\(refused.err)")
+            #expect(try await repo.store.getBucket(repo.target) == nil, "a refused plan changed the store")
+            #expect(!FileManager.default.fileExists(atPath: repo.path + "/state/dev.db"), "a refused plan touched the state")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: repo.path).filter { $0.hasPrefix("decant-objects") }.isEmpty)
+        try original.write(to: URL(fileURLWithPath: file))
+        let applied = await repo.run(["apply", "--env", "dev", "dev.plan"])
+        #expect(applied.code == 0, "\(applied.err)")
+    }
+}

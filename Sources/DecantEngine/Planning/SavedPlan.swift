@@ -190,7 +190,8 @@ public struct SavedPlan: Codable, Sendable {
                 guard let version = try? JSONDecoder().decode(Version.self, from: data) else { throw FormatProblem(error: .notASavedPlan(path)) }
                 throw FormatProblem(error: .savedPlanFormat(path, version.formatVersion))
             }
-            guard let first = try input.line(limit: 64), first.hasPrefix(SavedPlan.magic + " "),
+            // A file that does not start with the framing line is no saved plan, however short.
+            guard let first = (try? input.line(limit: 64)) ?? nil, first.hasPrefix(SavedPlan.magic + " "),
                   let version = Int(first.dropFirst(SavedPlan.magic.count + 1)) else { throw FormatProblem(error: .notASavedPlan(path)) }
             guard version == SavedPlan.formatVersion else { throw FormatProblem(error: .savedPlanFormat(path, version)) }
             guard let headerLine = try input.line(limit: 64), headerLine.hasPrefix("header "),
@@ -232,7 +233,8 @@ struct HashingInput {
         return true
     }
 
-    /// The next line without its newline (at most `limit` bytes), nil at the end or when longer.
+    /// The next line without its newline (at most `limit` bytes), nil when longer; the
+    /// file ending first is a truncation.
     mutating func line(limit: Int) throws -> String? {
         var out: [UInt8] = []
         while try fill() {
@@ -244,7 +246,7 @@ struct HashingInput {
             out.append(b)
             if out.count > limit { return nil }
         }
-        return nil
+        throw ObjectSpoolError.truncated
     }
 
     mutating func exactly(_ n: Int) throws -> [UInt8] {
