@@ -3,7 +3,7 @@ import Foundation
 /// Where a plan's object lists live: an unlinked temporary file, written once in
 /// blocks of one batch each and read back one batch at a time when the action that
 /// carries it runs. A plan of 10,000,000 objects holds only its batch descriptors in
-/// memory (DESIGN.md §9, issue 19). The file is unlinked as soon as it is created,
+/// memory (issue 19). The file is unlinked as soon as it is created,
 /// so a killed process leaves nothing behind.
 public final class ObjectSpool: @unchecked Sendable {
     // `end` is guarded by `lock`; pread/pwrite on `fd` are positioned and need no lock.
@@ -39,19 +39,6 @@ public final class ObjectSpool: @unchecked Sendable {
         }
         try write(bytes, at: offset)
         return offset
-    }
-
-    /// Appends bytes read from `source`, `count` of them (a saved plan's object section).
-    public func append(from source: (_ buffer: UnsafeMutableRawBufferPointer) throws -> Int, count: Int64) throws {
-        var left = count
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while left > 0 {
-            let want = Int(min(Int64(chunk.count), left))
-            let got = try chunk.withUnsafeMutableBytes { try source(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
-            guard got > 0 else { throw ObjectSpoolError.truncated }
-            try append(Array(chunk[0..<got]))
-            left -= Int64(got)
-        }
     }
 
     private func write(_ bytes: [UInt8], at offset: Int64) throws {
