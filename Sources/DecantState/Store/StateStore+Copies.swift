@@ -42,6 +42,13 @@ extension StateStore {
     public func recordVerifiedCopies(_ records: [CopyRecord], serial: Int64,
                                      transactionRows: Int = 100_000) throws(StateError) -> CopyRecordingResult {
         if let unverified = records.first(where: { $0.verification == nil }) { throw .unverifiedCopy(unverified.key) }
+        return try recordCopies(records, serial: serial, transactionRows: transactionRows)
+    }
+
+    /// `recordCopies` in transactions of `transactionRows` rows: for a copy engine
+    /// that reports many copies at once (a Storage Transfer Service job), verified or not.
+    @discardableResult
+    public func recordCopies(_ records: [CopyRecord], serial: Int64, transactionRows: Int) throws(StateError) -> CopyRecordingResult {
         var total = CopyRecordingResult()
         for start in stride(from: 0, to: records.count, by: max(1, transactionRows)) {
             let result = try writeCopies(records[start..<min(start + max(1, transactionRows), records.count)], serial: serial)

@@ -77,8 +77,8 @@ struct TransferCopy: ActionStep {
         // decant's copies too (a rollback removes them), recorded unverified for the next plan.
         let extras = try await unplannedCopies(found, action: action, run: run)
         let copied = results.compactMap(\.copied) + extras
-        // The one place transfer copies enter the ledger (a bulk insert can replace this call).
-        if !copied.isEmpty { _ = try await run.state.recordCopies(copied.map(\.record), serial: run.serial) }
+        // The one place transfer copies enter the ledger: the bulk path, in bounded transactions.
+        if !copied.isEmpty { _ = try await run.state.recordCopies(copied.map(\.record), serial: run.serial, transactionRows: 100_000) }
         await run.copies.store(copied, for: action.id)
         return .finished(action, errors: results.map(\.error),
                          done: copied.reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.record.content.size) })
