@@ -24,8 +24,8 @@ import Testing
 
     /// Applies with a client of `server`, polling fast; `observer` sees the events.
     static func apply(_ f: EngineFixture, _ changes: PlannedChanges, server: TransferTestServer,
-                      observer: any ApplyObserver = SilentObserver()) async throws -> ApplyResult {
-        var options = ApplyOptions(parallelism: 8)
+                      observer: any ApplyObserver = SilentObserver(), actionParallelism: Int = 8) async throws -> ApplyResult {
+        var options = ApplyOptions(parallelism: 8, actionParallelism: actionParallelism)
         options.transferPoll = TransferPollPolicy(initialInterval: 0.001, maximumInterval: 0.01, multiplier: 2)
         return try await Applier(store: f.store, state: f.state, clock: f.clock, observer: observer, transfer: client(server))
             .apply(changes, options: options)
@@ -112,6 +112,26 @@ import Testing
         #expect(rollback.status == .succeeded, "\(rollback.outcomes.flatMap(\.errors))")
         #expect(try await f.contents(EngineFixture.source) == sources)
         #expect(try await f.store.getBucket(Self.archive) == nil, "decant's copies or its bucket are left behind")
+    }
+
+    /// A job's copies are verified by several verify actions (a batch each, all after
+    /// the one copy action): each finds its own batch's copies.
+    @Test func aJobLargerThanABatchIsVerifiedBatchByBatch() async throws {
+        let f = try await EngineFixture()
+        defer { f.directory.remove() }
+        try await f.fillHistorization()
+        for i in 0..<7 { try await f.put("historization/api_reco/ctx/more-\(i).parquet", "more \(i)") }
+        let server = try TransferTestServer(store: f.store)
+        defer { server.stop() }
+        var plan = Self.plan()
+        plan.migrations[0].batchSize = 2
+        let changes = try await f.plan(plan)
+        let verifies = changes.graph.actions.filter { $0.kind == .verify && $0.id.rawValue.contains("transfer-0000-") }
+        #expect(verifies.count == 5, "\(verifies.map(\.id))")
+        // One action at a time: each verify runs after the one before it has taken its copies.
+        let result = try await Self.apply(f, changes, server: server, actionParallelism: 1)
+        #expect(result.status == .succeeded, "\(result.outcomes.flatMap(\.errors))")
+        #expect(try await f.state.stats().verifiedCopies == 12)
     }
 
     /// A job selecting by prefix copies an object that reached the source after

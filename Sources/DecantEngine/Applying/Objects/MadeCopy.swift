@@ -46,13 +46,33 @@ enum CopyResult: Sendable {
     var error: String? { if case .failed(let e) = self { return e } else { return nil } }
 }
 
-/// Copies made by the copy actions of this run, for their verify actions.
+/// Copies made by the copy actions of this run, for their verify actions. A verify
+/// action takes the copies of its own targets and they are forgotten: a run holds
+/// only the copies not verified yet, and a transfer job's verify actions (several
+/// after one copy action) each look up their batch, not the whole job.
 actor CopyResults {
-    private var byAction: [ActionID: [MadeCopy]] = [:]
-    func store(_ copies: [MadeCopy], for id: ActionID) { byAction[id] = copies }
-    func results(for ids: [ActionID]) -> [MadeCopy] { ids.flatMap { byAction[$0] ?? [] } }
-    /// Forgets what a verify action has recorded: a run keeps only the batches in flight.
-    func release(_ ids: [ActionID]) { for id in ids { byAction[id] = nil } }
+    private var byAction: [ActionID: [String: MadeCopy]] = [:]
+
+    func store(_ copies: [MadeCopy], for id: ActionID) {
+        byAction[id] = Dictionary(copies.map { (Self.key($0.record.key.targetBucket, $0.record.key.targetName), $0) },
+                                  uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The copies `ids` made of `targets`, by `key(bucket, name)`.
+    func take(_ targets: [ObjectRef], from ids: [ActionID]) -> [String: MadeCopy] {
+        var out: [String: MadeCopy] = [:]
+        for id in ids {
+            guard var made = byAction[id] else { continue }
+            for target in targets {
+                let key = Self.key(target.bucket, target.name)
+                if out[key] == nil, let copy = made.removeValue(forKey: key) { out[key] = copy }
+            }
+            byAction[id] = made.isEmpty ? nil : made
+        }
+        return out
+    }
+
+    static func key(_ bucket: String, _ name: String) -> String { bucket + "/" + name }
 }
 
 /// Comparing a copy with its source.

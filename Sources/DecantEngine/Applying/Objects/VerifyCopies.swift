@@ -13,14 +13,13 @@ struct VerifyCopies: ActionStep {
 
     func perform(_ action: Action, in run: RunEnvironment) async throws -> ActionOutcome {
         let level = action.migration.flatMap { run.migrations[$0]?.verifyLevel } ?? .checksum
-        let made = await run.copies.results(for: action.dependsOn)
-        let byTarget = Dictionary(made.map { ("\($0.record.key.targetBucket)/\($0.record.key.targetName)", $0) }, uniquingKeysWith: { a, _ in a })
+        let byTarget = await run.copies.take(items.compactMap(\.target), from: action.dependsOn)
         // Objects found in the target: an interrupted run of decant may have copied them.
         let intents = try await run.state.openCopyIntents(targets: items.filter(\.adopt).compactMap(\.target))
         let results = await run.limiter.map(items) { item -> CopyResult in
             guard let target = item.target else { return .failed("\(item.source): no target") }
             var copy: MadeCopy
-            if let recorded = byTarget["\(target.bucket)/\(target.name)"] {
+            if let recorded = byTarget[CopyResults.key(target.bucket, target.name)] {
                 copy = recorded
             } else if item.adopt {
                 do {
@@ -46,7 +45,6 @@ struct VerifyCopies: ActionStep {
         if !found.isEmpty { _ = try await run.state.recordCopies(found, serial: run.serial) }
         let madeKeys = results.compactMap(\.copied).map(\.record.key)
         if !madeKeys.isEmpty { _ = try await run.state.markVerified(madeKeys, level: level, serial: run.serial) }
-        await run.copies.release(action.dependsOn)
         return .finished(action, errors: results.map(\.error),
                          done: results.compactMap(\.made).reduce(Tally()) { $0 + Tally(objects: 1, bytes: $1.record.content.size) })
     }
