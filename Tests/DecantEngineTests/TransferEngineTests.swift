@@ -128,6 +128,12 @@ import Testing
         let changes = try await f.plan(plan)
         let verifies = changes.graph.actions.filter { $0.kind == .verify && $0.id.rawValue.contains("transfer-0000-") }
         #expect(verifies.count == 5, "\(verifies.map(\.id))")
+        // Planned a batch at a time: the job's copy action names its batches in the spool, and a saved plan carries them.
+        let job = try #require(changes.graph.actions.first { $0.id == ActionID("copy", "historization", "transfer-0000") })
+        guard case .spooledList(let list) = job.payload else { Issue.record("the job's objects are held in memory"); return }
+        #expect(list.batches.map(\.count) == [2, 2, 2, 2, 1])
+        #expect(try SavedPlan.decode(SavedPlan(plan: plan, changes: changes).encoded(), path: "saved").changes.graph.actions
+            .first { $0.id == job.id }?.loadObjects() == job.loadObjects())
         // One action at a time: each verify runs after the one before it has taken its copies.
         let result = try await Self.apply(f, changes, server: server, actionParallelism: 1)
         #expect(result.status == .succeeded, "\(result.outcomes.flatMap(\.errors))")

@@ -92,6 +92,7 @@ public struct Action: Hashable, Sendable, Codable {
         switch payload {
         case .objects(let items): return items
         case .spooled(let batch): return try batch.items()
+        case .spooledList(let list): return try list.allItems()
         default: return []
         }
     }
@@ -101,6 +102,7 @@ public struct Action: Hashable, Sendable, Codable {
         switch payload {
         case .objects(let items): return items.reduce(into: Tally()) { $0.add($1.content.size) }
         case .spooled(let batch): return batch.tally
+        case .spooledList(let list): return list.total
         default: return Tally()
         }
     }
@@ -110,6 +112,7 @@ public struct Action: Hashable, Sendable, Codable {
         switch payload {
         case .objects(let items): return items.filter(\.adopt).reduce(into: Tally()) { $0.add($1.content.size) }
         case .spooled(let batch): return Tally(objects: batch.adopted, bytes: batch.adoptedBytes)
+        case .spooledList(let list): return list.adopted
         default: return Tally()
         }
     }
@@ -125,6 +128,8 @@ public enum ActionPayload: Hashable, Sendable, Codable {
     case objects([ObjectItem])
     /// The same, for a plan's lists: one batch kept in the plan's `ObjectSpool`.
     case spooled(ObjectBatch)
+    /// Many batches for one action: a Storage Transfer Service job's objects.
+    case spooledList(SpooledList)
     /// rewrite_code, revert_code.
     case code(CodeEdit)
     /// delete_bucket (only a bucket decant created, only when empty).

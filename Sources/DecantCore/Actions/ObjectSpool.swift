@@ -199,7 +199,7 @@ public struct ObjectBatch: Hashable, Sendable, Codable {
 
 /// One list of a plan (a migration's copies, adoptions or deletions) as written to
 /// the spool: its batches in name order and the totals planning needs.
-public struct SpooledList: Sendable, Hashable {
+public struct SpooledList: Sendable, Hashable, Codable {
     public var batches: [ObjectBatch] = []
     public var total = Tally()
     public var hasCustomTime = false
@@ -214,6 +214,8 @@ public struct SpooledList: Sendable, Hashable {
     public func forEachBatch(_ body: ([ObjectItem]) throws -> Void) throws {
         for batch in batches { try body(try batch.items()) }
     }
+
+    public var adopted: Tally { batches.reduce(Tally()) { $0 + Tally(objects: $1.adopted, bytes: $1.adoptedBytes) } }
 
     /// Every item at once: only where a step needs them together (a transfer job's manifest).
     public func allItems() throws -> [ObjectItem] {

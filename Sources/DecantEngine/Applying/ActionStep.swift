@@ -25,7 +25,10 @@ extension RunEnvironment {
     static func step(for action: Action) throws -> any ActionStep {
         // A plan's object lists are read from its spool when their action starts, one batch at a time.
         var payload = action.payload
-        if case .spooled = payload { payload = .objects(try action.loadObjects()) }
+        switch payload {
+        case .spooled, .spooledList: payload = .objects(try action.loadObjects())
+        default: break
+        }
         switch (action.kind, payload) {
         case (.createBucket, .createBucket(let creation)): return CreateBucket(creation: creation)
         case (.updateBucket, .patchBucket(let change)), (.setLifecycle, .patchBucket(let change)): return PatchBucket(change: change)

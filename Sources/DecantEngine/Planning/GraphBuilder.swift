@@ -65,20 +65,19 @@ enum GraphBuilder {
     static func transferCopies(_ migration: Migration, outcome: MigrationOutcome, choice: EngineChoice,
                                dependsOn: [ActionID], into actions: inout [Action]) throws -> [ActionID] {
         var verifies: [ActionID] = []
-        // A job's copy action holds all its objects (its manifest lists them): read from the spool here.
-        for (mapping, items) in TransferPlanning.mappings(migration, report: outcome.report, copies: try outcome.copies.allItems()) {
+        for (mapping, list) in try TransferPlanning.mappings(migration, report: outcome.report, copies: outcome.copies) {
             let copyID = ActionID("copy", migration.key, "transfer-" + number(mapping.index))
             let reason = ActionReason.copyByTransferService(
-                objects: items.count, bytes: items.reduce(Int64(0)) { $0 + $1.content.size },
-                overwrites: items.filter { $0.target?.generation != nil }.count, policy: migration.overwrite,
-                mapping: mapping, choice: choice)
+                objects: list.count, bytes: list.total.bytes, overwrites: list.batches.reduce(0) { $0 + $1.overwrites },
+                policy: migration.overwrite, mapping: mapping, choice: choice)
+            // The job's copy action names all its batches; each is verified on its own.
             actions.append(Action(id: copyID, kind: .copy, migration: migration.key, bucket: migration.target.bucket,
-                                  reason: reason, dependsOn: dependsOn, payload: .objects(items)))
-            for (n, batch) in items.chunked(max(1, migration.batchSize)).enumerated() {
+                                  reason: reason, dependsOn: dependsOn, payload: .spooledList(list)))
+            for (n, batch) in list.batches.enumerated() {
                 let verifyID = ActionID("verify", migration.key, "transfer-" + number(mapping.index) + "-" + number(n + 1))
                 actions.append(Action(id: verifyID, kind: .verify, migration: migration.key, bucket: migration.target.bucket,
                                       reason: .verifyCopies(objects: batch.count, level: migration.verify),
-                                      dependsOn: [copyID], payload: .objects(Array(batch))))
+                                      dependsOn: [copyID], payload: .spooled(batch)))
                 verifies.append(verifyID)
             }
         }

@@ -47,18 +47,30 @@ public struct SavedPlan: Codable, Sendable {
         var ordered: [ObjectBatch] = []
         var end: Int64 = 0
         for action in changes.graph.actions {
-            guard case .spooled(let batch) = action.payload, let spool = batch.spool else { continue }
-            let place = Place(spool: ObjectIdentifier(spool), offset: batch.offset)
-            guard renumbered[place] == nil else { continue }
-            renumbered[place] = end
-            ordered.append(batch)
-            end += batch.length
+            for batch in action.payload.batches {
+                guard let spool = batch.spool else { continue }
+                let place = Place(spool: ObjectIdentifier(spool), offset: batch.offset)
+                guard renumbered[place] == nil else { continue }
+                renumbered[place] = end
+                ordered.append(batch)
+                end += batch.length
+            }
+        }
+        func moved(_ batch: ObjectBatch) -> ObjectBatch {
+            guard let spool = batch.spool else { return batch }
+            var batch = batch
+            batch.offset = renumbered[Place(spool: ObjectIdentifier(spool), offset: batch.offset)]!
+            return batch
         }
         var header = self
-        header.changes.graph = try changes.graph.mappingPayloads { payload in
-            guard case .spooled(var batch) = payload, let spool = batch.spool else { return payload }
-            batch.offset = renumbered[Place(spool: ObjectIdentifier(spool), offset: batch.offset)]!
-            return .spooled(batch)
+        header.changes.graph = changes.graph.mappingPayloads { payload in
+            switch payload {
+            case .spooled(let batch): return .spooled(moved(batch))
+            case .spooledList(var list):
+                list.batches = list.batches.map(moved)
+                return .spooledList(list)
+            default: return payload
+            }
         }
         let json = try Self.encoder.encode(header)
         try sink(Array("\(Self.magic) \(Self.formatVersion)\nheader \(json.count)\n".utf8))
@@ -128,11 +140,12 @@ public struct SavedPlan: Codable, Sendable {
             }
             // Every list is checked now, not when its action runs: a damaged file applies nothing.
             for action in saved.changes.graph.actions {
-                guard case .spooled(let batch) = action.payload else { continue }
-                do {
-                    try batch.check()
-                } catch {
-                    throw EngineError.savedPlanUnreadable(path, "\(action.id): \(error)")
+                for batch in action.payload.batches {
+                    do {
+                        try batch.check()
+                    } catch {
+                        throw EngineError.savedPlanUnreadable(path, "\(action.id): \(error)")
+                    }
                 }
             }
             return saved
@@ -287,6 +300,17 @@ struct HashingInput {
     var peek: UInt8 { buffer[position] }
 
     func digest() -> String { Digest.hex(hasher.finish()) }
+}
+
+extension ActionPayload {
+    /// The spooled batches this payload refers to.
+    var batches: [ObjectBatch] {
+        switch self {
+        case .spooled(let batch): return [batch]
+        case .spooledList(let list): return list.batches
+        default: return []
+        }
+    }
 }
 
 extension SavedPlan {

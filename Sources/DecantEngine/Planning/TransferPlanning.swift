@@ -29,18 +29,24 @@ enum TransferPlanning {
         }
     }
 
-    /// The mappings of `migration` with the planned copies each one makes, in index order.
-    static func mappings(_ migration: Migration, report: MigrationPlan, copies: [ObjectItem]) -> [(TransferMapping, [ObjectItem])] {
+    /// The mappings of `migration` with the planned copies each one makes, in index
+    /// order: the copies are read a batch at a time and each mapping's written back to
+    /// the spool in batches of `batchSize`, so that planning a job of millions holds one batch.
+    static func mappings(_ migration: Migration, report: MigrationPlan, copies: SpooledList) throws -> [(TransferMapping, SpooledList)] {
+        guard let spool = copies.batches.first?.spool else { return [] }
         // Index 0: the migration's prefixes; 1…: its subfolder renames, in plan order.
         let froms = [""] + migration.subfolders.map(\.from)
         let tos = [""] + migration.subfolders.map(\.to)
-        var groups = Array(repeating: [ObjectItem](), count: froms.count)
-        for item in copies {
-            let relative = item.source.name.droppingPrefix(migration.source.prefix) ?? item.source.name
-            let best = froms.indices.filter { relative.utf8.starts(with: froms[$0].utf8) }
-                .max { froms[$0].utf8.count < froms[$1].utf8.count } ?? 0
-            groups[best].append(item)
+        var writers = froms.map { _ in ObjectListWriter(spool: spool, batchSize: migration.batchSize) }
+        try copies.forEachBatch { items in
+            for item in items {
+                let relative = item.source.name.droppingPrefix(migration.source.prefix) ?? item.source.name
+                let best = froms.indices.filter { relative.utf8.starts(with: froms[$0].utf8) }
+                    .max { froms[$0].utf8.count < froms[$1].utf8.count } ?? 0
+                try writers[best].append(item)
+            }
         }
+        let groups = try writers.indices.map { try writers[$0].finish() }
         let whyManifest = manifestReason(migration, report: report)
         return froms.indices.compactMap { index in
             guard !groups[index].isEmpty else { return nil }
