@@ -29,15 +29,23 @@ actor AsyncLimiter {
     /// (across every caller), and returns the results in input order.
     nonisolated func map<T: Sendable, R: Sendable>(_ elements: [T], _ body: @escaping @Sendable (T) async -> R) async -> [R] {
         await withTaskGroup(of: (Int, R).self) { group in
+            var results = [R?](repeating: nil, count: elements.count)
+            var unread = 0
             for (index, element) in elements.enumerated() {
+                // A finished child keeps its memory until its result is read: read
+                // as they finish, so that a million elements do not hold a million tasks.
+                while unread >= width, let (index, result) = await group.next() {
+                    results[index] = result
+                    unread -= 1
+                }
                 await acquire()
                 group.addTask {
                     let result = await body(element)
                     await self.release()
                     return (index, result)
                 }
+                unread += 1
             }
-            var results = [R?](repeating: nil, count: elements.count)
             for await (index, result) in group { results[index] = result }
             return results.compactMap { $0 }
         }
@@ -48,7 +56,14 @@ actor AsyncLimiter {
     nonisolated func map<T: Sendable, R: Sendable>(_ elements: [T], _ body: @escaping @Sendable (T) async throws -> R) async throws -> [R] {
         let failed = FailureFlag()
         return try await withThrowingTaskGroup(of: (Int, R).self) { group in
+            var results = [R?](repeating: nil, count: elements.count)
+            var unread = 0
             for (index, element) in elements.enumerated() {
+                // As above; the first error read is rethrown, as below.
+                while unread >= width, let (index, result) = try await group.next() {
+                    results[index] = result
+                    unread -= 1
+                }
                 await acquire()
                 guard await !failed.isSet else {
                     await release()
@@ -65,8 +80,8 @@ actor AsyncLimiter {
                         throw error
                     }
                 }
+                unread += 1
             }
-            var results = [R?](repeating: nil, count: elements.count)
             for try await (index, result) in group { results[index] = result }
             return results.compactMap { $0 }
         }

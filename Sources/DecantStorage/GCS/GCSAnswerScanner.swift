@@ -64,10 +64,10 @@ struct GCSAnswerScanner {
     private mutating func objectResource() throws(Malformed) -> GCSObjectJSON {
         var name: String?
         var object = GCSObjectJSON(name: "")
-        var seen = Set<String>()
+        var seen = SeenKeys()
         try members { key, scanner throws(Malformed) in
             // The first of duplicate keys counts, as for `JSONDecoder`.
-            guard seen.insert(key).inserted else { return try scanner.skipValue(depth: 1) }
+            guard seen.first(key, among: Self.objectKeys) else { return try scanner.skipValue(depth: 1) }
             switch key {
             case "name": name = try scanner.nullable { s throws(Malformed) in try s.string() }
             case "size": object.size = try scanner.flexibleInt64()
@@ -91,9 +91,9 @@ struct GCSAnswerScanner {
 
     private mutating func rewriteAnswer() throws(Malformed) -> GCSRewriteJSON {
         var answer = GCSRewriteJSON()
-        var seen = Set<String>()
+        var seen = SeenKeys()
         try members { key, scanner throws(Malformed) in
-            guard seen.insert(key).inserted else { return try scanner.skipValue(depth: 1) }
+            guard seen.first(key, among: Self.rewriteKeys) else { return try scanner.skipValue(depth: 1) }
             switch key {
             case "done": answer.done = try scanner.nullable { s throws(Malformed) in try s.bool() }
             case "rewriteToken": answer.rewriteToken = try scanner.nullable { s throws(Malformed) in try s.string() }
@@ -108,9 +108,9 @@ struct GCSAnswerScanner {
 
     private mutating func listPage() throws(Malformed) -> GCSObjectListJSON {
         var page = GCSObjectListJSON()
-        var seen = Set<String>()
+        var seen = SeenKeys()
         try members { key, scanner throws(Malformed) in
-            guard seen.insert(key).inserted else { return try scanner.skipValue(depth: 1) }
+            guard seen.first(key, among: Self.listKeys) else { return try scanner.skipValue(depth: 1) }
             switch key {
             case "items":
                 page.items = try scanner.nullable { s throws(Malformed) in
@@ -125,6 +125,26 @@ struct GCSAnswerScanner {
             }
         }
         return page
+    }
+
+    /// The keys each answer reads (the others are skipped, however often they come).
+    private static let objectKeys = ["name", "size", "generation", "metageneration", "md5Hash", "crc32c", "timeCreated",
+                                     "updated", "customTime", "storageClass", "contentType", "metadata"]
+    private static let rewriteKeys = ["done", "rewriteToken", "totalBytesRewritten", "objectSize", "resource"]
+    private static let listKeys = ["items", "prefixes", "nextPageToken"]
+
+    /// Which of an answer's known keys came already: only the first of duplicates counts.
+    private struct SeenKeys {
+        private var bits: UInt64 = 0
+
+        /// False when `key` is one of `keys` and came before; true otherwise (a
+        /// key not among them is skipped by the caller's `default` anyway).
+        mutating func first(_ key: String, among keys: [String]) -> Bool {
+            guard let index = keys.firstIndex(of: key) else { return true }
+            let bit = UInt64(1) << index
+            defer { bits |= bit }
+            return bits & bit == 0
+        }
     }
 
     /// `metadata`: string values, and nulls (which the record drops).
@@ -276,6 +296,24 @@ struct GCSAnswerScanner {
         throw malformed()
     }
 
+    /// Checks a string as `string()` does, without making it: plain ASCII (most
+    /// skipped values: kinds, ids, links) needs no more than a look at each byte.
+    private mutating func skipString() throws(Malformed) {
+        let start = index
+        guard peek() == UInt8(ascii: "\"") else { throw malformed() }
+        for position in (index + 1)..<bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                index = position + 1
+                return
+            }
+            // An escape, a control character or UTF-8 beyond ASCII: `string()` checks it.
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+        }
+        index = start
+        _ = try string()
+    }
+
     /// The escape after a backslash, appended as UTF-8.
     private mutating func unescape(into buffer: inout [UInt8]) throws(Malformed) {
         guard index < bytes.count else { throw malformed() }
@@ -336,7 +374,7 @@ struct GCSAnswerScanner {
         case UInt8(ascii: "["):
             _ = try elements { scanner throws(Malformed) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""):
-            _ = try string()
+            try skipString()
         case UInt8(ascii: "t"):
             try literal("true")
         case UInt8(ascii: "f"):

@@ -438,31 +438,17 @@ final class CurlLoop: @unchecked Sendable {
         let method = request.method.uppercased()
         var headerLines: [String] = []
         if request.body != nil || ["POST", "PUT", "PATCH"].contains(method) {
-            // A body (maybe empty: Content-Length 0) through the read callback,
-            // which libcurl can rewind when it resends on a fresh connection.
             long(CURLOPT_POST, 1)
             results.append(decant_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body?.count ?? 0)))
-            results.append(decant_curl_setopt_ptr(handle, CURLOPT_READDATA, me))
-            results.append(decant_curl_setopt_data_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, me in
-                guard let me, let buffer else { return 0 }
-                let transfer = Unmanaged<CurlTransfer>.fromOpaque(me).takeUnretainedValue()
-                guard let body = transfer.request.body else { return 0 }
-                let length = min(size * count, body.count - transfer.uploadOffset)
-                guard length > 0 else { return 0 }
-                let start = body.startIndex + transfer.uploadOffset
-                body.copyBytes(to: UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self), from: start..<(start + length))
-                transfer.uploadOffset += length
-                transfer.touch()
-                return length
-            })
-            results.append(decant_curl_setopt_ptr(handle, CURLOPT_SEEKDATA, me))
-            results.append(decant_curl_setopt_seek_callback(handle) { me, offset, origin in
-                guard let me, origin == SEEK_SET else { return Int32(CURL_SEEKFUNC_CANTSEEK) }
-                let transfer = Unmanaged<CurlTransfer>.fromOpaque(me).takeUnretainedValue()
-                guard offset >= 0, offset <= transfer.request.body?.count ?? 0 else { return Int32(CURL_SEEKFUNC_FAIL) }
-                transfer.uploadOffset = Int(offset)
-                return Int32(CURL_SEEKFUNC_OK)
-            })
+            if (request.body?.count ?? 0) <= CurlLoop.copiedBodyLimit {
+                // A small body (maybe empty: Content-Length 0; a rewrite's `{}`) is
+                // copied into libcurl, which sends it with the headers and can send it
+                // again on a fresh connection: no read callback, no upload buffer.
+                let bytes = [UInt8](request.body ?? Data()) + [0]
+                results.append(bytes.withUnsafeBytes { decant_curl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) })
+            } else {
+                setUpBodyReading(handle, me, &results)
+            }
             if method != "POST" { string(CURLOPT_CUSTOMREQUEST, method) }
             // No `Expect: 100-continue` round trip before large bodies, and no
             // form content type unless the caller says so.
@@ -488,6 +474,35 @@ final class CurlLoop: @unchecked Sendable {
         return results.first { $0 != CURLE_OK } ?? CURLE_OK
     }
 
+    /// Bodies larger than this go through the read callback rather than a copy.
+    static let copiedBodyLimit = 64 << 10
+
+    /// A body through the read callback, which libcurl can rewind when it resends
+    /// on a fresh connection.
+    private func setUpBodyReading(_ handle: UnsafeMutableRawPointer, _ me: UnsafeMutableRawPointer, _ results: inout [CURLcode]) {
+        results.append(decant_curl_setopt_ptr(handle, CURLOPT_READDATA, me))
+        results.append(decant_curl_setopt_data_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, me in
+            guard let me, let buffer else { return 0 }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(me).takeUnretainedValue()
+            guard let body = transfer.request.body else { return 0 }
+            let length = min(size * count, body.count - transfer.uploadOffset)
+            guard length > 0 else { return 0 }
+            let start = body.startIndex + transfer.uploadOffset
+            body.copyBytes(to: UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self), from: start..<(start + length))
+            transfer.uploadOffset += length
+            transfer.touch()
+            return length
+        })
+        results.append(decant_curl_setopt_ptr(handle, CURLOPT_SEEKDATA, me))
+        results.append(decant_curl_setopt_seek_callback(handle) { me, offset, origin in
+            guard let me, origin == SEEK_SET else { return Int32(CURL_SEEKFUNC_CANTSEEK) }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(me).takeUnretainedValue()
+            guard offset >= 0, offset <= transfer.request.body?.count ?? 0 else { return Int32(CURL_SEEKFUNC_FAIL) }
+            transfer.uploadOffset = Int(offset)
+            return Int32(CURL_SEEKFUNC_OK)
+        })
+    }
+
     private func collectFinished(_ multi: UnsafeMutableRawPointer) {
         var left: Int32 = 0
         while let message = curl_multi_info_read(multi, &left) {
@@ -498,7 +513,7 @@ final class CurlLoop: @unchecked Sendable {
             if code == CURLE_OK {
                 var status = 0
                 _ = decant_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-                result = .success(HTTPResponse(status: status, headers: transfer.headers, body: transfer.body))
+                result = .success(HTTPResponse(status: status, lowercasedHeaders: transfer.headers, body: transfer.body))
             } else {
                 result = .failure(CurlMultiTransport.classify(code, url: transfer.request.url))
             }
