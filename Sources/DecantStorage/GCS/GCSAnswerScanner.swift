@@ -205,8 +205,10 @@ struct GCSAnswerScanner {
         return value
     }
 
-    /// Members of an object, each key handed to `member` with the scanner at its value.
-    private mutating func members(_ member: (String, inout GCSAnswerScanner) throws(Malformed) -> Void) throws(Malformed) {
+    /// Members of an object, each key handed to `member` with the scanner at its
+    /// value; with `readKeys` false the keys are checked only, and handed over empty.
+    private mutating func members(readKeys: Bool = true,
+                                  _ member: (String, inout GCSAnswerScanner) throws(Malformed) -> Void) throws(Malformed) {
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
@@ -215,7 +217,8 @@ struct GCSAnswerScanner {
         }
         while true {
             skipWhitespace()
-            let key = try string()
+            var key = ""
+            if readKeys { key = try string() } else { try skipString() }
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
@@ -264,17 +267,22 @@ struct GCSAnswerScanner {
     private mutating func string() throws(Malformed) -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
+        var ascii = true
         // The common case: no escape, so the bytes are the string.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                // ASCII is valid UTF-8 as it is (and `String(decoding:)` costs far less
+                // than the generic `String(validating:)`).
+                if ascii { return String(decoding: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
                 guard let text = String(validating: raw, as: UTF8.self) else { throw Malformed(offset: start) }
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw malformed() }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         var buffer = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
@@ -300,7 +308,7 @@ struct GCSAnswerScanner {
     /// skipped values: kinds, ids, links) needs no more than a look at each byte.
     private mutating func skipString() throws(Malformed) {
         let start = index
-        guard peek() == UInt8(ascii: "\"") else { throw malformed() }
+        guard peek() == UInt8(ascii: "\"") else { return _ = try string() }  // which fails as it would
         for position in (index + 1)..<bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -370,7 +378,7 @@ struct GCSAnswerScanner {
         guard depth <= Self.maxDepth else { throw malformed() }
         switch peek() {
         case UInt8(ascii: "{"):
-            try members { _, scanner throws(Malformed) in try scanner.skipValue(depth: depth + 1) }
+            try members(readKeys: false) { _, scanner throws(Malformed) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
             _ = try elements { scanner throws(Malformed) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""):
