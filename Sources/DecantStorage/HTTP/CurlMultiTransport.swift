@@ -616,6 +616,8 @@ private final class SocketWaiter {
     private let epoll: Int32
     private var readyFDs = [Int32](repeating: 0, count: 256)
     private var readyMasks = [Int32](repeating: 0, count: 256)
+    /// Sockets libcurl no longer watches that may still be in the epoll set.
+    private var parked = Set<Int32>()
     #else
     private var pollSet: [pollfd] = []
     private var pollSetStale = true
@@ -645,9 +647,17 @@ private final class SocketWaiter {
         guard had != want else { return }
         #if os(Linux)
         let readable: Int32 = readable ? 1 : 0, writable: Int32 = writable ? 1 : 0
-        if had == nil || decant_epoll_control(epoll, EPOLL_CTL_MOD, socket, readable, writable) != 0 {
+        // A parked socket (libcurl stopped watching it: a kept-alive connection
+        // between two requests) is still in the epoll set, unless it was closed
+        // since, which takes it out: then MOD fails and ADD puts the new one in.
+        if had == nil && !parked.contains(socket) {
+            if decant_epoll_control(epoll, EPOLL_CTL_ADD, socket, readable, writable) != 0 {
+                _ = decant_epoll_control(epoll, EPOLL_CTL_MOD, socket, readable, writable)
+            }
+        } else if decant_epoll_control(epoll, EPOLL_CTL_MOD, socket, readable, writable) != 0 {
             _ = decant_epoll_control(epoll, EPOLL_CTL_ADD, socket, readable, writable)
         }
+        parked.remove(socket)
         #else
         pollSetStale = true
         #endif
@@ -656,8 +666,9 @@ private final class SocketWaiter {
     func unwatch(_ socket: Int32) {
         guard sockets.removeValue(forKey: socket) != nil else { return }
         #if os(Linux)
-        // Fails harmlessly when libcurl closed the socket already (epoll forgot it then).
-        _ = decant_epoll_control(epoll, EPOLL_CTL_DEL, socket, 0, 0)
+        // Left in the epoll set (most come back with the next request on their
+        // connection); taken out when it reports anything while parked.
+        parked.insert(socket)
         #else
         pollSetStale = true
         #endif
@@ -676,7 +687,15 @@ private final class SocketWaiter {
         guard count > 0 else { return }
         for index in 0..<Int(count) {
             let fd = readyFDs[index]
-            if fd == wakeFD { drainWakePipe() } else { ready(fd, readyMasks[index]) }
+            if fd == wakeFD {
+                drainWakePipe()
+            } else if sockets[fd] != nil {
+                ready(fd, readyMasks[index])
+            } else {
+                // Parked and ready (the server closed an idle connection): out of the set.
+                _ = decant_epoll_control(epoll, EPOLL_CTL_DEL, fd, 0, 0)
+                parked.remove(fd)
+            }
         }
         #else
         if pollSetStale {
