@@ -64,10 +64,10 @@ struct GCSAnswerScanner {
     private mutating func objectResource() throws(Malformed) -> GCSObjectJSON {
         var name: String?
         var object = GCSObjectJSON(name: "")
-        var seen = Set<String>()
+        var seen = SeenKeys()
         try members { key, scanner throws(Malformed) in
             // The first of duplicate keys counts, as for `JSONDecoder`.
-            guard seen.insert(key).inserted else { return try scanner.skipValue(depth: 1) }
+            guard seen.first(key, among: Self.objectKeys) else { return try scanner.skipValue(depth: 1) }
             switch key {
             case "name": name = try scanner.nullable { s throws(Malformed) in try s.string() }
             case "size": object.size = try scanner.flexibleInt64()
@@ -91,9 +91,9 @@ struct GCSAnswerScanner {
 
     private mutating func rewriteAnswer() throws(Malformed) -> GCSRewriteJSON {
         var answer = GCSRewriteJSON()
-        var seen = Set<String>()
+        var seen = SeenKeys()
         try members { key, scanner throws(Malformed) in
-            guard seen.insert(key).inserted else { return try scanner.skipValue(depth: 1) }
+            guard seen.first(key, among: Self.rewriteKeys) else { return try scanner.skipValue(depth: 1) }
             switch key {
             case "done": answer.done = try scanner.nullable { s throws(Malformed) in try s.bool() }
             case "rewriteToken": answer.rewriteToken = try scanner.nullable { s throws(Malformed) in try s.string() }
@@ -108,9 +108,9 @@ struct GCSAnswerScanner {
 
     private mutating func listPage() throws(Malformed) -> GCSObjectListJSON {
         var page = GCSObjectListJSON()
-        var seen = Set<String>()
+        var seen = SeenKeys()
         try members { key, scanner throws(Malformed) in
-            guard seen.insert(key).inserted else { return try scanner.skipValue(depth: 1) }
+            guard seen.first(key, among: Self.listKeys) else { return try scanner.skipValue(depth: 1) }
             switch key {
             case "items":
                 page.items = try scanner.nullable { s throws(Malformed) in
@@ -125,6 +125,26 @@ struct GCSAnswerScanner {
             }
         }
         return page
+    }
+
+    /// The keys each answer reads (the others are skipped, however often they come).
+    private static let objectKeys = ["name", "size", "generation", "metageneration", "md5Hash", "crc32c", "timeCreated",
+                                     "updated", "customTime", "storageClass", "contentType", "metadata"]
+    private static let rewriteKeys = ["done", "rewriteToken", "totalBytesRewritten", "objectSize", "resource"]
+    private static let listKeys = ["items", "prefixes", "nextPageToken"]
+
+    /// Which of an answer's known keys came already: only the first of duplicates counts.
+    private struct SeenKeys {
+        private var bits: UInt64 = 0
+
+        /// False when `key` is one of `keys` and came before; true otherwise (a
+        /// key not among them is skipped by the caller's `default` anyway).
+        mutating func first(_ key: String, among keys: [String]) -> Bool {
+            guard let index = keys.firstIndex(of: key) else { return true }
+            let bit = UInt64(1) << index
+            defer { bits |= bit }
+            return bits & bit == 0
+        }
     }
 
     /// `metadata`: string values, and nulls (which the record drops).
@@ -185,8 +205,10 @@ struct GCSAnswerScanner {
         return value
     }
 
-    /// Members of an object, each key handed to `member` with the scanner at its value.
-    private mutating func members(_ member: (String, inout GCSAnswerScanner) throws(Malformed) -> Void) throws(Malformed) {
+    /// Members of an object, each key handed to `member` with the scanner at its
+    /// value; with `readKeys` false the keys are checked only, and handed over empty.
+    private mutating func members(readKeys: Bool = true,
+                                  _ member: (String, inout GCSAnswerScanner) throws(Malformed) -> Void) throws(Malformed) {
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
@@ -195,7 +217,8 @@ struct GCSAnswerScanner {
         }
         while true {
             skipWhitespace()
-            let key = try string()
+            var key = ""
+            if readKeys { key = try string() } else { try skipString() }
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
@@ -244,17 +267,22 @@ struct GCSAnswerScanner {
     private mutating func string() throws(Malformed) -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
+        var ascii = true
         // The common case: no escape, so the bytes are the string.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                // ASCII is valid UTF-8 as it is (and `String(decoding:)` costs far less
+                // than the generic `String(validating:)`).
+                if ascii { return String(decoding: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
                 guard let text = String(validating: raw, as: UTF8.self) else { throw Malformed(offset: start) }
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw malformed() }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         var buffer = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
@@ -274,6 +302,24 @@ struct GCSAnswerScanner {
             }
         }
         throw malformed()
+    }
+
+    /// Checks a string as `string()` does, without making it: plain ASCII (most
+    /// skipped values: kinds, ids, links) needs no more than a look at each byte.
+    private mutating func skipString() throws(Malformed) {
+        let start = index
+        guard peek() == UInt8(ascii: "\"") else { return _ = try string() }  // which fails as it would
+        for position in (index + 1)..<bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                index = position + 1
+                return
+            }
+            // An escape, a control character or UTF-8 beyond ASCII: `string()` checks it.
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+        }
+        index = start
+        _ = try string()
     }
 
     /// The escape after a backslash, appended as UTF-8.
@@ -332,11 +378,11 @@ struct GCSAnswerScanner {
         guard depth <= Self.maxDepth else { throw malformed() }
         switch peek() {
         case UInt8(ascii: "{"):
-            try members { _, scanner throws(Malformed) in try scanner.skipValue(depth: depth + 1) }
+            try members(readKeys: false) { _, scanner throws(Malformed) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
             _ = try elements { scanner throws(Malformed) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""):
-            _ = try string()
+            try skipString()
         case UInt8(ascii: "t"):
             try literal("true")
         case UInt8(ascii: "f"):

@@ -3,9 +3,13 @@ import CCurl
 import Foundation
 
 /// `HTTPTransport` over libcurl's multi interface, driven by one thread of its own
-/// that sleeps in `curl_multi_poll` until a socket is ready, a timer is due or a
-/// request arrives: no busy waiting while requests are outstanding (FoundationNetworking's
-/// URLSession on Linux wakes up thousands of times a second then).
+/// that sleeps in `poll` until a socket is ready, a timer is due or a request
+/// arrives: no busy waiting while requests are outstanding (FoundationNetworking's
+/// URLSession on Linux wakes up thousands of times a second then). The loop runs
+/// libcurl through `curl_multi_socket_action`, socket by socket: a ready socket
+/// costs the work of its own transfer only, where `curl_multi_perform` would walk
+/// (and poll) every running transfer on each wake-up, which at 128 transfers in
+/// flight was most of decant's CPU per small copy.
 ///
 /// Keep-alive connections are kept by the multi handle and reused; at most
 /// `maxConnectionsPerHost` requests run against one host at once, the others wait
@@ -76,7 +80,7 @@ private func monotonicNanoseconds() -> UInt64 { DispatchTime.now().uptimeNanosec
 /// `@unchecked Sendable`: the sending task fills `continuation` before `submit`
 /// hands the transfer to the loop under the loop's lock; from then on every
 /// stored property but `cancelRequested` is read and written only on the loop's
-/// thread (libcurl calls the callbacks from `curl_multi_perform` there), and
+/// thread (libcurl calls the callbacks from `curl_multi_socket_action` there), and
 /// `cancelRequested` and `submitted` only under the loop's lock.
 final class CurlTransfer: @unchecked Sendable {
     typealias Continuation = CheckedContinuation<Result<HTTPResponse, HTTPTransportError>, Never>
@@ -109,6 +113,47 @@ final class CurlTransfer: @unchecked Sendable {
 
     func touch() { lastActivity = monotonicNanoseconds() }
 
+    /// `idleTimeout` in nanoseconds (at most a day).
+    var idleLimit: UInt64 { UInt64(max(0, min(idleTimeout, 86_400)) * 1e9) }
+
+    /// `addHeaderLine` on the bytes libcurl hands over: an ASCII line (all that
+    /// HTTP servers send in practice) is split and trimmed here, byte by byte, into
+    /// the same name and value; any other goes through `addHeaderLine(_: String)`.
+    func addHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        guard !bytes.contains(where: { $0 >= 0x80 }) else {
+            addHeaderLine(String(decoding: bytes, as: UTF8.self))
+            return
+        }
+        if bytes.starts(with: "HTTP/".utf8) {
+            headers = [:]
+            return
+        }
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
+        // `.whitespaces` around the name; `.whitespacesAndNewlines` around the value.
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        func isSpaceOrNewline(_ byte: UInt8) -> Bool { (0x09...0x0D).contains(byte) || byte == 0x20 }
+        var nameStart = 0, nameEnd = colon
+        while nameStart < nameEnd, isSpace(bytes[nameStart]) { nameStart += 1 }
+        while nameEnd > nameStart, isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
+        var valueStart = colon + 1, valueEnd = bytes.count
+        while valueStart < valueEnd, isSpaceOrNewline(bytes[valueStart]) { valueStart += 1 }
+        while valueEnd > valueStart, isSpaceOrNewline(bytes[valueEnd - 1]) { valueEnd -= 1 }
+        let name = String(unsafeUninitializedCapacity: nameEnd - nameStart) { out in
+            for i in nameStart..<nameEnd {
+                let byte = bytes[i]
+                out[i - nameStart] = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+            }
+            return nameEnd - nameStart
+        }
+        let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd]).assumingMemoryBound(to: UInt8.self),
+                           as: UTF8.self)
+        if let earlier = headers[name] {
+            headers[name] = earlier + ", " + value
+        } else {
+            headers[name] = value
+        }
+    }
+
     /// A response header line, or the status line that starts a new response
     /// (after a `100 Continue` the headers start over).
     func addHeaderLine(_ line: String) {
@@ -129,19 +174,31 @@ final class CurlTransfer: @unchecked Sendable {
 
 /// The multi handle and the thread that drives it.
 ///
-/// `@unchecked Sendable`: `inbox`, `cancellations`, `stopping` and `closed` are
-/// only touched under `lock`; everything else (the multi handle, the running and
-/// waiting transfers, the spare easy handles) only on the loop's own thread,
-/// which `run()` is. `curl_multi_wakeup` is the one libcurl call made from other
-/// threads, which libcurl allows, and only under `lock` while the multi handle
-/// is not yet cleaned up (`closed` false).
+/// `@unchecked Sendable`: `inbox`, `cancellations`, `stopping`, `closed` and
+/// `wakePending` are only touched under `lock`; everything else (the multi handle,
+/// the running and waiting transfers, the spare easy handles, the watched sockets
+/// and libcurl's timer) only on the loop's own thread, which `run()` is; libcurl
+/// calls the socket and timer callbacks from `curl_multi_socket_action`,
+/// `curl_multi_add_handle` and `curl_multi_remove_handle` there. Other threads
+/// only write a byte into the wake-up pipe, under `lock` while it is open
+/// (`closed` false), and at most one byte until the loop has taken the inbox.
 final class CurlLoop: @unchecked Sendable {
     private let lock = NSLock()
     private var inbox: [CurlTransfer] = []
     private var cancellations: [CurlTransfer] = []
     private var stopping = false
     private var closed = false
+    private var wakePending = false
     private let exited = DispatchSemaphore(value: 0)
+    /// Read and write ends of the pipe that wakes the loop from `poll`.
+    private var wakePipe: [Int32] = [-1, -1]
+
+    /// The sockets libcurl asked to watch, and the wake-up pipe.
+    private var waiter: SocketWaiter?
+    /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)` (monotonic ns).
+    private var timerDue: UInt64?
+    /// No running transfer can go idle for too long before this (monotonic ns).
+    private var nextIdleCheck: UInt64 = .max
 
     private let multi: UnsafeMutableRawPointer?
     private let maxConnectionsPerHost: Int
@@ -155,7 +212,18 @@ final class CurlLoop: @unchecked Sendable {
         _ = curlGlobalInit
         self.maxConnectionsPerHost = maxConnectionsPerHost
         self.resourceTimeout = resourceTimeout
-        multi = curl_multi_init()
+        var ends: [Int32] = [-1, -1]
+        if pipe(&ends) == 0 {
+            for end in ends {
+                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            }
+            wakePipe = ends
+            waiter = SocketWaiter(wakeFD: ends[0])
+            multi = waiter == nil ? nil : curl_multi_init()
+        } else {
+            multi = nil
+        }
         if let multi {
             _ = decant_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
             // decant talks to one storage host and one token host: a few hosts' worth.
@@ -163,7 +231,27 @@ final class CurlLoop: @unchecked Sendable {
             _ = decant_curl_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, total)
             // Keep every connection of a full-width burst open for the next one.
             _ = decant_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, total)
+            // Unretained: the loop outlives its multi handle, which `run()` cleans up.
+            let me = Unmanaged.passUnretained(self).toOpaque()
+            _ = decant_curl_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, me)
+            _ = decant_curl_multi_socket_callback(multi) { _, socket, what, me, _ in
+                guard let me else { return 0 }
+                Unmanaged<CurlLoop>.fromOpaque(me).takeUnretainedValue().watch(socket, what)
+                return 0
+            }
+            _ = decant_curl_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, me)
+            _ = decant_curl_multi_timer_callback(multi) { _, milliseconds, me in
+                guard let me else { return 0 }
+                let loop = Unmanaged<CurlLoop>.fromOpaque(me).takeUnretainedValue()
+                loop.timerDue = milliseconds < 0 ? nil : monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
+                return 0
+            }
         }
+    }
+
+    deinit {
+        waiter = nil
+        for end in wakePipe where end >= 0 { close(end) }
     }
 
     private func locked<T>(_ body: () -> T) -> T {
@@ -211,9 +299,12 @@ final class CurlLoop: @unchecked Sendable {
         if running { exited.wait() }
     }
 
-    /// Under `lock`.
+    /// Under `lock`: one byte in the pipe until the loop takes the inbox.
     private func wakeUp() {
-        if let multi { _ = curl_multi_wakeup(multi) }
+        guard !wakePending, !closed else { return }
+        wakePending = true
+        var byte: UInt8 = 1
+        _ = write(wakePipe[1], &byte, 1)
     }
 
     // MARK: - The loop's thread
@@ -227,10 +318,11 @@ final class CurlLoop: @unchecked Sendable {
         }
         while true {
             let (arrived, cancelled, shouldStop) = locked { () -> ([CurlTransfer], [CurlTransfer], Bool) in
+                wakePending = false
                 // A transfer cancelled before the loop saw it is failed rather than started.
                 let arrived = inbox.filter { !$0.cancelRequested }
                 let cancelled = inbox.filter(\.cancelRequested) + cancellations
-                inbox.removeAll()
+                inbox.removeAll(keepingCapacity: true)
                 cancellations.removeAll()
                 return (arrived, cancelled, stopping)
             }
@@ -241,11 +333,22 @@ final class CurlLoop: @unchecked Sendable {
             }
             for transfer in cancelled { stop(transfer, .other("\(Redaction.safeURL(transfer.request.url)): cancelled")) }
 
-            var stillRunning: Int32 = 0
-            _ = curl_multi_perform(multi, &stillRunning)
+            if let due = timerDue, monotonicNanoseconds() >= due {
+                timerDue = nil
+                var stillRunning: Int32 = 0
+                _ = curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &stillRunning)
+            }
             collectFinished(multi)
-            let wait = expireIdle()
-            _ = curl_multi_poll(multi, nil, 0, wait, nil)
+            var wait = expireIdle()
+            if let due = timerDue {
+                let now = monotonicNanoseconds()
+                wait = min(wait, due <= now ? 0 : Int32(min(3_600_000, (due - now + 999_999) / 1_000_000)))
+            }
+            waiter?.wait(milliseconds: wait) { socket, mask in
+                var stillRunning: Int32 = 0
+                _ = curl_multi_socket_action(multi, socket, mask, &stillRunning)
+            }
+            collectFinished(multi)
         }
         locked { closed = true }
         failEverything { .other("\($0): the HTTP transport shut down") }
@@ -253,6 +356,16 @@ final class CurlLoop: @unchecked Sendable {
         spareHandles.removeAll()
         curl_multi_cleanup(multi)
         exited.signal()
+    }
+
+    /// libcurl's socket callback: watch `socket` for `what` (`CURL_POLL_*`).
+    private func watch(_ socket: Int32, _ what: Int32) {
+        switch what {
+        case CURL_POLL_IN: waiter?.watch(socket, readable: true, writable: false)
+        case CURL_POLL_OUT: waiter?.watch(socket, readable: false, writable: true)
+        case CURL_POLL_INOUT: waiter?.watch(socket, readable: true, writable: true)
+        default: waiter?.unwatch(socket)  // CURL_POLL_REMOVE
+        }
     }
 
     /// Starts waiting transfers of a host while it has connections to spare.
@@ -277,6 +390,7 @@ final class CurlLoop: @unchecked Sendable {
             return
         }
         transfer.touch()
+        nextIdleCheck = min(nextIdleCheck, transfer.lastActivity &+ transfer.idleLimit)
         running[handle] = transfer
         runningPerHost[transfer.hostKey, default: 0] += 1
     }
@@ -315,8 +429,7 @@ final class CurlLoop: @unchecked Sendable {
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(me).takeUnretainedValue()
             let length = size * count
             if let buffer, length > 0 {
-                let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
-                transfer.addHeaderLine(String(decoding: bytes, as: UTF8.self))
+                transfer.addHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
             }
             transfer.touch()
             return length
@@ -325,31 +438,17 @@ final class CurlLoop: @unchecked Sendable {
         let method = request.method.uppercased()
         var headerLines: [String] = []
         if request.body != nil || ["POST", "PUT", "PATCH"].contains(method) {
-            // A body (maybe empty: Content-Length 0) through the read callback,
-            // which libcurl can rewind when it resends on a fresh connection.
             long(CURLOPT_POST, 1)
             results.append(decant_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body?.count ?? 0)))
-            results.append(decant_curl_setopt_ptr(handle, CURLOPT_READDATA, me))
-            results.append(decant_curl_setopt_data_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, me in
-                guard let me, let buffer else { return 0 }
-                let transfer = Unmanaged<CurlTransfer>.fromOpaque(me).takeUnretainedValue()
-                guard let body = transfer.request.body else { return 0 }
-                let length = min(size * count, body.count - transfer.uploadOffset)
-                guard length > 0 else { return 0 }
-                let start = body.startIndex + transfer.uploadOffset
-                body.copyBytes(to: UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self), from: start..<(start + length))
-                transfer.uploadOffset += length
-                transfer.touch()
-                return length
-            })
-            results.append(decant_curl_setopt_ptr(handle, CURLOPT_SEEKDATA, me))
-            results.append(decant_curl_setopt_seek_callback(handle) { me, offset, origin in
-                guard let me, origin == SEEK_SET else { return Int32(CURL_SEEKFUNC_CANTSEEK) }
-                let transfer = Unmanaged<CurlTransfer>.fromOpaque(me).takeUnretainedValue()
-                guard offset >= 0, offset <= transfer.request.body?.count ?? 0 else { return Int32(CURL_SEEKFUNC_FAIL) }
-                transfer.uploadOffset = Int(offset)
-                return Int32(CURL_SEEKFUNC_OK)
-            })
+            if (request.body?.count ?? 0) <= CurlLoop.copiedBodyLimit {
+                // A small body (maybe empty: Content-Length 0; a rewrite's `{}`) is
+                // copied into libcurl, which sends it with the headers and can send it
+                // again on a fresh connection: no read callback, no upload buffer.
+                let bytes = [UInt8](request.body ?? Data()) + [0]
+                results.append(bytes.withUnsafeBytes { decant_curl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) })
+            } else {
+                setUpBodyReading(handle, me, &results)
+            }
             if method != "POST" { string(CURLOPT_CUSTOMREQUEST, method) }
             // No `Expect: 100-continue` round trip before large bodies, and no
             // form content type unless the caller says so.
@@ -375,6 +474,35 @@ final class CurlLoop: @unchecked Sendable {
         return results.first { $0 != CURLE_OK } ?? CURLE_OK
     }
 
+    /// Bodies larger than this go through the read callback rather than a copy.
+    static let copiedBodyLimit = 64 << 10
+
+    /// A body through the read callback, which libcurl can rewind when it resends
+    /// on a fresh connection.
+    private func setUpBodyReading(_ handle: UnsafeMutableRawPointer, _ me: UnsafeMutableRawPointer, _ results: inout [CURLcode]) {
+        results.append(decant_curl_setopt_ptr(handle, CURLOPT_READDATA, me))
+        results.append(decant_curl_setopt_data_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, me in
+            guard let me, let buffer else { return 0 }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(me).takeUnretainedValue()
+            guard let body = transfer.request.body else { return 0 }
+            let length = min(size * count, body.count - transfer.uploadOffset)
+            guard length > 0 else { return 0 }
+            let start = body.startIndex + transfer.uploadOffset
+            body.copyBytes(to: UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self), from: start..<(start + length))
+            transfer.uploadOffset += length
+            transfer.touch()
+            return length
+        })
+        results.append(decant_curl_setopt_ptr(handle, CURLOPT_SEEKDATA, me))
+        results.append(decant_curl_setopt_seek_callback(handle) { me, offset, origin in
+            guard let me, origin == SEEK_SET else { return Int32(CURL_SEEKFUNC_CANTSEEK) }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(me).takeUnretainedValue()
+            guard offset >= 0, offset <= transfer.request.body?.count ?? 0 else { return Int32(CURL_SEEKFUNC_FAIL) }
+            transfer.uploadOffset = Int(offset)
+            return Int32(CURL_SEEKFUNC_OK)
+        })
+    }
+
     private func collectFinished(_ multi: UnsafeMutableRawPointer) {
         var left: Int32 = 0
         while let message = curl_multi_info_read(multi, &left) {
@@ -385,7 +513,7 @@ final class CurlLoop: @unchecked Sendable {
             if code == CURLE_OK {
                 var status = 0
                 _ = decant_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-                result = .success(HTTPResponse(status: status, headers: transfer.headers, body: transfer.body))
+                result = .success(HTTPResponse(status: status, lowercasedHeaders: transfer.headers, body: transfer.body))
             } else {
                 result = .failure(CurlMultiTransport.classify(code, url: transfer.request.url))
             }
@@ -395,21 +523,33 @@ final class CurlLoop: @unchecked Sendable {
     }
 
     /// Fails running transfers that went `idleTimeout` without data; the
-    /// milliseconds until the next one would (what `curl_multi_poll` may sleep).
+    /// milliseconds until the next one could (what `poll` may sleep). The running
+    /// transfers are looked at only once the earliest of them could be due: data
+    /// only ever moves a transfer's deadline later.
     private func expireIdle() -> Int32 {
-        guard !running.isEmpty else { return 3_600_000 }
-        let now = monotonicNanoseconds()
-        var next = UInt64(3_600_000) * 1_000_000
-        for transfer in Array(running.values) {
-            let limit = UInt64(max(0, min(transfer.idleTimeout, 86_400)) * 1e9)
-            let idle = now &- transfer.lastActivity
-            if idle >= limit {
-                stop(transfer, .timedOut("\(Redaction.safeURL(transfer.request.url)): no data for \(transfer.idleTimeout) s"))
-            } else {
-                next = min(next, limit - idle)
-            }
+        guard !running.isEmpty else {
+            nextIdleCheck = .max
+            return 3_600_000
         }
-        return Int32(min(3_600_000, next / 1_000_000 + 1))
+        var now = monotonicNanoseconds()
+        if now >= nextIdleCheck {
+            // `stop` admits waiting transfers, whose `start` lowers it to their own deadline.
+            nextIdleCheck = .max
+            var next = UInt64.max
+            for transfer in Array(running.values) {
+                let idle = now &- transfer.lastActivity
+                if idle >= transfer.idleLimit {
+                    stop(transfer, .timedOut("\(Redaction.safeURL(transfer.request.url)): no data for \(transfer.idleTimeout) s"))
+                } else {
+                    next = min(next, transfer.lastActivity &+ transfer.idleLimit)
+                }
+            }
+            nextIdleCheck = min(next, nextIdleCheck)
+            now = monotonicNanoseconds()
+        }
+        guard nextIdleCheck != .max else { return 3_600_000 }
+        let left = nextIdleCheck > now ? nextIdleCheck - now : 0
+        return Int32(min(3_600_000, left / 1_000_000 + 1))
     }
 
     /// Takes a transfer out of the loop, running or waiting; with an error, fails it.
@@ -462,5 +602,129 @@ final class CurlLoop: @unchecked Sendable {
             finish(transfer, .failure(error(Redaction.safeURL(transfer.request.url))))
         }
         waiting.removeAll()
+    }
+}
+
+/// Waits for the sockets libcurl watches and for the loop's wake-up pipe: epoll on
+/// Linux (the cost of a wait does not grow with the connections open), `poll`
+/// elsewhere. Used on the loop's thread only.
+private final class SocketWaiter {
+    private let wakeFD: Int32
+    /// What each socket is watched for: bit 0 readable, bit 1 writable.
+    private var sockets: [Int32: Int32] = [:]
+    #if os(Linux)
+    private let epoll: Int32
+    private var readyFDs = [Int32](repeating: 0, count: 256)
+    private var readyMasks = [Int32](repeating: 0, count: 256)
+    /// Sockets libcurl no longer watches that may still be in the epoll set.
+    private var parked = Set<Int32>()
+    #else
+    private var pollSet: [pollfd] = []
+    private var pollSetStale = true
+    #endif
+
+    init?(wakeFD: Int32) {
+        self.wakeFD = wakeFD
+        #if os(Linux)
+        epoll = decant_epoll_create()
+        guard epoll >= 0 else { return nil }
+        guard decant_epoll_control(epoll, EPOLL_CTL_ADD, wakeFD, 1, 0) == 0 else {
+            close(epoll)
+            return nil
+        }
+        #endif
+    }
+
+    deinit {
+        #if os(Linux)
+        close(epoll)
+        #endif
+    }
+
+    func watch(_ socket: Int32, readable: Bool, writable: Bool) {
+        let want: Int32 = (readable ? 1 : 0) | (writable ? 2 : 0)
+        let had = sockets.updateValue(want, forKey: socket)
+        guard had != want else { return }
+        #if os(Linux)
+        let readable: Int32 = readable ? 1 : 0, writable: Int32 = writable ? 1 : 0
+        // A parked socket (libcurl stopped watching it: a kept-alive connection
+        // between two requests) is still in the epoll set, unless it was closed
+        // since, which takes it out: then MOD fails and ADD puts the new one in.
+        if had == nil && !parked.contains(socket) {
+            if decant_epoll_control(epoll, EPOLL_CTL_ADD, socket, readable, writable) != 0 {
+                _ = decant_epoll_control(epoll, EPOLL_CTL_MOD, socket, readable, writable)
+            }
+        } else if decant_epoll_control(epoll, EPOLL_CTL_MOD, socket, readable, writable) != 0 {
+            _ = decant_epoll_control(epoll, EPOLL_CTL_ADD, socket, readable, writable)
+        }
+        parked.remove(socket)
+        #else
+        pollSetStale = true
+        #endif
+    }
+
+    func unwatch(_ socket: Int32) {
+        guard sockets.removeValue(forKey: socket) != nil else { return }
+        #if os(Linux)
+        // Left in the epoll set (most come back with the next request on their
+        // connection); taken out when it reports anything while parked.
+        parked.insert(socket)
+        #else
+        pollSetStale = true
+        #endif
+    }
+
+    /// Sleeps up to `milliseconds` until something is ready; hands each ready socket
+    /// to `ready` with what it is ready for (`CURL_CSELECT_*`; 0 lets libcurl look
+    /// itself, as after an error or hang-up) and empties the wake-up pipe.
+    func wait(milliseconds: Int32, _ ready: (Int32, Int32) -> Void) {
+        #if os(Linux)
+        let count = readyFDs.withUnsafeMutableBufferPointer { fds in
+            readyMasks.withUnsafeMutableBufferPointer { masks in
+                decant_epoll_wait(epoll, fds.baseAddress, masks.baseAddress, Int32(fds.count), milliseconds)
+            }
+        }
+        guard count > 0 else { return }
+        for index in 0..<Int(count) {
+            let fd = readyFDs[index]
+            if fd == wakeFD {
+                drainWakePipe()
+            } else if sockets[fd] != nil {
+                ready(fd, readyMasks[index])
+            } else {
+                // Parked and ready (the server closed an idle connection): out of the set.
+                _ = decant_epoll_control(epoll, EPOLL_CTL_DEL, fd, 0, 0)
+                parked.remove(fd)
+            }
+        }
+        #else
+        if pollSetStale {
+            pollSet.removeAll(keepingCapacity: true)
+            pollSet.append(pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0))
+            for (socket, want) in sockets {
+                let events = (want & 1 != 0 ? Int16(POLLIN) : 0) | (want & 2 != 0 ? Int16(POLLOUT) : 0)
+                pollSet.append(pollfd(fd: socket, events: events, revents: 0))
+            }
+            pollSetStale = false
+        }
+        let count = poll(&pollSet, nfds_t(pollSet.count), milliseconds)
+        guard count > 0 else { return }
+        let entries = pollSet
+        for entry in entries where entry.revents != 0 {
+            if entry.fd == wakeFD {
+                drainWakePipe()
+                continue
+            }
+            var mask: Int32 = 0
+            if entry.revents & Int16(POLLIN | POLLPRI) != 0 { mask |= CURL_CSELECT_IN }
+            if entry.revents & Int16(POLLOUT) != 0 { mask |= CURL_CSELECT_OUT }
+            ready(entry.fd, mask)
+        }
+        #endif
+    }
+
+    private func drainWakePipe() {
+        var bytes = (UInt64(0), UInt64(0))
+        while withUnsafeMutableBytes(of: &bytes, { read(wakeFD, $0.baseAddress, $0.count) }) > 0 {}
     }
 }

@@ -41,6 +41,13 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
+    /// A response whose header names are lowercased already (the transport's own).
+    init(status: Int, lowercasedHeaders: [String: String], body: Data) {
+        self.status = status
+        headers = lowercasedHeaders
+        self.body = body
+    }
+
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 

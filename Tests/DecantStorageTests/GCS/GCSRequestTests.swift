@@ -32,6 +32,19 @@ import TestSupport
         #expect(rewrite == "/storage/v1/b/s/o/d%2F1/rewriteTo/b/t/o/e%2F2")
     }
 
+    /// The byte-level encoder writes what Foundation's `addingPercentEncoding` did
+    /// with the unreserved set, for every byte value and for mixed text.
+    @Test func segmentsEncodeAsFoundationDid() {
+        var unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        unreserved.insert(charactersIn: "-._~")
+        var samples = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        samples += ["", "events/0001/part-0000001.bin", "a b+c&d=e?f#g%h", "é/ü/日本語", "🙂 x", "\u{7F}\u{80}\u{FFFF}",
+                    "already%2Fencoded", String(repeating: "x/", count: 300)]
+        for text in samples {
+            #expect(GCSPath.segment(text) == text.addingPercentEncoding(withAllowedCharacters: unreserved), "\(Array(text.utf8))")
+        }
+    }
+
     @Test func bucketBodiesCarryEverySetting() {
         let settings = BucketSettings(
             location: "EUROPE-WEST1", storageClass: .standard, labels: ["use_case": "historization"], versioning: false,

@@ -61,6 +61,28 @@ import TestSupport
         #expect(response.body == body)
     }
 
+    /// Header lines read from libcurl's bytes come out as the String path read them:
+    /// names lowercased and trimmed, values trimmed, repeats joined, a status line
+    /// starting over.
+    @Test func headerLinesFromBytesMatchTheStringPath() {
+        let lines = ["HTTP/1.1 100 Continue\r\n", "X-Early: dropped\r\n", "HTTP/1.1 200 OK\r\n",
+                     "Content-Type: application/json; charset=UTF-8\r\n", " X-Spaced \t:  \t value with  inner  space \t\r\n",
+                     "Set-Thing: one\r\n", "set-thing: two\r\n", "X-Empty:\r\n", "X-Empty-Spaced:   \r\n",
+                     "no colon here\r\n", ":empty name\r\n", "X-Ütf8: välue\r\n", "X-Vt: \u{0B}v\u{0C}\r\n", "\r\n"]
+        let request = HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:1/")!)
+        let fromBytes = CurlTransfer(request: request, idleTimeout: 1)
+        let fromStrings = CurlTransfer(request: request, idleTimeout: 1)
+        for line in lines {
+            Array(line.utf8).withUnsafeBytes { fromBytes.addHeaderLine($0) }
+            fromStrings.addHeaderLine(line)
+        }
+        #expect(fromBytes.headers == fromStrings.headers)
+        #expect(fromBytes.headers["x-spaced"] == "value with  inner  space")
+        #expect(fromBytes.headers["set-thing"] == "one, two")
+        #expect(fromBytes.headers["x-early"] == nil)
+        #expect(fromBytes.headers["x-ütf8"] == "välue")
+    }
+
     @Test func manyConcurrentRequestsShareTheConnections() async throws {
         let server = try CurlMultiTransportTests.echoServer()
         defer { server.stop() }
