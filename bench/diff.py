@@ -18,6 +18,15 @@ verified in the real state file: the process's peak RSS is what `decant apply`
 (which plans first) peaks at. Issue 19: ≤ 1 GiB at 10M sources with 5M to copy, flat
 from 1M to 10M. Runs: BENCH_DIFF_RUNS up to 1M sources, one above (the 10M apply
 copies 5M objects: several minutes).
+
+Resume at each size (issue 19, goal 6): `decant-bench resume SOURCES COPIED DIR`
+applies the same plan until the store's endpoint stops answering after half the
+copies (64 more made with their answer lost), checks that run failed with that many
+recorded, then runs `decant-bench resume-finish DIR` in a process of its own: plan
+and apply again on the same state file, as `decant apply` run again does. Its row:
+what the resume's plan listed, the copies and adoptions it planned, its planning and
+applying CPU and its own peak RSS (VmHWM of that process). Target: ≤ 1 GiB at 10M.
+Runs as for the apply.
 """
 import os
 import re
@@ -34,6 +43,11 @@ LINE = re.compile(r"diff: (\d+) sources against (\d+) copied: ([0-9.]+) s CPU \(
                   r"peak RSS ([0-9]+) MiB")
 APPLY_LINE = re.compile(r"apply: (\d+) sources, (\d+) copied before: (\d+) objects copied in ([0-9.]+) s CPU "
                         r"\(([0-9.]+) µs an object\), ([0-9.]+) s wall, peak RSS ([0-9]+) MiB \(([0-9]+) MiB peak before applying")
+RESUME_LINE = re.compile(r"resume: (\d+) sources, (\d+) copied before, (\d+) targets written and (\d+) copies recorded "
+                         r"\((\d+) verified\) by the interrupted run: the resume's plan listed (\d+) objects .*? in ([0-9.]+) s CPU, "
+                         r"planned (\d+) copies and (\d+) adoptions \((\d+) written by the interrupted run.*?\); the apply copied "
+                         r"(\d+) and added (\d+) rows to the ledger in ([0-9.]+) s CPU, ([0-9.]+) s wall; peak RSS ([0-9]+) MiB "
+                         r"\(([0-9]+) MiB after planning")
 
 
 def run(bench, work, sources, costed):
@@ -56,6 +70,19 @@ def run_apply(bench, work, sources):
     shutil.rmtree(work, ignore_errors=True)
     return {"copied_now": int(found.group(3)), "cpu": float(found.group(4)), "per_object": float(found.group(5)),
             "wall": float(found.group(6)), "rss": float(found.group(7)), "rss_before": float(found.group(8))}
+
+
+def run_resume(bench, work, sources):
+    m = common.measure([bench, "resume", str(sources), str(sources // 2), work])
+    found = RESUME_LINE.search(m.output)
+    if not found:
+        raise RuntimeError(f"decant-bench resume printed no result:\n{m.output}")
+    shutil.rmtree(work, ignore_errors=True)
+    g = found.group
+    return {"written_before": int(g(3)), "recorded_before": int(g(4)), "verified_before": int(g(5)), "listed": int(g(6)),
+            "plan_cpu": float(g(7)), "planned_copies": int(g(8)), "adoptions": int(g(9)), "intents": int(g(10)),
+            "copied_now": int(g(11)), "apply_cpu": float(g(13)), "wall": float(g(14)), "rss": float(g(15)),
+            "rss_planned": float(g(16))}
 
 
 def main():
@@ -87,6 +114,20 @@ def main():
         rows.append({"case": label, "tool": "decant", "mode": "apply", "objects": sources,
                      "copied_now": results[0]["copied_now"],
                      **{key: [r[key] for r in results] for key in ("wall", "cpu", "per_object", "rss", "rss_before")}})
+    for sources in SIZES:
+        label = f"resume {sources:,} sources, {sources // 2:,} copied before, interrupted half way"
+        results = []
+        runs = RUNS if sources <= 1_000_000 else RUNS_LARGE
+        for i in range(runs):
+            r = run_resume(bench, work, sources)
+            results.append(r)
+            common.log(f"diff {label} run {i + 1}/{runs}: listed {r['listed']:,}, planned {r['planned_copies']:,} copies and "
+                       f"{r['adoptions']:,} adoptions ({r['intents']:,} by open intents); planning {r['plan_cpu']:.2f} s CPU, "
+                       f"applying {r['apply_cpu']:.2f} s CPU; peak RSS {r['rss']:.0f} MiB ({r['rss_planned']:.0f} after planning)")
+        rows.append({"case": label, "tool": "decant", "mode": "resume", "objects": sources,
+                     **{key: results[0][key] for key in ("written_before", "recorded_before", "verified_before", "listed",
+                                                          "planned_copies", "adoptions", "intents", "copied_now")},
+                     **{key: [r[key] for r in results] for key in ("wall", "plan_cpu", "apply_cpu", "rss", "rss_planned")}})
     common.save("diff", rows)
 
 
