@@ -43,11 +43,13 @@ LINE = re.compile(r"diff: (\d+) sources against (\d+) copied: ([0-9.]+) s CPU \(
                   r"peak RSS ([0-9]+) MiB")
 APPLY_LINE = re.compile(r"apply: (\d+) sources, (\d+) copied before: (\d+) objects copied in ([0-9.]+) s CPU "
                         r"\(([0-9.]+) µs an object\), ([0-9.]+) s wall, peak RSS ([0-9]+) MiB \(([0-9]+) MiB peak before applying")
-RESUME_LINE = re.compile(r"resume: (\d+) sources, (\d+) copied before, (\d+) targets written and (\d+) copies recorded "
-                         r"\((\d+) verified\) by the interrupted run: the resume's plan listed (\d+) objects .*? in ([0-9.]+) s CPU, "
-                         r"planned (\d+) copies and (\d+) adoptions \((\d+) written by the interrupted run.*?\); the apply copied "
-                         r"(\d+) and added (\d+) rows to the ledger in ([0-9.]+) s CPU, ([0-9.]+) s wall; peak RSS ([0-9]+) MiB "
-                         r"\(([0-9]+) MiB after planning")
+RESUME_LINE = re.compile(r"resume: (\d+) sources, (\d+) copied before, (?P<written_before>\d+) targets written and "
+                         r"(?P<recorded_before>\d+) copies recorded \((?P<verified_before>\d+) verified\) by the interrupted run: "
+                         r"the resume's plan listed (?P<listed>\d+) objects .*? in (?P<plan_cpu>[0-9.]+) s CPU besides "
+                         r"(?P<fixture_cpu>[0-9.]+) s generating the listings, planned (?P<planned_copies>\d+) copies and "
+                         r"(?P<adoptions>\d+) adoptions \((?P<intents>\d+) written by the interrupted run.*?\); the apply copied "
+                         r"(?P<copied_now>\d+) and added \d+ rows to the ledger in (?P<apply_cpu>[0-9.]+) s CPU, "
+                         r"(?P<wall>[0-9.]+) s wall; peak RSS (?P<rss>[0-9]+) MiB \((?P<rss_planned>[0-9]+) MiB after planning")
 
 
 def run(bench, work, sources, costed):
@@ -78,11 +80,8 @@ def run_resume(bench, work, sources):
     if not found:
         raise RuntimeError(f"decant-bench resume printed no result:\n{m.output}")
     shutil.rmtree(work, ignore_errors=True)
-    g = found.group
-    return {"written_before": int(g(3)), "recorded_before": int(g(4)), "verified_before": int(g(5)), "listed": int(g(6)),
-            "plan_cpu": float(g(7)), "planned_copies": int(g(8)), "adoptions": int(g(9)), "intents": int(g(10)),
-            "copied_now": int(g(11)), "apply_cpu": float(g(13)), "wall": float(g(14)), "rss": float(g(15)),
-            "rss_planned": float(g(16))}
+    floats = {"plan_cpu", "fixture_cpu", "apply_cpu", "wall", "rss", "rss_planned"}
+    return {key: float(value) if key in floats else int(value) for key, value in found.groupdict().items()}
 
 
 def main():
@@ -122,12 +121,12 @@ def main():
             r = run_resume(bench, work, sources)
             results.append(r)
             common.log(f"diff {label} run {i + 1}/{runs}: listed {r['listed']:,}, planned {r['planned_copies']:,} copies and "
-                       f"{r['adoptions']:,} adoptions ({r['intents']:,} by open intents); planning {r['plan_cpu']:.2f} s CPU, "
+                       f"{r['adoptions']:,} adoptions ({r['intents']:,} by open intents); planning {r['plan_cpu']:.2f} s CPU (+{r['fixture_cpu']:.2f} s generating listings), "
                        f"applying {r['apply_cpu']:.2f} s CPU; peak RSS {r['rss']:.0f} MiB ({r['rss_planned']:.0f} after planning)")
         rows.append({"case": label, "tool": "decant", "mode": "resume", "objects": sources,
                      **{key: results[0][key] for key in ("written_before", "recorded_before", "verified_before", "listed",
                                                           "planned_copies", "adoptions", "intents", "copied_now")},
-                     **{key: [r[key] for r in results] for key in ("wall", "plan_cpu", "apply_cpu", "rss", "rss_planned")}})
+                     **{key: [r[key] for r in results] for key in ("wall", "plan_cpu", "fixture_cpu", "apply_cpu", "rss", "rss_planned")}})
     common.save("diff", rows)
 
 

@@ -86,9 +86,12 @@ enum ResumeBenchmark {
         let before = try await state.stats()
         let (plan, options) = DiffBenchmark.planAndOptions()
 
+        // What generating the listings costs the fixture (the store as the interrupted run left it), subtracted as the diff benchmark does.
+        let fixtureCPU = try await DiffBenchmark.generationCPU(store, "source-bucket", prefix: "events/", count: sources)
+            + DiffBenchmark.generationCPU(store, "target-bucket", prefix: "archive/", count: copied + writtenBefore)
         let planBefore = DiffBenchmark.cpuSeconds()
         let (changes, statistics) = try await Planner(store: store, state: state, clock: clock).planMeasured(plan, options: options)
-        let planCPU = DiffBenchmark.cpuSeconds() - planBefore
+        let planCPU = DiffBenchmark.cpuSeconds() - planBefore - fixtureCPU
         guard !changes.hasErrors else { throw BenchError("the resume's plan has errors") }
         let rssPlanned = peakRSSMiB()
         let toCopy = changes.summary.copy.objects, toAdopt = changes.summary.adopt.objects
@@ -103,9 +106,9 @@ enum ResumeBenchmark {
         let wall = Date().timeIntervalSince(started)
         let after = try await state.stats()
         let copiedNow = result.total([.copy]).objects
-        print(String(format: "resume: %d sources, %d copied before, %d targets written and %d copies recorded (%d verified) by the interrupted run: the resume's plan listed %d objects (%d sources and %d targets) in %.2f s CPU, planned %d copies and %d adoptions (%d written by the interrupted run, per its open copy intents); the apply copied %d and added %d rows to the ledger in %.2f s CPU, %.2f s wall; peak RSS %.0f MiB (%.0f MiB after planning, %.0f MiB at start); run %@ (%d actions, %d failed); ledger %d copies, %d verified, %d adopted",
+        print(String(format: "resume: %d sources, %d copied before, %d targets written and %d copies recorded (%d verified) by the interrupted run: the resume's plan listed %d objects (%d sources and %d targets) in %.2f s CPU besides %.2f s generating the listings, planned %d copies and %d adoptions (%d written by the interrupted run, per its open copy intents); the apply copied %d and added %d rows to the ledger in %.2f s CPU, %.2f s wall; peak RSS %.0f MiB (%.0f MiB after planning, %.0f MiB at start); run %@ (%d actions, %d failed); ledger %d copies, %d verified, %d adopted",
                      sources, copied, writtenBefore, before.currentCopies - copied, before.verifiedCopies - copied,
-                     statistics.objectsListed, sources, statistics.objectsListed - sources, planCPU, toCopy, toAdopt, interrupted,
+                     statistics.objectsListed, sources, statistics.objectsListed - sources, planCPU, fixtureCPU, toCopy, toAdopt, interrupted,
                      copiedNow, after.currentCopies - before.currentCopies, applyCPU, wall, peakRSSMiB(), rssPlanned,
                      rssStart, result.status.rawValue, result.outcomes.count, result.failed.count,
                      after.currentCopies, after.verifiedCopies, after.adoptedCopies))
