@@ -188,7 +188,7 @@ def diff_table(rows, targets):
         # The apply interrupted half way, then run again in a process of its own
         # (decant-bench resume): what its plan listed and planned, its CPU and peak RSS.
         out += ["", "| case | objects listed | copies planned | adoptions (by open intents) | planning CPU s (besides the fixture's listings) | "
-                "applying CPU s | wall s | peak RSS MiB | peak RSS after planning MiB |",
+                "applying CPU s | applying wall s | peak RSS MiB | peak RSS after planning MiB |",
                 "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for r in resumes:
             out.append(f"| {r['case']} | {r['listed']:,} | {r['planned_copies']:,} | {r['adoptions']:,} ({r['intents']:,}) | "
