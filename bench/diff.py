@@ -18,6 +18,15 @@ verified in the real state file: the process's peak RSS is what `decant apply`
 (which plans first) peaks at. Issue 19: ≤ 1 GiB at 10M sources with 5M to copy, flat
 from 1M to 10M. Runs: BENCH_DIFF_RUNS up to 1M sources, one above (the 10M apply
 copies 5M objects: several minutes).
+
+Resume at each size (issue 19, goal 6): `decant-bench resume SOURCES COPIED DIR`
+applies the same plan until the store's endpoint stops answering after half the
+copies (64 more made with their answer lost), checks that run failed with that many
+recorded, then runs `decant-bench resume-finish DIR` in a process of its own: plan
+and apply again on the same state file, as `decant apply` run again does. Its row:
+what the resume's plan listed, the copies and adoptions it planned, its planning and
+applying CPU and its own peak RSS (VmHWM of that process). Target: ≤ 1 GiB at 10M.
+Runs as for the apply.
 """
 import os
 import re
@@ -36,6 +45,13 @@ SAVE_LINE = re.compile(r"save: (\d+) objects listed in ([0-9.]+) MB \(([0-9.]+) 
                        r"([0-9.]+) s wall, peak RSS ([0-9]+) MiB")
 APPLY_LINE = re.compile(r"apply: (\d+) sources, (\d+) copied before: (\d+) objects copied in ([0-9.]+) s CPU "
                         r"\(([0-9.]+) µs an object\), ([0-9.]+) s wall, peak RSS ([0-9]+) MiB \(([0-9]+) MiB peak before applying")
+RESUME_LINE = re.compile(r"resume: (\d+) sources, (\d+) copied before, (?P<written_before>\d+) targets written and "
+                         r"(?P<recorded_before>\d+) copies recorded \((?P<verified_before>\d+) verified\) by the interrupted run: "
+                         r"the resume's plan listed (?P<listed>\d+) objects .*? in (?P<plan_cpu>[0-9.]+) s CPU besides "
+                         r"(?P<fixture_cpu>[0-9.]+) s generating the listings, planned (?P<planned_copies>\d+) copies and "
+                         r"(?P<adoptions>\d+) adoptions \((?P<intents>\d+) written by the interrupted run.*?\); the apply copied "
+                         r"(?P<copied_now>\d+) and added \d+ rows to the ledger in (?P<apply_cpu>[0-9.]+) s CPU, "
+                         r"(?P<wall>[0-9.]+) s wall; peak RSS (?P<rss>[0-9]+) MiB \((?P<rss_planned>[0-9]+) MiB after planning")
 
 
 def run(bench, work, sources, costed):
@@ -64,6 +80,16 @@ def run_apply(bench, work, sources):
     shutil.rmtree(work, ignore_errors=True)
     return {"copied_now": int(found.group(3)), "cpu": float(found.group(4)), "per_object": float(found.group(5)),
             "wall": float(found.group(6)), "rss": float(found.group(7)), "rss_before": float(found.group(8))}
+
+
+def run_resume(bench, work, sources):
+    m = common.measure([bench, "resume", str(sources), str(sources // 2), work])
+    found = RESUME_LINE.search(m.output)
+    if not found:
+        raise RuntimeError(f"decant-bench resume printed no result:\n{m.output}")
+    shutil.rmtree(work, ignore_errors=True)
+    floats = {"plan_cpu", "fixture_cpu", "apply_cpu", "wall", "rss", "rss_planned"}
+    return {key: float(value) if key in floats else int(value) for key, value in found.groupdict().items()}
 
 
 def main():
@@ -96,6 +122,20 @@ def main():
         rows.append({"case": label, "tool": "decant", "mode": "apply", "objects": sources,
                      "copied_now": results[0]["copied_now"],
                      **{key: [r[key] for r in results] for key in ("wall", "cpu", "per_object", "rss", "rss_before")}})
+    for sources in SIZES:
+        label = f"resume {sources:,} sources, {sources // 2:,} copied before, interrupted half way"
+        results = []
+        runs = RUNS if sources <= 1_000_000 else RUNS_LARGE
+        for i in range(runs):
+            r = run_resume(bench, work, sources)
+            results.append(r)
+            common.log(f"diff {label} run {i + 1}/{runs}: listed {r['listed']:,}, planned {r['planned_copies']:,} copies and "
+                       f"{r['adoptions']:,} adoptions ({r['intents']:,} by open intents); planning {r['plan_cpu']:.2f} s CPU (+{r['fixture_cpu']:.2f} s generating listings), "
+                       f"applying {r['apply_cpu']:.2f} s CPU; peak RSS {r['rss']:.0f} MiB ({r['rss_planned']:.0f} after planning)")
+        rows.append({"case": label, "tool": "decant", "mode": "resume", "objects": sources,
+                     **{key: results[0][key] for key in ("written_before", "recorded_before", "verified_before", "listed",
+                                                          "planned_copies", "adoptions", "intents", "copied_now")},
+                     **{key: [r[key] for r in results] for key in ("wall", "plan_cpu", "fixture_cpu", "apply_cpu", "rss", "rss_planned")}})
     common.save("diff", rows)
 
 

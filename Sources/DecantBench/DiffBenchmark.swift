@@ -25,9 +25,7 @@ enum DiffBenchmark {
 
     /// The fixture; with `writable`, copies into the target bucket succeed (see `GeneratedStore.Written`).
     static func fixture(sources: Int, copied: Int, directory: String, writable: Bool = false) async throws -> Fixture {
-        let store = GeneratedStore(buckets: ["source-bucket": (sources, sourceRecord), "target-bucket": (copied, targetRecord)],
-                                   written: writable ? GeneratedStore.Written(bucket: "target-bucket", capacity: sources,
-                                                                              index: objectIndex, make: writtenRecord) : nil)
+        let store = self.store(sources: sources, copied: copied, writable: writable)
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let clock = FixedClock(CalendarDay("2026-11-20")!.startDate)
@@ -44,13 +42,26 @@ enum DiffBenchmark {
             _ = try await state.recordCopies(rows, serial: serial)
         }
         try await state.finishRun(serial: serial, status: .succeeded)
+        let (plan, options) = planAndOptions()
+        return Fixture(store: store, state: state, clock: clock, plan: plan, options: options)
+    }
+
+    /// The generated store: `sources` objects in the source bucket, the copies of the
+    /// first `copied` in the target; with `writable`, room for a copy of every source.
+    static func store(sources: Int, copied: Int, writable: Bool) -> GeneratedStore {
+        GeneratedStore(buckets: ["source-bucket": (sources, sourceRecord), "target-bucket": (copied, targetRecord)],
+                       written: writable ? GeneratedStore.Written(bucket: "target-bucket", capacity: sources,
+                                                                  index: objectIndex, make: writtenRecord) : nil)
+    }
+
+    /// The one migration every benchmark plans, and how (costed unless `DECANT_BENCH_NO_COST=1`).
+    static func planAndOptions() -> (Plan, PlanOptions) {
         let plan = Plan(environment: "bench", storage: .local(root: "unused"), state: .local(path: "unused"),
                         buckets: [BucketSpec(key: "target", name: "target-bucket")],
                         migrations: [Migration(key: "events", source: BucketPath(bucket: "source-bucket", prefix: "events/"),
                                                target: BucketPath(bucket: "target-bucket", prefix: "archive/"), batchSize: 2000)])
         let costed = ProcessInfo.processInfo.environment["DECANT_BENCH_NO_COST"] != "1"
-        let options = PlanOptions(computeLeftovers: false, pricing: costed ? PricingLoader.pricing(nil).pricing : nil)
-        return Fixture(store: store, state: state, clock: clock, plan: plan, options: options)
+        return (plan, PlanOptions(computeLeftovers: false, pricing: costed ? PricingLoader.pricing(nil).pricing : nil))
     }
 
     static func run(sources: Int, copied: Int, directory: String) async throws {
@@ -120,11 +131,11 @@ enum DiffBenchmark {
 
     /// CPU seconds to generate every page of `bucket` once: what planning spends
     /// in the fixture rather than in decant, subtracted from its CPU.
-    static func generationCPU(_ store: GeneratedStore, _ bucket: String, prefix: String) async throws -> Double {
+    static func generationCPU(_ store: GeneratedStore, _ bucket: String, prefix: String, count expected: Int? = nil) async throws -> Double {
         let before = cpuSeconds()
         var count = 0
         for try await page in store.listObjects(bucket, ListOptions(prefix: prefix)) { count += page.objects.count }
-        precondition(count == store.buckets[bucket]?.count)
+        precondition(count == expected ?? store.buckets[bucket]?.count)
         return cpuSeconds() - before
     }
 
@@ -173,14 +184,63 @@ enum DiffBenchmark {
 
 /// Listings generated on demand, 1,000 objects a page, in name order: bucket `b`
 /// holds `count` objects, object `i` being `make(i)`. Read-only, unless `written`
-/// lets copies into one bucket succeed (the apply benchmark).
+/// lets copies into one bucket succeed (the apply benchmark). Its endpoint can be
+/// made to stop answering after a number of copies (`outage`, the resume benchmark).
 final class GeneratedStore: ObjectStore {
     let buckets: [String: (count: Int, make: @Sendable (Int) -> ObjectRecord)]
     let written: Written?
+    let outage = Outage()
     init(buckets: [String: (count: Int, make: @Sendable (Int) -> ObjectRecord)], written: Written? = nil) {
         self.buckets = buckets
         self.written = written
     }
+
+    /// The endpoint dying part way through a run, as `EndpointHealth` reports it
+    /// for GCS: once `stop(afterCopies:lostAnswers:)`'s copies are made, every call
+    /// fails with `StoreError.unavailable` and `unavailable` says so (the Applier
+    /// stops starting work). The first `lostAnswers` copies asked for after that
+    /// are carried out but their answer is lost (they throw too): copies decant
+    /// journaled and never heard back from. `restore()` brings the endpoint back.
+    final class Outage: @unchecked Sendable {
+        // All of it only under `lock`: copies run concurrently.
+        private let lock = NSLock()
+        private var limit: Int?
+        private var lostAnswers = 0
+        private var down = false
+        private(set) var made = 0, lost = 0, refused = 0
+
+        enum Answer { case copy, copyAndLoseAnswer, refuse }
+
+        func stop(afterCopies limit: Int, lostAnswers: Int) {
+            lock.withLock { (self.limit, self.lostAnswers) = (limit, lostAnswers) }
+        }
+        func restore() { lock.withLock { (limit, down) = (nil, false) } }
+        var isDown: Bool { lock.withLock { down } }
+        var counts: (made: Int, lost: Int, refused: Int) { lock.withLock { (made, lost, refused) } }
+
+        /// What happens to the next copy asked for.
+        func admit() -> Answer {
+            lock.withLock {
+                if let limit, made >= limit { down = true }
+                guard down else {
+                    made += 1
+                    return .copy
+                }
+                if lost < lostAnswers {
+                    lost += 1
+                    return .copyAndLoseAnswer
+                }
+                refused += 1
+                return .refuse
+            }
+        }
+        /// Every call but a copy: fails while the endpoint is down.
+        func check() throws(StoreError) {
+            if isDown { throw GeneratedStore.dead }
+        }
+    }
+    static let dead = StoreError.unavailable(endpoint: "decant-bench", detail: "the benchmark store stopped answering")
+    var unavailable: StoreError? { outage.isDown ? Self.dead : nil }
 
     /// Copies into `bucket` that succeed without storing anything: which of its
     /// objects (by the number `index` reads from a name, below `capacity`) were
@@ -203,6 +263,24 @@ final class GeneratedStore: ObjectStore {
         var bytes: Int { bits.count * 8 }
         var count: Int { lock.withLock { bits.reduce(0) { $0 + $1.nonzeroBitCount } } }
         func contains(_ i: Int) -> Bool { lock.withLock { bits[i / 64] & (1 << UInt64(i % 64)) != 0 } }
+        /// Whether each of `range` was written, under one lock (a listing page).
+        func contains(_ range: Range<Int>) -> [Bool] {
+            lock.withLock { range.map { $0 < capacity && bits[$0 / 64] & (1 << UInt64($0 % 64)) != 0 } }
+        }
+        /// The written bits, to a file: what a later process's store starts from
+        /// (`decant-bench resume-finish`, the resume in a process of its own).
+        func save(to path: String) throws {
+            let data = lock.withLock { bits.withUnsafeBytes { Data($0) } }
+            try data.write(to: URL(fileURLWithPath: path))
+        }
+        /// Marks written what `save(to:)` wrote.
+        func load(from path: String) throws {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            try lock.withLock {
+                guard data.count == bits.count * 8 else { throw BenchError("\(path) holds \(data.count) bytes, not \(bits.count * 8)") }
+                bits.withUnsafeMutableBytes { _ = data.copyBytes(to: $0) }
+            }
+        }
         /// Marks `i` written unless it is already; false if it was.
         func insert(_ i: Int) -> Bool {
             lock.withLock {
@@ -215,29 +293,44 @@ final class GeneratedStore: ObjectStore {
     var capabilities: StoreCapabilities { .full }
 
     func getBucket(_ name: String) async throws(StoreError) -> BucketInfo? {
+        try outage.check()
         // A location the built-in price table has, so that costing runs in full.
-        buckets[name] == nil ? nil : BucketInfo(name: name, settings: BucketSettings(location: "EUROPE-WEST1", storageClass: .standard))
+        return buckets[name] == nil ? nil : BucketInfo(name: name, settings: BucketSettings(location: "EUROPE-WEST1", storageClass: .standard))
     }
     func listObjects(_ bucket: String, _ options: ListOptions) -> ObjectPages {
         let (count, make) = buckets[bucket] ?? (0, { _ in ObjectRecord(name: "", size: 0, generation: 0) })
+        let outage = self.outage
+        let written = written?.bucket == bucket ? written : nil
         return ObjectPages {
-            let cursor = Cursor(count: count, make: make, prefix: options.prefix)
-            return { cursor.next() }
+            let cursor = Cursor(count: count, make: make, prefix: options.prefix, written: written)
+            return { () async throws(StoreError) -> ObjectPage? in
+                try outage.check()
+                return cursor.next()
+            }
         }
     }
+    /// Object `i` is listed if `i < count` or a copy wrote it (then as the copy wrote it).
     final class Cursor: @unchecked Sendable {
         // Used by one listing, one page at a time, from one task.
         let count: Int
         let make: @Sendable (Int) -> ObjectRecord
         let prefix: String
+        let written: Written?
         var position = 0
-        init(count: Int, make: @escaping @Sendable (Int) -> ObjectRecord, prefix: String) {
-            (self.count, self.make, self.prefix) = (count, make, prefix)
+        init(count: Int, make: @escaping @Sendable (Int) -> ObjectRecord, prefix: String, written: Written?) {
+            (self.count, self.make, self.prefix, self.written) = (count, make, prefix, written)
         }
         func next() -> ObjectPage? {
-            guard position < count else { return nil }
-            defer { position += 1000 }
-            return ObjectPage(objects: (position..<min(position + 1000, count)).map(make).filter { $0.name.hasPrefix(prefix) })
+            let end = max(count, written?.capacity ?? 0)
+            guard position < end else { return nil }
+            let range = position..<min(position + 1000, end)
+            position = range.upperBound
+            guard let written else { return ObjectPage(objects: range.map(make).filter { $0.name.hasPrefix(prefix) }) }
+            let wrote = written.contains(range)
+            return ObjectPage(objects: range.compactMap { i -> ObjectRecord? in
+                if wrote[i - range.lowerBound] { return written.make(i) }
+                return i < count ? make(i) : nil
+            }.filter { $0.name.hasPrefix(prefix) })
         }
     }
     func createBucket(_ name: String, project: String?, settings: BucketSettings) async throws(StoreError) -> BucketInfo { throw readOnly }
@@ -248,6 +341,7 @@ final class GeneratedStore: ObjectStore {
     /// always had it.)
     func headObject(_ bucket: String, _ name: String, generation: Int64?) async throws(StoreError) -> ObjectRecord? {
         guard let written else { return nil }
+        try outage.check()
         let live = current(bucket, name, written: written)
         return generation == nil || live?.generation == generation ? live : nil
     }
@@ -265,6 +359,8 @@ final class GeneratedStore: ObjectStore {
     /// record is the source's content at a new generation. Nothing else is written.
     func copyObject(_ request: CopyRequest) async throws(StoreError) -> ObjectRecord {
         guard let written, request.targetBucket == written.bucket else { throw readOnly }
+        let answer = outage.admit()
+        if answer == .refuse { throw Self.dead }
         guard let source = current(request.sourceBucket, request.sourceName, written: written),
               request.sourceGeneration == nil || request.sourceGeneration == source.generation else {
             throw .notFound(bucket: request.sourceBucket, object: request.sourceName)
@@ -282,6 +378,7 @@ final class GeneratedStore: ObjectStore {
             throw .invalid(bucket: request.targetBucket, object: request.targetName, detail: "the benchmark store copies source i to target i only")
         }
         _ = written.insert(i)
+        if answer == .copyAndLoseAnswer { throw Self.dead }
         if let storageClass = request.storageClass { target.storageClass = storageClass }
         return target
     }

@@ -17,6 +17,17 @@ import Foundation
 //       where copies succeed without bytes; every copy journaled, recorded and
 //       verified in the real state in DIR. Prints the apply's CPU, CPU per object
 //       copied, wall, the process's peak RSS and the RSS before applying.
+//   decant-bench resume SOURCES COPIED DIR [FRACTION]
+//       the apply benchmark's plan, applied until the store's endpoint stops answering
+//       after FRACTION (default 0.5) of the copies (64 more made with their answer
+//       lost); checks the run failed with that many copies made and recorded, then runs
+//       `resume-finish DIR` in a new process.
+//   decant-bench resume-finish DIR
+//       the resume of what `resume` left in DIR, as `decant apply` run again: plans
+//       and applies against the same state file, the endpoint answering again. Prints
+//       what its plan listed, the copies and adoptions it planned, its CPU and this
+//       process's peak RSS (the resume's alone); checks every source is then copied
+//       once and verified in the ledger.
 //   decant-bench scan ROOT
 //       one code scan of the tree bench/scan/generate.py writes.
 //   decant-bench ledger ROWS DB [bulk]
@@ -47,6 +58,24 @@ if args.first == "diff", args.count == 4, let sources = Int(args[1]), let copied
 if args.first == "apply", args.count == 4, let sources = Int(args[1]), let copied = Int(args[2]), copied <= sources {
     do {
         try await ApplyBenchmark.run(sources: sources, copied: copied, directory: args[3])
+        exit(0)
+    } catch {
+        fail(String(describing: error))
+    }
+}
+if args.first == "resume", args.count == 4 || args.count == 5, let sources = Int(args[1]), let copied = Int(args[2]), copied <= sources {
+    let fraction = args.count == 5 ? Double(args[4]) : 0.5
+    guard let fraction, fraction > 0, fraction < 1 else { fail("resume: FRACTION is a number between 0 and 1") }
+    do {
+        try await ResumeBenchmark.run(sources: sources, copied: copied, directory: args[3], fraction: fraction)
+        exit(0)
+    } catch {
+        fail(String(describing: error))
+    }
+}
+if args.first == "resume-finish", args.count == 2 {
+    do {
+        try await ResumeBenchmark.finish(directory: args[1])
         exit(0)
     } catch {
         fail(String(describing: error))
@@ -85,7 +114,7 @@ if args.first == "http-idle", args.count == 3, let url = URL(string: args[1]), l
     exit(0)
 }
 guard args.first == "local-fill", args.count >= 5, let count = Int(args[4]) else {
-    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE] | diff SOURCES COPIED DIR | apply SOURCES COPIED DIR | scan ROOT | ledger ROWS DB [bulk] | schema | http-idle URL N")
+    fail("usage: decant-bench local-fill ROOT BUCKET PREFIX COUNT [SIZE] | diff SOURCES COPIED DIR | apply SOURCES COPIED DIR | resume SOURCES COPIED DIR [FRACTION] | resume-finish DIR | scan ROOT | ledger ROWS DB [bulk] | schema | http-idle URL N")
 }
 let (root, bucket, prefix) = (args[1], args[2], args[3])
 let size = args.count > 5 ? Int(args[5]) ?? 64 : 64
