@@ -92,6 +92,16 @@ def run_resume(bench, work, sources):
     return {key: float(value) if key in floats else int(value) for key, value in found.groupdict().items()}
 
 
+def repeated(label, sources, runner, describe):
+    """`runner()` run BENCH_DIFF_RUNS times up to 1M sources, BENCH_DIFF_RUNS_LARGE above, each run logged."""
+    runs = RUNS if sources <= 1_000_000 else RUNS_LARGE
+    results = []
+    for i in range(runs):
+        results.append(runner())
+        common.log(f"diff {label} run {i + 1}/{runs}: {describe(results[-1])}")
+    return results
+
+
 def main():
     bench = common.release_bin("decant-bench")
     work = os.path.join(common.BUILD, "bench-work", "diff")
@@ -111,27 +121,18 @@ def main():
                      "save": [r[3].save for r in results if r[3].save]})
     for sources in SIZES:
         label = f"apply {sources:,} sources, {sources // 2:,} copied before"
-        results = []
-        runs = RUNS if sources <= 1_000_000 else RUNS_LARGE
-        for i in range(runs):
-            r = run_apply(bench, work, sources)
-            results.append(r)
-            common.log(f"diff {label} run {i + 1}/{runs}: {r['copied_now']:,} copied in {r['cpu']:.2f} s CPU "
-                       f"({r['per_object']:.2f} µs an object), {r['wall']:.1f} s wall, peak RSS {r['rss']:.0f} MiB "
-                       f"({r['rss_before']:.0f} MiB peak before applying)")
+        results = repeated(label, sources, lambda: run_apply(bench, work, sources), lambda r: (
+            f"{r['copied_now']:,} copied in {r['cpu']:.2f} s CPU ({r['per_object']:.2f} µs an object), {r['wall']:.1f} s wall, "
+            f"peak RSS {r['rss']:.0f} MiB ({r['rss_before']:.0f} MiB peak before applying)"))
         rows.append({"case": label, "tool": "decant", "mode": "apply", "objects": sources,
                      "copied_now": results[0]["copied_now"],
                      **{key: [r[key] for r in results] for key in ("wall", "cpu", "per_object", "rss", "rss_before")}})
     for sources in SIZES:
         label = f"resume {sources:,} sources, {sources // 2:,} copied before, interrupted half way"
-        results = []
-        runs = RUNS if sources <= 1_000_000 else RUNS_LARGE
-        for i in range(runs):
-            r = run_resume(bench, work, sources)
-            results.append(r)
-            common.log(f"diff {label} run {i + 1}/{runs}: listed {r['listed']:,}, planned {r['planned_copies']:,} copies and "
-                       f"{r['adoptions']:,} adoptions ({r['intents']:,} by open intents); planning {r['plan_cpu']:.2f} s CPU (+{r['fixture_cpu']:.2f} s generating listings), "
-                       f"applying {r['apply_cpu']:.2f} s CPU; peak RSS {r['rss']:.0f} MiB ({r['rss_planned']:.0f} after planning)")
+        results = repeated(label, sources, lambda: run_resume(bench, work, sources), lambda r: (
+            f"listed {r['listed']:,}, planned {r['planned_copies']:,} copies and {r['adoptions']:,} adoptions "
+            f"({r['intents']:,} by open intents); planning {r['plan_cpu']:.2f} s CPU (+{r['fixture_cpu']:.2f} s generating listings), "
+            f"applying {r['apply_cpu']:.2f} s CPU; peak RSS {r['rss']:.0f} MiB ({r['rss_planned']:.0f} after planning)"))
         rows.append({"case": label, "tool": "decant", "mode": "resume", "objects": sources,
                      **{key: results[0][key] for key in ("written_before", "recorded_before", "verified_before", "listed",
                                                           "planned_copies", "adoptions", "intents", "copied_now")},
