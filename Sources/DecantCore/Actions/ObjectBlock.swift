@@ -41,94 +41,120 @@ public enum ObjectBlock {
     // MARK: - Encoding
 
     public static func encode(_ items: [ObjectItem]) -> [UInt8] {
+        var encoder = Encoder()
+        for item in items { encoder.append(item) }
+        return encoder.finish()
+    }
+
+    /// Encodes a block an item at a time (a list writer appends as the planner decides):
+    /// buffers are reused from item to item, so encoding allocates nothing per object.
+    public struct Encoder: Sendable {
         var out = Writer()
-        out.bytes.reserveCapacity(items.count * 40 + 16)
-        out.bytes += magic
-        out.varint(UInt64(items.count))
-        // Buffers reused from item to item: encoding allocates nothing per object.
+        public private(set) var count = 0
         var source: [UInt8] = [], previousSource: [UInt8] = []
         var targetBytes: [UInt8] = [], previousHead: [UInt8] = [], previousDropped = -1
         var crc: [UInt8] = [], md5: [UInt8] = []
         var sourceBucket = "", targetBucket = ""
         var generation: Int64 = 0, targetGeneration: Int64 = 0, created: Int64 = 0
-        for item in items {
-            var f1: Flags1 = [], f2: Flags2 = []
-            source.removeAll(keepingCapacity: true)
-            source.append(contentsOf: item.source.name.utf8)
-            if let target = item.target {
-                f1.insert(.hasTarget)
-                targetBytes.removeAll(keepingCapacity: true)
-                targetBytes.append(contentsOf: target.name.utf8)
-                if target.generation != nil { f1.insert(.targetGeneration) }
-                if target.bucket != targetBucket { f2.insert(.targetBucket) }
-            }
-            if item.source.bucket != sourceBucket { f2.insert(.sourceBucket) }
-            if item.source.generation != nil { f2.insert(.sourceGeneration) }
-            if let text = item.content.crc32c { f1.insert(base64Bytes(text, count: 4, into: &crc) ? [.crc32c, .crc32cBinary] : .crc32c) }
-            if let text = item.content.md5 { f1.insert(base64Bytes(text, count: 16, into: &md5) ? [.md5, .md5Binary] : .md5) }
-            let createdMillis = item.sourceCreated.flatMap(exactMillis)
-            let customMillis = item.customTime.flatMap(exactMillis)
-            if item.sourceCreated != nil { f1.insert(.created); if createdMillis != nil { f2.insert(.createdExact) } }
-            if item.customTime != nil { f1.insert(.customTime); if customMillis != nil { f2.insert(.customExact) } }
-            if item.adopt { f2.insert(.adopt) }
-            if item.storageClass != nil { f2.insert(.storageClass) }
-            if item.ledgerID != nil { f2.insert(.ledgerID) }
-            out.bytes.append(f1.rawValue)
-            out.bytes.append(f2.rawValue)
 
-            if f2.contains(.sourceBucket) {
-                sourceBucket = item.source.bucket
-                out.string(Array(sourceBucket.utf8)[...])
-            }
-            out.frontCoded(source[...], previous: previousSource)
-            swap(&source, &previousSource)
-            if let g = item.source.generation {
-                out.zigzag(g &- generation)
-                generation = g
-            }
+        public init() {}
 
-            if let target = item.target {
-                if f2.contains(.targetBucket) {
-                    targetBucket = target.bucket
-                    out.string(Array(targetBucket.utf8)[...])
-                }
-                // The target is a head, then the source's name from byte `dropped` on; within
-                // one folder mapping both stay the same from object to object: one byte.
-                let shared = commonSuffix(previousSource, targetBytes)
-                let dropped = previousSource.count - shared
-                let head = targetBytes[0..<(targetBytes.count - shared)]
-                if dropped == previousDropped, head.elementsEqual(previousHead) {
-                    out.varint(0)
-                } else {
-                    out.varint(UInt64(shared) + 1)
-                    out.frontCoded(head, previous: previousHead)
-                    previousHead.removeAll(keepingCapacity: true)
-                    previousHead.append(contentsOf: head)
-                    previousDropped = dropped
-                }
-                if let g = target.generation {
-                    out.zigzag(g &- targetGeneration)
-                    targetGeneration = g
-                }
-            }
-            out.varint(UInt64(bitPattern: item.content.size))
-            if let text = item.content.crc32c { if f1.contains(.crc32cBinary) { out.bytes += crc } else { out.string(Array(text.utf8)[...]) } }
-            if let text = item.content.md5 { if f1.contains(.md5Binary) { out.bytes += md5 } else { out.string(Array(text.utf8)[...]) } }
-            if let date = item.sourceCreated {
-                if let ms = createdMillis {
-                    out.zigzag(ms &- created)
-                    created = ms
-                } else {
-                    out.double(date.timeIntervalSince1970)
-                }
-            }
-            if let date = item.customTime {
-                if let ms = customMillis { out.zigzag(ms &- created) } else { out.double(date.timeIntervalSince1970) }
-            }
-            if let storageClass = item.storageClass { out.string(Array(storageClass.rawValue.utf8)[...]) }
-            if let ledgerID = item.ledgerID { out.zigzag(ledgerID) }
+        /// The block of the items appended so far; the encoder starts a new block.
+        public mutating func finish() -> [UInt8] {
+            var head = Writer()
+            head.bytes.reserveCapacity(out.bytes.count + 16)
+            head.bytes += magic
+            head.varint(UInt64(count))
+            head.bytes += out.bytes
+            self = Encoder(keeping: self)
+            return head.bytes
         }
-        return out.bytes
+
+        /// A fresh block that keeps `other`'s buffers' capacity.
+        init(keeping other: Encoder) {
+            out.bytes = other.out.bytes
+            out.bytes.removeAll(keepingCapacity: true)
+        }
+
+        public mutating func append(_ item: ObjectItem) {
+            count += 1
+        var f1: Flags1 = [], f2: Flags2 = []
+        source.removeAll(keepingCapacity: true)
+        source.append(contentsOf: item.source.name.utf8)
+        if let target = item.target {
+            f1.insert(.hasTarget)
+            targetBytes.removeAll(keepingCapacity: true)
+            targetBytes.append(contentsOf: target.name.utf8)
+            if target.generation != nil { f1.insert(.targetGeneration) }
+            if target.bucket != targetBucket { f2.insert(.targetBucket) }
+        }
+        if item.source.bucket != sourceBucket { f2.insert(.sourceBucket) }
+        if item.source.generation != nil { f2.insert(.sourceGeneration) }
+        if let text = item.content.crc32c { f1.insert(base64Bytes(text, count: 4, into: &crc) ? [.crc32c, .crc32cBinary] : .crc32c) }
+        if let text = item.content.md5 { f1.insert(base64Bytes(text, count: 16, into: &md5) ? [.md5, .md5Binary] : .md5) }
+        let createdMillis = item.sourceCreated.flatMap(exactMillis)
+        let customMillis = item.customTime.flatMap(exactMillis)
+        if item.sourceCreated != nil { f1.insert(.created); if createdMillis != nil { f2.insert(.createdExact) } }
+        if item.customTime != nil { f1.insert(.customTime); if customMillis != nil { f2.insert(.customExact) } }
+        if item.adopt { f2.insert(.adopt) }
+        if item.storageClass != nil { f2.insert(.storageClass) }
+        if item.ledgerID != nil { f2.insert(.ledgerID) }
+        out.bytes.append(f1.rawValue)
+        out.bytes.append(f2.rawValue)
+
+        if f2.contains(.sourceBucket) {
+            sourceBucket = item.source.bucket
+            out.string(Array(sourceBucket.utf8)[...])
+        }
+        out.frontCoded(source[...], previous: previousSource)
+        swap(&source, &previousSource)
+        if let g = item.source.generation {
+            out.zigzag(g &- generation)
+            generation = g
+        }
+
+        if let target = item.target {
+            if f2.contains(.targetBucket) {
+                targetBucket = target.bucket
+                out.string(Array(targetBucket.utf8)[...])
+            }
+            // The target is a head, then the source's name from byte `dropped` on; within
+            // one folder mapping both stay the same from object to object: one byte.
+            let shared = commonSuffix(previousSource, targetBytes)
+            let dropped = previousSource.count - shared
+            let head = targetBytes[0..<(targetBytes.count - shared)]
+            if dropped == previousDropped, head.elementsEqual(previousHead) {
+                out.varint(0)
+            } else {
+                out.varint(UInt64(shared) + 1)
+                out.frontCoded(head, previous: previousHead)
+                previousHead.removeAll(keepingCapacity: true)
+                previousHead.append(contentsOf: head)
+                previousDropped = dropped
+            }
+            if let g = target.generation {
+                out.zigzag(g &- targetGeneration)
+                targetGeneration = g
+            }
+        }
+        out.varint(UInt64(bitPattern: item.content.size))
+        if let text = item.content.crc32c { if f1.contains(.crc32cBinary) { out.bytes += crc } else { out.string(Array(text.utf8)[...]) } }
+        if let text = item.content.md5 { if f1.contains(.md5Binary) { out.bytes += md5 } else { out.string(Array(text.utf8)[...]) } }
+        if let date = item.sourceCreated {
+            if let ms = createdMillis {
+                out.zigzag(ms &- created)
+                created = ms
+            } else {
+                out.double(date.timeIntervalSince1970)
+            }
+        }
+        if let date = item.customTime {
+            if let ms = customMillis { out.zigzag(ms &- created) } else { out.double(date.timeIntervalSince1970) }
+        }
+        if let storageClass = item.storageClass { out.string(Array(storageClass.rawValue.utf8)[...]) }
+        if let ledgerID = item.ledgerID { out.zigzag(ledgerID) }
+
+        }
     }
 
     // MARK: - Decoding

@@ -71,18 +71,38 @@ public final class ObjectSpool: @unchecked Sendable {
 
     /// Writes one batch of items as a block; returns its descriptor.
     public func write(_ items: [ObjectItem]) throws -> ObjectBatch {
-        let block = ObjectBlock.encode(items)
-        let offset = try append(block)
-        var batch = ObjectBatch(offset: offset, length: Int64(block.count), count: items.count, fingerprint: ObjectBatch.fingerprint(block))
-        for item in items {
-            batch.bytes += item.content.size
-            if item.target?.generation != nil { batch.overwrites += 1 }
-            if item.adopt {
-                batch.adopted += 1
-                batch.adoptedBytes += item.content.size
-            }
+        var batch = BatchBuilder()
+        for item in items { batch.append(item) }
+        return try batch.write(to: self)
+    }
+}
+
+/// One batch being encoded, with the totals its descriptor carries.
+struct BatchBuilder: Sendable {
+    var encoder = ObjectBlock.Encoder()
+    var bytes: Int64 = 0, overwrites = 0, adopted = 0, adoptedBytes: Int64 = 0
+
+    var count: Int { encoder.count }
+
+    mutating func append(_ item: ObjectItem) {
+        encoder.append(item)
+        bytes += item.content.size
+        if item.target?.generation != nil { overwrites += 1 }
+        if item.adopt {
+            adopted += 1
+            adoptedBytes += item.content.size
         }
-        batch.spool = self
+    }
+
+    /// Writes the block and starts the next batch.
+    mutating func write(to spool: ObjectSpool) throws -> ObjectBatch {
+        let count = encoder.count
+        let block = encoder.finish()
+        let offset = try spool.append(block)
+        var batch = ObjectBatch(offset: offset, length: Int64(block.count), count: count, fingerprint: ObjectBatch.fingerprint(block))
+        (batch.bytes, batch.overwrites, batch.adopted, batch.adoptedBytes) = (bytes, overwrites, adopted, adoptedBytes)
+        batch.spool = spool
+        (bytes, overwrites, adopted, adoptedBytes) = (0, 0, 0, 0)
         return batch
     }
 }
@@ -231,7 +251,7 @@ public struct SpooledList: Sendable, Hashable, Codable {
 public struct ObjectListWriter: Sendable {
     public let spool: ObjectSpool
     public let batchSize: Int
-    private var pending: [ObjectItem] = []
+    private var pending = BatchBuilder()
     private var written = SpooledList()
 
     public init(spool: ObjectSpool, batchSize: Int) {
@@ -239,19 +259,18 @@ public struct ObjectListWriter: Sendable {
         self.batchSize = max(1, batchSize)
     }
 
+    /// Encodes `item` at once (the list keeps bytes, not items) and writes the batch when it is full.
     public mutating func append(_ item: ObjectItem) throws {
         written.total.add(item.content.size)
         if item.customTime != nil { written.hasCustomTime = true }
         if let storageClass = item.storageClass { written.storageClasses.insert(storageClass) }
-        if pending.isEmpty { pending.reserveCapacity(min(batchSize, 4096)) }
         pending.append(item)
         if pending.count >= batchSize { try flush() }
     }
 
     private mutating func flush() throws {
-        guard !pending.isEmpty else { return }
-        written.batches.append(try spool.write(pending))
-        pending.removeAll(keepingCapacity: true)
+        guard pending.count > 0 else { return }
+        written.batches.append(try pending.write(to: spool))
     }
 
     /// The list, its last batch written.
