@@ -72,22 +72,24 @@ def run(bench, work, sources, costed):
     return float(found.group(3)), float(found.group(4)), float(found.group(5)), m
 
 
-def run_apply(bench, work, sources):
-    m = common.measure([bench, "apply", str(sources), str(sources // 2), work])
-    found = APPLY_LINE.search(m.output)
+def run_mode(bench, work, mode, sources, pattern):
+    """`decant-bench MODE SOURCES SOURCES/2 WORK` once: the match of its result line."""
+    m = common.measure([bench, mode, str(sources), str(sources // 2), work])
+    found = pattern.search(m.output)
     if not found:
-        raise RuntimeError(f"decant-bench apply printed no result:\n{m.output}")
+        raise RuntimeError(f"decant-bench {mode} printed no result:\n{m.output}")
     shutil.rmtree(work, ignore_errors=True)
+    return found
+
+
+def run_apply(bench, work, sources):
+    found = run_mode(bench, work, "apply", sources, APPLY_LINE)
     return {"copied_now": int(found.group(3)), "cpu": float(found.group(4)), "per_object": float(found.group(5)),
             "wall": float(found.group(6)), "rss": float(found.group(7)), "rss_before": float(found.group(8))}
 
 
 def run_resume(bench, work, sources):
-    m = common.measure([bench, "resume", str(sources), str(sources // 2), work])
-    found = RESUME_LINE.search(m.output)
-    if not found:
-        raise RuntimeError(f"decant-bench resume printed no result:\n{m.output}")
-    shutil.rmtree(work, ignore_errors=True)
+    found = run_mode(bench, work, "resume", sources, RESUME_LINE)
     floats = {"plan_cpu", "fixture_cpu", "apply_cpu", "wall", "rss", "rss_planned"}
     return {key: float(value) if key in floats else int(value) for key, value in found.groupdict().items()}
 
