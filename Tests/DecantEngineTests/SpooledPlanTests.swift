@@ -93,6 +93,15 @@ import Testing
         for cut in [bytes.count - 1, bytes.count / 2, 40, 5] {
             #expect(throws: EngineError.self) { try SavedPlan.decode(bytes.prefix(cut), path: "cut") }
         }
+        // A folder the private copy cannot go to (read-only, gone): the system's temporary folder instead.
+        var offset = 0
+        let elsewhere = try SavedPlan.Reading(path: "ro", spoolDirectory: "/nonexistent-\(UUID().uuidString)") { buffer in
+            let n = min(buffer.count, bytes.count - offset)
+            bytes.copyBytes(to: buffer.bindMemory(to: UInt8.self), from: offset..<(offset + n))
+            offset += n
+            return n
+        }.read().decode()
+        #expect(elsewhere.changes.graph.actions.count > 0)
         // Bytes after the end: refused.
         #expect(throws: EngineError.notASavedPlan("long")) { try SavedPlan.decode(bytes + Data("x".utf8), path: "long") }
         #expect(await f.names("archive-bucket-dev").isEmpty)

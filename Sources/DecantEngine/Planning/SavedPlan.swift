@@ -212,7 +212,9 @@ public struct SavedPlan: Codable, Sendable {
             let header = try input.exactly(headerLength)
             guard try input.line(limit: 0) == "", let objectsLine = try input.line(limit: 64), objectsLine.hasPrefix("objects "),
                   let objectsLength = Int64(objectsLine.dropFirst(8)), objectsLength >= 0 else { throw FormatProblem(error: .notASavedPlan(path)) }
-            let spool = try ObjectSpool.temporary(in: spoolDirectory)
+            // Beside the file when it can be (the system's temporary folder may be small),
+            // else there: a plan in a read-only folder (a mounted CI artifact) is still applied.
+            let spool = try spoolDirectory.flatMap { try? ObjectSpool.temporary(in: $0) } ?? ObjectSpool.temporary()
             try input.copy(objectsLength, into: spool)
             guard try input.atEnd() else { throw FormatProblem(error: .notASavedPlan(path)) }
             return Loaded(path: path, sha256: input.digest(), header: Data(header), spool: spool, problem: nil)
